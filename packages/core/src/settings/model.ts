@@ -55,11 +55,32 @@ export interface VariationSeeding {
   readonly multiplier: number;
 }
 
-/** Membership of a campaign in a mutually exclusive group. */
-export interface GroupRef {
+/**
+ * A mutually exclusive group (MEG) as 1.73.0 reads it. Malformed parts are kept as found,
+ * because 1.73.0 fails a decision only when it reaches them (bucketing.md §8).
+ */
+export interface Group {
   /** The group id exactly as found in `campaignGroups` (a number in well-formed files). */
   readonly id: unknown;
   readonly name: unknown;
+  /** Member campaigns in group order (unknown ids skipped); `undefined` when `campaigns` is not a list. */
+  readonly members: readonly Campaign[] | undefined;
+  /** `true` for the random/equal algorithm: `et` absent or the number 1. */
+  readonly randomAlgorithm: boolean;
+  /** The priority list `p` as found (normally campaign ids). */
+  readonly priority: unknown;
+  /** The weights `wt` as found (normally `{ campaignId: weight }`). */
+  readonly weights: unknown;
+}
+
+/**
+ * How a campaign belongs to a group: `group` is set when the group exists; `broken` when
+ * `campaignGroups` names a group that `groups` lacks, which makes 1.73.0 fail every decision
+ * of the campaign.
+ */
+export interface GroupMembership {
+  readonly group: Group | undefined;
+  readonly broken: boolean;
 }
 
 /** A campaign of the model, with everything a decision needs precomputed. */
@@ -96,21 +117,9 @@ export interface Campaign {
   /** True when traffic and variation hash the same string (the common case): one hash serves both. */
   readonly sharedSeed: boolean;
   /** Set when the campaign belongs to a mutually exclusive group. */
-  readonly group: GroupRef | undefined;
+  readonly membership: GroupMembership | undefined;
   /** The campaign object as given (JSON copy, without computed fields). */
   readonly raw: Readonly<Record<string, unknown>>;
-}
-
-/** A mutually exclusive group (MEG), resolved against the campaigns of the file. */
-export interface Group {
-  readonly id: string;
-  readonly name: unknown;
-  /** Member campaigns in group order (unknown ids skipped), or `undefined` if `campaigns` is not a list. */
-  readonly members: readonly Campaign[] | undefined;
-  /** `true` for the random/equal algorithm (`et` absent or the number 1). */
-  readonly randomAlgorithm: boolean;
-  readonly priority: readonly unknown[];
-  readonly weights: Readonly<Record<string, unknown>>;
 }
 
 /** The parsed settings: immutable and indexed. */
@@ -125,8 +134,6 @@ export interface Settings {
   readonly campaigns: readonly Campaign[];
   /** First campaign for each key (1.73.0's lookup: exact, case-sensitive, first match wins). */
   readonly campaignsByKey: ReadonlyMap<string, Campaign>;
-  /** Groups by the group id as a string. */
-  readonly groups: ReadonlyMap<string, Group>;
   /** Campaigns (settings order) for each goal identifier, for `track` with a global goal. */
   readonly campaignsByGoal: ReadonlyMap<string, readonly Campaign[]>;
   /** The JSON copy of the file the model was built from. */

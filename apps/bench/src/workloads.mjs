@@ -1,0 +1,43 @@
+/** The settings files and users every contender of a workload decides on. */
+const condition = (key, operand) => ({ custom_variable: { [key]: operand } });
+
+export const SIX_CONDITIONS = {
+  and: [
+    condition('plan', 'lower(PRO)'),
+    condition('country', 'wildcard(*US*)'),
+    condition('age', 'gte(18)'),
+    condition('visits', 'lt(1000)'),
+    condition('browser', 'regex(^(chrome|firefox)$)'),
+    { not: condition('beta', 'true') },
+  ],
+};
+
+export const MATCHING_VARIABLES = { plan: 'Pro', country: 'US-CA', age: 33, visits: 12, browser: 'chrome', beta: false };
+
+function abCampaign(id, segments = {}) {
+  return {
+    id,
+    key: `campaign-${id}`,
+    status: 'RUNNING',
+    type: 'VISUAL_AB',
+    percentTraffic: 100,
+    segments,
+    goals: [{ id: id * 10, identifier: 'purchase', type: 'CUSTOM_GOAL' }],
+    variations: [
+      { id: 1, name: 'Control', weight: 50 },
+      { id: 2, name: 'Variation-1', weight: 50 },
+    ],
+  };
+}
+
+function file(campaigns) {
+  return { accountId: 888888, version: 1, sdkKey: 'bench-sdk-key', campaigns, campaignGroups: {}, groups: {} };
+}
+
+export const twoVariations = file([abCampaign(1)]);
+export const behindSegment = file([abCampaign(1, SIX_CONDITIONS)]);
+export const twoHundred = file(Array.from({ length: 200 }, (_, i) => abCampaign(i + 1)));
+
+export function userIds(count) {
+  return Array.from({ length: count }, (_, i) => `user-${i}-${((i * 2654435761) >>> 0).toString(36)}`);
+}

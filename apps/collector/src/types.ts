@@ -1,0 +1,246 @@
+/** The VWO endpoints the collector answers (a leading collection prefix such as `/eu` is allowed). */
+export type Endpoint =
+  | 'settings' // GET /server-side/settings
+  | 'pull' // GET /server-side/pull
+  | 'track-user' // GET /server-side/track-user
+  | 'track-goal' // GET /server-side/track-goal
+  | 'push' // GET /server-side/push
+  | 'batch-events' // POST /server-side/batch-events
+  | 'event-arch'; // POST /events/t
+
+export type EventKind = 'impression' | 'conversion' | 'push';
+
+/** How an event reached the collector: a classic GET, an event of a batch, or an event-architecture POST. */
+export type EventVia = 'get' | 'batch' | 'event-arch';
+
+/** A settings file as served; the collector only reads `accountId`, `sdkKey` and goal `revenueProp`s. */
+export type SettingsFile = Record<string, unknown>;
+
+/** One event as the collector understood it, whatever the wire format it came in. */
+export interface CollectedEvent {
+  /** Position among all accepted events, from 1. */
+  readonly seq: number;
+  /** Arrival time, ms since the epoch. */
+  readonly time: number;
+  readonly kind: EventKind;
+  readonly via: EventVia;
+  readonly endpoint: Endpoint;
+  /** The collection-prefix path segment the request carried (`"eu"`), or null. */
+  readonly prefix: string | null;
+  /** `account_id` (GET) or `a` (batch, event architecture). */
+  readonly accountId: string;
+  /** `env`: the SDK key, `"undefined"` when the settings file has none. */
+  readonly env: string;
+  /** Campaign (experiment) id; null for pushes. */
+  readonly campaignId: number | null;
+  /**
+   * Variation (combination) id; null for pushes. Event-architecture conversions carry no
+   * variation: it is taken from the visitor's latest impression in that campaign (see
+   * `variationInferred`), null when the collector saw none.
+   */
+  readonly variationId: number | null;
+  /** True when `variationId` was inferred from an earlier impression (event-architecture conversions). */
+  readonly variationInferred: boolean;
+  /** Goal id for conversions, else null. */
+  readonly goalId: number | null;
+  /** Revenue as a number when it is one (`r`, or `vwoMeta[revenueProp]`), else null. */
+  readonly revenue: number | null;
+  /** Revenue exactly as sent (`"abc"` stays `"abc"`), null when none was sent. */
+  readonly revenueRaw: string | number | null;
+  /** Visitor UUID (`u`, `visId`): 32 hex characters. */
+  readonly uuid: string;
+  /** Custom dimensions of a push, decoded (`{ "a key&": "v=1 ü" }`); null for other kinds. */
+  readonly tags: Readonly<Record<string, string>> | null;
+  /** Event-architecture event name (`vwo_variationShown`, a goal identifier, `vwo_syncVisitorProp`), else null. */
+  readonly eventName: string | null;
+  /** The deduplication id (`eid`, or `d.msgId` for event architecture), null when none was sent. */
+  readonly eid: string | null;
+  /** What was sent: the decoded query parameters (GET), the batch event object, or the event-architecture `d` object. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** One request the collector accepted (answered 2xx), parsed. */
+export interface ReceivedRequest {
+  /** Position among all accepted requests, from 1. */
+  readonly seq: number;
+  readonly time: number;
+  readonly method: string;
+  readonly endpoint: Endpoint;
+  readonly prefix: string | null;
+  /** The request path without the query string, as sent. */
+  readonly path: string;
+  /** The query string as sent, without `?`. */
+  readonly rawQuery: string;
+  /** Query parameters in the order sent, values decoded where valid (see README, "Query strings"). */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  /** First value of each query parameter. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Request headers, lower-case names, as Node parsed them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON body for POSTs, null for GETs. */
+  readonly body: unknown;
+  /** The events this request carried that were new. */
+  readonly events: readonly CollectedEvent[];
+  /** How many of the request's events (or the request itself) had been received before. */
+  readonly duplicates: number;
+}
+
+export interface VariationStats {
+  impressions: number;
+  /** Distinct visitor UUIDs with at least one impression. */
+  uniqueVisitors: number;
+  /** Conversions per goal id. */
+  conversions: Record<string, number>;
+  /** Distinct visitors that converted, per goal id. */
+  uniqueConversions: Record<string, number>;
+  /** Sum of numeric revenues per goal id (goals without numeric revenue are absent). */
+  revenue: Record<string, number>;
+}
+
+export interface CampaignStats extends VariationStats {
+  /** Per variation id; event-architecture conversions of visitors never seen in an impression go under `"unknown"`. */
+  variations: Record<string, VariationStats>;
+}
+
+export interface CollectorStats {
+  requests: {
+    /** Every request to a VWO endpoint or an unknown path (control requests under `/_collector` excluded). */
+    total: number;
+    accepted: number;
+    rejected: number;
+    /** Requests answered by an injected fault. */
+    faulted: number;
+    /** Requests per VWO endpoint, whatever their outcome. */
+    byEndpoint: Record<Endpoint, number>;
+  };
+  events: {
+    total: number;
+    impressions: number;
+    conversions: number;
+    pushes: number;
+    byVia: Record<EventVia, number>;
+  };
+  /** Per campaign id. */
+  campaigns: Record<string, CampaignStats>;
+  pushes: {
+    total: number;
+    /** How many pushes set each custom-dimension key. */
+    byKey: Record<string, number>;
+  };
+  /** Requests or events acknowledged but not counted because their id had been received already. */
+  duplicates: number;
+  rejected: {
+    total: number;
+    /** Count per reason (`"experiment_id: expected a positive integer"`; `"not found"`, `"body too large"`, …). */
+    byReason: Record<string, number>;
+    /** The last 50 rejections, newest last. */
+    recent: Array<{ time: number; method: string; path: string; status: number; error: string }>;
+  };
+}
+
+export type FaultTarget = Endpoint | 'events' | '*';
+
+interface FaultRuleBase {
+  /** Which endpoints the rule applies to: names, `'events'` (the five event endpoints) or `'*'` (default). */
+  endpoints?: FaultTarget | FaultTarget[];
+  /** How many matching requests to affect. Default 1 when neither `until` nor `forMs` is given. */
+  count?: number;
+  /** Let this many matching requests through before the rule starts applying. */
+  skip?: number;
+  /** Stop applying at this time (ms since the epoch, at most one hour ahead). */
+  until?: number;
+  /** Stop applying this many ms after the plan was injected (at most one hour). */
+  forMs?: number;
+}
+
+export type FaultRule = FaultRuleBase &
+  (
+    | {
+        /** Answer with this status (200–599) instead of handling the request. */
+        kind: 'status';
+        status: number;
+        /** Seconds or an HTTP date for a `Retry-After` header; 429 gets `1` when not given. */
+        retryAfter?: number | string;
+        /** Response body (default `{"error":"injected fault: <status>"}`). */
+        body?: string;
+        /** Response content type (default `application/json`). */
+        contentType?: string;
+        /** Record the request before answering with the fault (the server processed it, the answer failed). */
+        processed?: boolean;
+      }
+    | {
+        /** Wait `ms` (at most 60 000) before handling the request normally. */
+        kind: 'delay';
+        ms: number;
+      }
+    | {
+        /** Destroy the socket without answering. */
+        kind: 'drop';
+        processed?: boolean;
+      }
+    | {
+        /** Answer the normal status with the first half of the normal JSON body (settings: half the file). */
+        kind: 'truncate';
+        processed?: boolean;
+      }
+    | {
+        /** Answer the normal status with a body that is not JSON, still labelled `application/json`. */
+        kind: 'invalid-json';
+        processed?: boolean;
+      }
+  );
+
+export type FaultKind = FaultRule['kind'];
+
+/** A list of rules (the first active matching rule applies), or `{ faults: [...] }`. */
+export type FaultPlan = FaultRule[] | { faults: FaultRule[] };
+
+/** A rule as the collector holds it: bounds resolved. */
+export interface ActiveFault {
+  readonly rule: FaultRule;
+  readonly endpoints: readonly Endpoint[];
+  /** Matching requests still to affect; null when bounded by time only. */
+  remaining: number | null;
+  /** Matching requests still to let through first. */
+  skip: number;
+  /** Expiry time (ms since the epoch), null when bounded by count only. */
+  readonly until: number | null;
+}
+
+export interface CollectorOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Loopback address to bind: `127.0.0.1` (default), `::1`, `localhost` or any `127.x.x.x`. */
+  host?: string;
+  /** Settings file(s) served for their own `accountId` and `sdkKey`. */
+  settings?: SettingsFile | SettingsFile[];
+  /** Settings files by `"<accountId>:<sdkKey>"` or by `"<sdkKey>"` alone (any account). */
+  settingsByKey?: Record<string, SettingsFile>;
+  /** Request bodies above this many bytes are answered 413 (default 5 MiB). */
+  maxBodyBytes?: number;
+  /** Keep at most this many requests in `received()` (oldest dropped first; stats stay exact). Default 100 000. */
+  maxRecords?: number;
+}
+
+export interface Collector {
+  /** Base URL, e.g. `http://127.0.0.1:54321` — use it as the SDK's collector URL. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** Stops listening and closes every connection, keep-alive or busy. Idempotent. */
+  close(): Promise<void>;
+  /** Every request accepted (2xx), parsed, oldest first. */
+  received(): ReceivedRequest[];
+  /** Every new event accepted, normalised, oldest first. */
+  events(): CollectedEvent[];
+  stats(): CollectorStats;
+  /** Forgets received requests, events, stats, deduplication ids and the fault plan; settings stay. */
+  reset(): void;
+  /**
+   * Replaces the settings served by account/key matching (`settings` option), or with a
+   * `key`, sets (or with `null` removes) one `settingsByKey` entry.
+   */
+  setSettings(settings: SettingsFile | SettingsFile[] | null, key?: string): void;
+  /** Replaces the fault plan (an empty list clears it); returns the active rules. Throws on an invalid plan. */
+  injectFaults(plan: FaultPlan): ActiveFault[];
+}

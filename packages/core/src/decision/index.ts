@@ -1,0 +1,3 @@
+export { apiAcceptsCampaign, bucketsUnstoredUsers, type DecisionApi, featureEnabled } from './api-rules.js';
+export { decide } from './decide.js';
+export type { DecideOptions, Decision, DecisionOutcome, DecisionStep, StorageSnapshot, StoredAssignment } from './types.js';

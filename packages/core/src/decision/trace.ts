@@ -1,0 +1,11 @@
+import type { DecisionStep } from './types.js';
+
+/**
+ * Collects steps for `explain()`. Decisions without a trace get `null` instead, so the hot
+ * path builds no step objects or strings at all.
+ */
+export type Trace = DecisionStep[] | null;
+
+export function record(trace: Trace, step: DecisionStep['step'], passed: boolean, detail: string, data?: Record<string, unknown>): void {
+  if (trace) trace.push(data ? { step, passed, detail, data } : { step, passed, detail });
+}

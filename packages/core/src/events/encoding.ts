@@ -1,0 +1,118 @@
+/**
+ * Text encodings for event payloads: UTF-8 by hand (no `TextEncoder`/`Buffer` in the core),
+ * `encodeURIComponent` that never throws, and the query-value escaping our URLs use.
+ *
+ * Lone surrogates: `encodeURIComponent` (and so 1.73.0's `uuid@3` and its UA/IP/tag
+ * encoding) throws `URIError` on them, which in 1.73.0 fails the whole API call. We encode
+ * them as U+FFFD instead, as `TextEncoder` and `Buffer.from(s, 'utf8')` do, so a user id or
+ * user agent with a broken surrogate still gets a decision and its events. For every
+ * well-formed string the bytes are identical to 1.73.0's.
+ */
+
+/** Upper bound of the UTF-8 length of a string: 3 bytes per UTF-16 code unit. */
+export function maxUtf8Length(text: string): number {
+  return text.length * 3;
+}
+
+/**
+ * Writes the UTF-8 bytes of `text` into `out` from `offset` (lone surrogates as U+FFFD) and
+ * returns the offset after the last byte. `out` must have room for {@link maxUtf8Length}.
+ */
+export function writeUtf8(text: string, out: Uint8Array, offset: number): number {
+  let at = offset;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      out[at++] = code;
+      continue;
+    }
+    if (code < 0x800) {
+      out[at++] = 0xc0 | (code >> 6);
+      out[at++] = 0x80 | (code & 0x3f);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        out[at++] = 0xf0 | (code >> 18);
+        out[at++] = 0x80 | ((code >> 12) & 0x3f);
+        out[at++] = 0x80 | ((code >> 6) & 0x3f);
+        out[at++] = 0x80 | (code & 0x3f);
+        continue;
+      }
+      code = 0xfffd;
+    }
+    out[at++] = 0xe0 | (code >> 12);
+    out[at++] = 0x80 | ((code >> 6) & 0x3f);
+    out[at++] = 0x80 | (code & 0x3f);
+  }
+  return at;
+}
+
+/** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `encodeURIComponent`, except that lone surrogates become `%EF%BF%BD` instead of throwing.
+ * Used where 1.73.0 calls `encodeURIComponent` (user agent, IP, push tags).
+ */
+export function encodeComponent(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));
+  }
+}
+
+// Characters that change how a query string splits (`&`, `#`), how it decodes (`%`, and
+// `+` for form decoders) or that are not printable ASCII.
+const QUERY_UNSAFE = /[^!-~]|[%&#+]/gu;
+
+/**
+ * A query value as 1.73.0 writes it (raw, e.g. `ed={"p":"server"}`), except that the
+ * characters of {@link QUERY_UNSAFE} are percent-encoded (UTF-8).
+ *
+ * Why: 1.73.0 concatenates values unencoded. For every value it actually sends in practice
+ * (numbers, hex ids, `{"p":"server"}`, plain goal identifiers and sdk keys) this returns the
+ * value unchanged, so our URL is byte-identical. Where 1.73.0's URL breaks — a goal
+ * identifier or revenue with `&`, `#`, `%`, a space or non-ASCII text, which Node's `https`
+ * either rejects (`ERR_UNESCAPED_CHARACTERS`) or sends as a different parameter list — ours
+ * carries the intended value. Printable ASCII such as `{`, `"`, `|` stays raw: WHATWG URL
+ * parsing (what `fetch` does) accepts it and percent-encodes what it must by itself.
+ */
+export function queryValue(text: string): string {
+  return text.replace(QUERY_UNSAFE, encodeComponent);
+}
+
+/**
+ * JavaScript's string conversion as 1.73.0 applies it when concatenating `key + '=' + value`
+ * (`''+value`: `undefined` → `"undefined"`, arrays joined with commas, objects
+ * `[object Object]`). Symbols, which would throw there, are described instead.
+ */
+export function jsText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'symbol') return String(value);
+  // biome-ignore lint/style/useTemplate: `'' + value` (default hint) is exactly what 1.73.0 evaluates.
+  return '' + (value as string);
+}

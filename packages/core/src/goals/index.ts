@@ -1,0 +1,1 @@
+export { campaignsForGoal, type GoalTypeToTrack, goalOf } from './campaigns-for-goal.js';

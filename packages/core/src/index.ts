@@ -1,0 +1,12 @@
+/**
+ * `@vwo/core`: the platform-free engine of the VWO FullStack TypeScript SDK. Pure, synchronous
+ * pieces (settings parsing, bucketing, segments, decisions, event payloads); no I/O.
+ *
+ * @packageDocumentation
+ */
+export * from './bucketing/index.js';
+export * from './decision/index.js';
+export * from './events/index.js';
+export * from './goals/index.js';
+export * from './segments/index.js';
+export * from './settings/index.js';

@@ -1,0 +1,239 @@
+import { MAX_TRAFFIC_VALUE } from '../bucketing/bucket.js';
+import { allocateRanges } from '../bucketing/ranges.js';
+import { compileSegment, hasSegmentConditions } from '../segments/index.js';
+import { hasOwn, isPlainObject } from '../util/types.js';
+import { type SettingsIssue, SettingsValidationError } from './issues.js';
+import type { Campaign, Goal, Group, GroupMembership, Settings, Variable, Variation, VariationSeeding } from './model.js';
+import { validateSettings } from './validate.js';
+
+/** The outcome of {@link parseSettings}: a model and its warnings, or every problem found. */
+export type ParseResult =
+  | { readonly ok: true; readonly settings: Settings; readonly warnings: readonly SettingsIssue[] }
+  | { readonly ok: false; readonly error: SettingsValidationError };
+
+type Json = Record<string, unknown>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Validates a VWO settings file and builds the immutable, indexed model every decision reads.
+ * Accepts exactly what vwo-node-sdk 1.73.0 accepts (odd but accepted files come back with
+ * `warnings`); never throws, and never returns a half-valid model.
+ *
+ * @example
+ * const result = parseSettings(JSON.parse(text));
+ * if (!result.ok) console.error(result.error.message); // lists every bad field path
+ * else decide(result.settings, 'checkout-test', 'user-42');
+ */
+export function parseSettings(input: unknown): ParseResult {
+  const copy = jsonCopy(input);
+  if (!copy.ok) return fail([{ path: '', message: copy.message }]);
+  const file = copy.value;
+  // 1.73.0 turns a missing or object-valued `campaigns` into [] before validating.
+  if (isPlainObject(file) && (!file.campaigns || isPlainObject(file.campaigns))) file.campaigns = [];
+
+  const report = validateSettings(file);
+  if (report.errors.length > 0) return fail(report.errors);
+  const settings = buildModel(file as Json);
+  return { ok: true, settings, warnings: Object.freeze(report.warnings) };
+}
+
+function fail(issues: SettingsIssue[]): ParseResult {
+  return { ok: false, error: new SettingsValidationError(issues) };
+}
+
+/** The JSON round trip 1.73.0 makes: drops `undefined` and functions, turns `NaN` into `null`. */
+function jsonCopy(input: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (typeof input === 'string') return { ok: false, message: 'expected a settings object, got a string (parse the JSON first)' };
+  try {
+    const text = JSON.stringify(input);
+    if (text === undefined) return { ok: false, message: `expected a settings object, got ${typeof input}` };
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, message: `the settings file cannot be copied as JSON (${(error as Error).message})` };
+  }
+}
+
+function buildModel(file: Json): Settings {
+  const isNB = Boolean(file.isNB);
+  const isNBv2 = Boolean(file.isNBv2);
+  const accountId = file.accountId as number | string;
+  const campaigns = (file.campaigns as Json[]).map((raw, index) => buildCampaign(raw, index, { isNB, isNBv2, accountId }));
+  const campaignsByKey = new Map<string, Campaign>();
+  for (const campaign of campaigns) if (!campaignsByKey.has(campaign.key)) campaignsByKey.set(campaign.key, campaign);
+  attachGroups(file, campaigns);
+  for (const campaign of campaigns) deepFreezeCampaign(campaign);
+
+  return Object.freeze({
+    accountId,
+    version: file.version as number | string,
+    sdkKey: file.sdkKey as string | undefined,
+    isNB,
+    isNBv2,
+    isEventArchEnabled: file.isEventArchEnabled === true,
+    collectionPrefix: file.collectionPrefix as string | undefined,
+    campaigns: Object.freeze(campaigns),
+    campaignsByKey,
+    campaignsByGoal: indexGoals(campaigns, campaignsByKey),
+    raw: deepFreeze(file),
+  });
+}
+
+interface FileFlags {
+  readonly isNB: boolean;
+  readonly isNBv2: boolean;
+  readonly accountId: number | string;
+}
+
+function buildCampaign(raw: Json, index: number, flags: FileFlags): Mutable<Campaign> {
+  const id = raw.id as number | string;
+  const percentTraffic = raw.percentTraffic as number;
+  const seedPrefix = flags.isNB || flags.isNBv2 || raw.isBucketingSeedEnabled ? `${id}_` : '';
+  const variationSeeding = seedVariations(raw, seedPrefix, flags);
+  const variations = buildVariations(raw);
+  const isForcedVariationEnabled = Boolean(raw.isForcedVariationEnabled);
+  const goals = Array.isArray(raw.goals) ? raw.goals.filter(isPlainObject).map(buildGoal) : [];
+  const goalsByIdentifier = new Map<string, Goal>();
+  for (const goal of goals) {
+    if (typeof goal.identifier === 'string' && !goalsByIdentifier.has(goal.identifier)) goalsByIdentifier.set(goal.identifier, goal);
+  }
+  return {
+    index,
+    id,
+    key: raw.key as string,
+    status: raw.status as string,
+    type: raw.type as string,
+    name: raw.name,
+    percentTraffic,
+    isRunning: raw.status === 'RUNNING',
+    isForcedVariationEnabled,
+    isBucketingSeedEnabled: Boolean(raw.isBucketingSeedEnabled),
+    isUserListEnabled: Boolean(raw.isUserListEnabled),
+    isMAB: raw.isMAB === true,
+    variations,
+    whitelistable: isForcedVariationEnabled ? variations.filter((v) => v.whitelist !== undefined) : [],
+    control: variations.find((v) => v.id === 1),
+    goals,
+    goalsByIdentifier,
+    variables: Array.isArray(raw.variables) ? (raw.variables as Variable[]) : undefined,
+    segment: hasSegmentConditions(raw.segments) ? compileSegment(raw.segments) : undefined,
+    seedPrefix,
+    variationSeeding,
+    sharedSeed: variationSeeding.prefix === seedPrefix,
+    membership: undefined,
+    raw,
+  };
+}
+
+/** The variation seed and multiplier table of bucketing.md §3, first matching row. */
+function seedVariations(raw: Json, seedPrefix: string, { isNB, isNBv2, accountId }: FileFlags): VariationSeeding {
+  const percentTraffic = raw.percentTraffic as number;
+  if (((!isNB && !isNBv2) || (isNB && raw.isOB)) && percentTraffic) {
+    // Two divisions, left to right, as 1.73.0 computes it (30 → 3.333333333333333).
+    return { prefix: seedPrefix, multiplier: MAX_TRAFFIC_VALUE / percentTraffic / 100 };
+  }
+  if ((isNB && !raw.isOB && !isNBv2) || (isNBv2 && raw.isOBv2)) return { prefix: '', multiplier: 1 };
+  return { prefix: `${seedPrefix}${accountId}_`, multiplier: 1 };
+}
+
+function buildVariations(raw: Json): Variation[] {
+  if (!Array.isArray(raw.variations)) return [];
+  const list = raw.variations as Json[];
+  const ranges = allocateRanges(list.map((v) => v.weight));
+  return list.map((v, index) => ({
+    index,
+    id: v.id,
+    name: v.name,
+    weight: v.weight,
+    start: ranges[index]?.start ?? -1,
+    end: ranges[index]?.end ?? -1,
+    isFeatureEnabled: Boolean(v.isFeatureEnabled),
+    variables: Array.isArray(v.variables) ? (v.variables as Variable[]) : undefined,
+    whitelist: hasSegmentConditions(v.segments) ? compileSegment(v.segments) : undefined,
+    raw: v,
+  }));
+}
+
+function buildGoal(raw: Json): Goal {
+  return { id: raw.id, identifier: raw.identifier, type: raw.type, revenueProp: raw.revenueProp, mca: raw.mca };
+}
+
+/** Resolves `campaignGroups`/`groups` the way 1.73.0 reads them at decision time. */
+function attachGroups(file: Json, campaigns: Mutable<Campaign>[]): void {
+  const campaignGroups = file.campaignGroups as Json | undefined;
+  if (typeof campaignGroups !== 'object' || campaignGroups === null) return;
+  const groups = file.groups as Json | undefined;
+  const resolved = new Map<unknown, Group>();
+  for (const campaign of campaigns) {
+    const key = String(campaign.id);
+    if (!hasOwn(campaignGroups, key)) continue;
+    const groupId = campaignGroups[key];
+    if (!groupId) continue; // a group id of 0 means "no group" in 1.73.0
+    const definition = groups == null ? undefined : (groups as Json)[String(groupId)];
+    if (definition == null) {
+      campaign.membership = { group: undefined, broken: true } satisfies GroupMembership;
+      continue;
+    }
+    let group = resolved.get(groupId);
+    if (!group) {
+      group = buildGroup(groupId, definition as Json, campaigns);
+      resolved.set(groupId, group);
+    }
+    campaign.membership = { group, broken: false };
+  }
+}
+
+function buildGroup(id: unknown, definition: Json, campaigns: readonly Campaign[]): Group {
+  const ids = definition.campaigns;
+  const members = Array.isArray(ids)
+    ? ids.map((memberId) => findCampaignById(campaigns, memberId)).filter((c): c is Campaign => c !== undefined)
+    : undefined;
+  return Object.freeze({
+    id,
+    name: definition.name,
+    members: members && Object.freeze(members),
+    randomAlgorithm: definition.et === undefined || definition.et === 1,
+    priority: definition.p,
+    weights: definition.wt,
+  });
+}
+
+/** 1.73.0 matches group members with `parseInt(…, 10)` on both sides; the first match wins. */
+function findCampaignById(campaigns: readonly Campaign[], memberId: unknown): Campaign | undefined {
+  const wanted = Number.parseInt(String(memberId), 10);
+  return campaigns.find((c) => Number.parseInt(String(c.id), 10) === wanted);
+}
+
+/**
+ * Campaigns, in settings order, that have a goal with each identifier. Like 1.73.0, a campaign's
+ * goals are looked up through its key, so a duplicate key sees the first campaign's goals.
+ */
+function indexGoals(campaigns: readonly Campaign[], byKey: ReadonlyMap<string, Campaign>): Map<string, readonly Campaign[]> {
+  const index = new Map<string, Campaign[]>();
+  for (const campaign of campaigns) {
+    if (!campaign.key) continue;
+    const owner = byKey.get(campaign.key) as Campaign;
+    for (const identifier of owner.goalsByIdentifier.keys()) {
+      if (identifier === '') continue;
+      const list = index.get(identifier);
+      if (list) list.push(campaign);
+      else index.set(identifier, [campaign]);
+    }
+  }
+  return index;
+}
+
+function deepFreezeCampaign(campaign: Mutable<Campaign>): void {
+  for (const variation of campaign.variations) Object.freeze(variation);
+  Object.freeze(campaign.variations);
+  Object.freeze(campaign.whitelistable);
+  Object.freeze(campaign.goals);
+  Object.freeze(campaign);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}

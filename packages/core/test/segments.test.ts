@@ -1,0 +1,212 @@
+/**
+ * The segment evaluator on the cases of segmentation.md (§8 observed results, §5 degenerate
+ * segments, §2 malformed nodes), each also checked against vwo-node-sdk 1.73.0 itself, plus the
+ * behaviours that JSON cannot express (exotic variables, reuse of a compiled predicate).
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import {
+  compileSegment,
+  compileSegmentRaw,
+  evaluateSegment,
+  evaluateSegmentRaw,
+  hasSegmentConditions,
+  type SegmentVariables,
+} from '../src/segments/index.js';
+import file from './cases/segments.json' with { type: 'json' };
+
+type ReferenceEvaluator = (
+  dsl: unknown,
+  variables: unknown,
+  campaignKey: string,
+  userId: string,
+  variation: string,
+  disableLogs: boolean,
+) => boolean | undefined;
+
+const require = createRequire(import.meta.url);
+// 1.73.0 logs regex and segmentation errors through its global handler even with disableLogs.
+require('vwo-node-sdk/lib/services/logging').setLogHandler({ log: () => undefined });
+const referenceEvaluator: ReferenceEvaluator = require('vwo-node-sdk/lib/core/SegmentEvaluator');
+const reference = (dsl: unknown, variables: unknown) => referenceEvaluator(dsl, variables, 'campaign', 'user', '', true);
+
+interface Case {
+  readonly section: string;
+  readonly name: string;
+  readonly segments: unknown;
+  readonly variables: unknown;
+  readonly expected: boolean | 'undefined';
+}
+
+/** Turns `{"$undefined": true}` back into `undefined`, at any depth. */
+function decode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decode);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === '$undefined' && entries[0][1] === true) return undefined;
+  return Object.fromEntries(entries.map(([key, inner]) => [key, decode(inner)]));
+}
+
+const cases = (file.cases as Case[]).map((c) => ({
+  ...c,
+  variables: decode(c.variables),
+  expected: c.expected === 'undefined' ? undefined : c.expected,
+}));
+
+describe('segment cases of segmentation.md', () => {
+  it('holds every §8 case, and the §5 and §2 tables', () => {
+    expect(cases.filter((c) => c.section === '8')).toHaveLength(78);
+    expect(cases.filter((c) => c.section === '5').length).toBeGreaterThanOrEqual(8);
+    expect(cases.filter((c) => c.section === '2').length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(cases)('$name: the raw result is $expected', ({ segments, variables, expected }) => {
+    expect(evaluateSegmentRaw(segments, variables)).toBe(expected);
+  });
+
+  it.each(cases)('$name: the decision is the truthiness of $expected', ({ segments, variables, expected }) => {
+    expect(evaluateSegment(segments, variables)).toBe(!!expected);
+    expect(compileSegment(segments)(variables as SegmentVariables)).toBe(!!expected);
+  });
+
+  it.each(cases)('$name: vwo-node-sdk 1.73.0 agrees with the table', ({ segments, variables, expected }) => {
+    expect(reference(segments, variables)).toBe(expected);
+  });
+});
+
+const cv = (name: string, operand: unknown) => ({ custom_variable: { [name]: operand } });
+
+describe('hasSegmentConditions', () => {
+  it('is true only for a plain object with at least one key', () => {
+    expect(hasSegmentConditions({ or: [] })).toBe(true);
+    expect(hasSegmentConditions(Object.assign(Object.create(null), { or: [] }))).toBe(true);
+    for (const empty of [{}, [], [cv('a', 'x')], null, undefined, 'x', 5, true]) {
+      expect(hasSegmentConditions(empty)).toBe(false);
+    }
+  });
+
+  it('a segment without conditions compiles to a predicate that passes', () => {
+    for (const empty of [{}, [], null, 'x']) expect(compileSegment(empty)({})).toBe(true);
+  });
+});
+
+describe('variables that are not a plain object', () => {
+  it('missing variables are an empty object, as 1.73.0 defaults them', () => {
+    const notA = { not: cv('a', 'x') };
+    expect(compileSegment(notA)(undefined as unknown as SegmentVariables)).toBe(true);
+    expect(evaluateSegmentRaw(notA, undefined)).toBe(true);
+  });
+
+  it('null variables fail every segment that reads them, even under not', () => {
+    expect(evaluateSegmentRaw({ not: cv('a', 'x') }, null)).toBe(false);
+    expect(evaluateSegmentRaw({ not: { user: 'Bill' } }, null)).toBe(false);
+    expect(evaluateSegmentRaw({ xyz: 1 }, null)).toBe(undefined);
+    expect(evaluateSegmentRaw({ not: { or: [] } }, null)).toBe(true);
+  });
+
+  it('a string is read by index, an array by index and length', () => {
+    expect(evaluateSegmentRaw(cv('0', 'a'), 'abc')).toBe(true);
+    expect(evaluateSegmentRaw(cv('length', '3'), 'abc')).toBe(true);
+    expect(evaluateSegmentRaw(cv('length', '2'), [5, 6])).toBe(true);
+    expect(evaluateSegmentRaw(cv('1', '6'), [5, 6])).toBe(true);
+  });
+
+  it('a null prototype or an own hasOwnProperty key fails the evaluation, as in 1.73.0', () => {
+    const bare = Object.assign(Object.create(null), { a: 'x' });
+    expect(evaluateSegmentRaw({ not: cv('a', 'y') }, bare)).toBe(false);
+    expect(evaluateSegmentRaw({ not: cv('a', 'y') }, { a: 'x', hasOwnProperty: 1 })).toBe(false);
+    expect(reference({ not: cv('a', 'y') }, bare)).toBe(false);
+  });
+});
+
+describe('variable values that are not data', () => {
+  const exotic: Array<[string, unknown]> = [
+    ['a boxed false reads as "true"', new Boolean(false)],
+    ['a boxed number', new Number(12.5)],
+    ['a Date', new Date(0)],
+    ['an object without toString', Object.create(null)],
+    ['an array holding an object without toString', [Object.create(null)]],
+    ['an own toString that is not callable', { toString: 5 }],
+    ['an own toString returning a number', { toString: () => 12 }],
+    ['an own toString returning null', { toString: () => null }],
+    ['an own toString returning undefined', { toString: () => undefined }],
+    ['an own toString returning an object', { toString: () => ({}) }],
+    ['a symbol', Symbol('s')],
+    ['a bigint', 12n],
+  ];
+  const operands = [
+    'true',
+    '12',
+    '12.5',
+    'lower(x)',
+    'wildcard(*1*)',
+    'wildcard(1*)',
+    'wildcard(*2)',
+    'regex(1)',
+    'regex(nu)',
+    'gt(5)',
+    'lte(20)',
+    '',
+  ];
+
+  it.each(exotic)('%s compares as in 1.73.0', (_, value) => {
+    for (const operand of operands) {
+      for (const dsl of [cv('a', operand), { not: cv('a', operand) }]) {
+        expect(evaluateSegmentRaw(dsl, { a: value }), `${JSON.stringify(dsl)}`).toBe(reference(dsl, { a: value }));
+      }
+    }
+  });
+});
+
+describe('operands that are not data', () => {
+  it('an operand that cannot be stringified fails only when the variable exists', () => {
+    const operand = { toString: 5 };
+    expect(evaluateSegmentRaw({ not: cv('a', operand) }, {})).toBe(true);
+    expect(evaluateSegmentRaw({ not: cv('a', operand) }, { a: 'x' })).toBe(false);
+    expect(reference({ not: cv('a', operand) }, {})).toBe(true);
+    expect(reference({ not: cv('a', operand) }, { a: 'x' })).toBe(false);
+  });
+
+  it('an array operand nested too deep to stringify fails only when the variable exists', () => {
+    let operand: unknown = [1];
+    for (let i = 0; i < 200_000; i++) operand = [operand];
+    const dsl = { not: cv('a', operand) };
+    expect(evaluateSegmentRaw(dsl, {})).toBe(true);
+    expect(evaluateSegmentRaw(dsl, { a: '1' })).toBe(false);
+    expect([reference(dsl, {}), reference(dsl, { a: '1' })]).toEqual([true, false]);
+  });
+
+  it('an and/or value with a length key is walked by index', () => {
+    const listLike = { length: '2', 0: cv('a', 'x'), 1: cv('b', 'y') };
+    for (const variables of [
+      { a: 'x', b: 'y' },
+      { a: 'x', b: 'z' },
+    ]) {
+      expect(evaluateSegmentRaw({ and: listLike }, variables)).toBe(reference({ and: listLike }, variables));
+    }
+    expect(evaluateSegmentRaw({ and: { length: 3, 0: cv('a', 'x') } }, { a: 'x' })).toBe(false);
+  });
+});
+
+describe('a compiled predicate', () => {
+  it('gives the same answers however often and in whatever order it is called', () => {
+    const predicate = compileSegmentRaw({
+      or: [cv('a', 'regex(b+)'), { and: [cv('n', 'gte(10)'), { not: cv('c', 'lower(X)') }] }, { user: 'Ann, Bob' }],
+    });
+    const inputs: SegmentVariables[] = [{ a: 'abbb' }, { a: 'ac', n: 10 }, { n: 10, c: 'x' }, { _vwoUserId: 'Bob' }, { a: 'xbx' }];
+    const first = inputs.map((v) => predicate(v));
+    expect(first).toEqual([true, true, false, true, true]);
+    for (let round = 0; round < 3; round++) expect(inputs.map((v) => predicate(v)).reverse()).toEqual([...first].reverse());
+  });
+
+  it('a node that always throws fails the segment from any position', () => {
+    expect(evaluateSegmentRaw({ or: [{ and: [] }, { not: { not: { user: ['x'] } } }] }, {})).toBe(false);
+    expect(evaluateSegmentRaw({ or: [{ and: [] }, cv('a', 'x'), { and: { length: 1 } }] }, { a: 'x' })).toBe(false);
+  });
+
+  it('never throws on a DSL nested deeper than the stack', () => {
+    let dsl: unknown = cv('a', 'x');
+    for (let i = 0; i < 200_000; i++) dsl = { not: dsl };
+    expect(evaluateSegment(dsl, { a: 'x' })).toBe(false);
+  });
+});

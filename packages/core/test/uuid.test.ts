@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { visitorUuid } from '../src/events/index.js';
+import { sha1 } from '../src/events/sha1.js';
+import { uuidV5Bytes } from '../src/events/uuid.js';
+import table from './cases/uuid.json';
+
+const require = createRequire(import.meta.url);
+const UuidUtil = require('vwo-node-sdk/lib/utils/UuidUtil') as {
+  generateFor(userId: unknown, accountId: unknown): string;
+};
+// The `uuid@3` that vwo-node-sdk itself depends on, resolved from its own folder.
+const uuidv5 = createRequire(require.resolve('vwo-node-sdk/lib/utils/UuidUtil'))('uuid/v5') as {
+  (name: string, namespace: string): string;
+  URL: string;
+};
+
+const URL_NAMESPACE = new Uint8Array([0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]);
+
+function dashed(bytes: Uint8Array): string {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function bytesOf(uuid: string): Uint8Array {
+  return Uint8Array.from(uuid.replace(/-/g, '').match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+}
+
+/** Any UTF-16 code unit, so lone surrogates and broken pairs come up often. */
+const codeUnitString = fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)), minLength: 1 });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '') === s;
+const toWellFormed = (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+const accountIds = fc.oneof(
+  fc.integer({ min: 1, max: 2_000_000_000 }),
+  fc.double({ noNaN: true }),
+  fc.string({ minLength: 1 }),
+  fc.string({ unit: 'grapheme', minLength: 1 }),
+);
+
+describe('visitor UUID (events.md §9)', () => {
+  it('derives the VWO namespace from https://vwo.com in the URL namespace', () => {
+    expect(dashed(uuidV5Bytes('https://vwo.com', URL_NAMESPACE))).toBe(table.vwoNamespace);
+  });
+
+  it.each(table.cases.map((c) => [`${JSON.stringify(c.accountId)} / ${c.userId}`, c] as const))(
+    'matches the observed id for %s',
+    (_name, c) => {
+      const vwoNamespace = bytesOf(table.vwoNamespace);
+      expect(dashed(uuidV5Bytes(String(c.accountId), vwoNamespace))).toBe(c.accountNamespace);
+      expect(visitorUuid(c.accountId, c.userId)).toBe(c.uuid);
+    },
+  );
+
+  it('is 32 upper-case hex digits with the version 5 and RFC 4122 variant bits', () => {
+    fc.assert(
+      fc.property(accountIds, fc.string(), (accountId, userId) => {
+        const id = visitorUuid(accountId, userId);
+        expect(id).toMatch(/^[0-9A-F]{12}5[0-9A-F]{3}[89AB][0-9A-F]{15}$/);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('equals vwo-node-sdk 1.73.0 for any account id and any code-point user id', () => {
+    for (const unit of ['binary', 'grapheme'] as const) {
+      fc.assert(
+        fc.property(accountIds, fc.string({ unit, minLength: 1, maxLength: 80 }), (accountId, userId) => {
+          expect(visitorUuid(accountId, userId)).toBe(UuidUtil.generateFor(userId, accountId));
+        }),
+        { numRuns: 5000 },
+      );
+    }
+  });
+
+  it('equals 1.73.0 for well-formed UTF-16 and encodes lone surrogates as U+FFFD where 1.73.0 throws', () => {
+    let broken = 0;
+    fc.assert(
+      fc.property(accountIds, codeUnitString, (accountId, userId) => {
+        const ours = visitorUuid(accountId, userId);
+        if (!wellFormed(userId)) broken++;
+        if (wellFormed(userId)) {
+          expect(ours).toBe(UuidUtil.generateFor(userId, accountId));
+        } else {
+          expect(() => UuidUtil.generateFor(userId, accountId)).toThrow(URIError);
+          expect(ours).toBe(UuidUtil.generateFor(toWellFormed(userId), accountId));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    expect(broken).toBeGreaterThan(100);
+  });
+
+  it('gives the same id for long user ids that span several SHA-1 blocks', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 40, maxLength: 3000 }), (userId) => {
+        expect(visitorUuid(888888, userId)).toBe(UuidUtil.generateFor(userId, 888888));
+      }),
+      { numRuns: 300 },
+    );
+    const huge = 'é'.repeat(20_000); // larger than the reusable scratch buffer
+    expect(visitorUuid(888888, huge)).toBe(UuidUtil.generateFor(huge, 888888));
+    expect(visitorUuid(888888, 'Ashley')).toBe('A46F7AA3A53150368683EE064793BAFD');
+  });
+
+  it('stays correct while many account namespaces cycle through the cache', () => {
+    for (let account = 1; account <= 200; account++) {
+      expect(visitorUuid(account, 'Ashley')).toBe(UuidUtil.generateFor('Ashley', account));
+    }
+    expect(visitorUuid(888888, 'Ashley')).toBe('A46F7AA3A53150368683EE064793BAFD');
+  });
+
+  it('answers for an empty user id where 1.73.0 throws', () => {
+    expect(() => UuidUtil.generateFor('', 888888)).toThrow(TypeError);
+    const vwoNamespace = bytesOf(table.vwoNamespace);
+    const accountNamespace = dashed(uuidV5Bytes('888888', vwoNamespace));
+    expect(visitorUuid(888888, '')).toBe(uuidv5('', accountNamespace).replace(/-/g, '').toUpperCase());
+  });
+
+  it('uses the same UUID v5 as the uuid package 1.73.0 ships', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (name, ns) => {
+        expect(dashed(uuidV5Bytes(name, ns))).toBe(uuidv5(name, dashed(ns)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('SHA-1', () => {
+  const digest = (bytes: Uint8Array) => Buffer.from(sha1(bytes)).toString('hex');
+  const nodeDigest = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+
+  it('matches the FIPS 180 test vectors', () => {
+    const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    expect(digest(ascii(''))).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
+    expect(digest(ascii('abc'))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+    expect(digest(ascii('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'))).toBe('84983e441c3bd26ebaae4aa1f95129e5e54670f1');
+  });
+
+  it('equals node:crypto on every length around the block and padding boundaries', () => {
+    for (let length = 0; length <= 260; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 131 + length) & 0xff);
+      expect(digest(bytes)).toBe(nodeDigest(bytes));
+    }
+  });
+
+  it('equals node:crypto on random byte arrays', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1000 }), (bytes) => {
+        expect(digest(bytes)).toBe(nodeDigest(bytes));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
