@@ -2,23 +2,14 @@
 // getVariationName on the same settings and users, and beside a bare MurmurHash loop over the
 // same ids (the floor of any decision). Prints a table and writes bench-report.md.
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { decide, murmurhash3, parseSettings } from '@vwo/core';
 import { formatRate, measure } from './harness.mjs';
+import { publicApiWorkloads } from './public-api.mjs';
+import { launchReference } from './reference.mjs';
 import { behindSegment, MATCHING_VARIABLES, twoHundred, twoVariations, userIds } from './workloads.mjs';
 
-const require = createRequire(import.meta.url);
-const reference = require('vwo-node-sdk');
 const quick = process.argv.includes('--quick');
 const timing = quick ? { rounds: 3, roundMs: 100 } : { rounds: 7, roundMs: 300 };
-
-function launchReference(file) {
-  return reference.launch({
-    settingsFile: JSON.parse(JSON.stringify(file)),
-    isDevelopmentMode: true,
-    logging: { level: 4, logger: { log() {} } },
-  });
-}
 
 function settingsOf(file) {
   const result = parseSettings(file);
@@ -61,13 +52,35 @@ for (const workload of workloads) {
     );
   }
 }
+const apiTable = ['| workload | contender | calls/s | × vwo-node-sdk | × GrowthBook |', '|---|---|---|---|---|'];
+const byWorkload = new Map();
+for (const r of await publicApiWorkloads(users, referenceUsers, timing)) byWorkload.set(r.workload, [...(byWorkload.get(r.workload) ?? []), r]);
+for (const [, rows] of byWorkload) {
+  const ref = rows.find((r) => r.contender.startsWith('vwo-node-sdk')).opsPerSecond;
+  const gb = rows.find((r) => r.contender.startsWith('GrowthBook')).opsPerSecond;
+  for (const r of rows) {
+    apiTable.push(`| ${r.workload} | ${r.contender} | ${formatRate(r.opsPerSecond)} | ${(r.opsPerSecond / ref).toFixed(1)}× | ${(r.opsPerSecond / gb).toFixed(2)}× |`);
+  }
+}
+
 const report = [
   '# Benchmark report',
   '',
   `Node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick run)' : ''}. Median of interleaved rounds; same settings and users for every contender.`,
+  '',
+  '## `decide` (pure, synchronous)',
+  '',
   'Goals (issue 2): `decide` ≥ 100× vwo-node-sdk and ≥ 1/3 of the bare hash loop.',
   '',
   ...lines,
+  '',
+  '## The public API, awaited call by call',
+  '',
+  'Goals (issue 3): ≥ 50× vwo-node-sdk and ≥ 2× GrowthBook on every decision workload. vwo-node-sdk and GrowthBook are',
+  'called synchronously (their natural API); @vwo/node is awaited. activate+track is batched to a no-op transport;',
+  'GrowthBook has no conversion call, so its row is the exposure with a tracking callback.',
+  '',
+  ...apiTable,
   '',
 ].join('\n');
 console.log(report);

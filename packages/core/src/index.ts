@@ -10,3 +10,4 @@ export * from './events/index.js';
 export * from './goals/index.js';
 export * from './segments/index.js';
 export * from './settings/index.js';
+export * from './client/index.js';

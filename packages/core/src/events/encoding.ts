@@ -52,8 +52,12 @@ export function writeUtf8(text: string, out: Uint8Array, offset: number): number
   return at;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
 export function utf8Length(text: string): number {
+  // Bodies are nearly always ASCII: one native scan beats a loop over every character.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {

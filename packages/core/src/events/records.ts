@@ -11,6 +11,11 @@ import type {
 } from './types.js';
 import { visitorUuid } from './uuid.js';
 
+/** The visitor UUID from the context's cache when it has one (a client keeps recent ones). */
+function uuidOf(ctx: EventContext, userId: string): string {
+  return ctx.visitorUuid ? ctx.visitorUuid(userId) : visitorUuid(ctx.settings.accountId, userId);
+}
+
 /** Options of a conversion in one campaign. */
 export interface GoalEventOptions extends VisitorOptions {
   /** `track`'s `revenueValue`; sent only for `REVENUE_TRACKING` goals and when truthy. */
@@ -47,7 +52,7 @@ export function impressionEvent(
 ): ImpressionRecord {
   return {
     type: 'impression',
-    visitorUuid: visitorUuid(ctx.settings.accountId, userId),
+    visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
     campaignId: campaign.id,
     variationId: variation.id,
@@ -81,7 +86,7 @@ export function goalEvent(
   }
   return {
     type: 'goal',
-    visitorUuid: visitorUuid(ctx.settings.accountId, userId),
+    visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
     campaignId: campaign.id,
     variationId: variation.id,
@@ -102,7 +107,7 @@ export function goalEvent(
 export function pushEvent(ctx: EventContext, key: string, value: unknown, userId: string): PushRecord {
   return {
     type: 'push',
-    visitorUuid: visitorUuid(ctx.settings.accountId, userId),
+    visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
     key,
     value: dimensionText(value),
@@ -122,7 +127,7 @@ export function conversionEvent(
 ): ConversionRecord {
   return {
     type: 'conversion',
-    visitorUuid: visitorUuid(ctx.settings.accountId, userId),
+    visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
     goalIdentifier,
     campaigns: converted.map(({ campaign, goal }) => ({ campaignId: campaign.id, goalId: goal.id })),
@@ -138,7 +143,7 @@ export function conversionEvent(
 export function visitorPropsEvent(ctx: EventContext, dimensions: Readonly<Record<string, unknown>>, userId: string): VisitorPropsRecord {
   return {
     type: 'visitorProps',
-    visitorUuid: visitorUuid(ctx.settings.accountId, userId),
+    visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
     props: Object.keys(dimensions).map((key) => [key, dimensionText(dimensions[key])] as const),
   };

@@ -30,6 +30,8 @@ export interface EventContext {
   readonly sdkName?: string;
   /** Default {@link SDK_VERSION}. */
   readonly sdkVersion?: string;
+  /** The visitor UUID of a user for `settings.accountId`; default {@link visitorUuid} (a client passes a cached one). */
+  readonly visitorUuid?: (userId: string) => string;
   /** Current time in milliseconds (`Date.now`); injected so tests are deterministic. */
   readonly now: () => number;
   /** A number in [0, 1) (`Math.random`), sent as `random`. */

@@ -36,8 +36,8 @@ export function compileComparison({ kind, value }: ParsedOperand): Comparison {
   try {
     operandNumber = Number.parseFloat(value as string);
   } catch (error) {
-    // Only an operand that is not JSON data (a throwing toString, arrays nested too deep to
-    // stringify) gets here. 1.73.0 throws at this step on every evaluation that finds the
+    // Only an operand that cannot be stringified (arrays nested deeper than the stack, or, from
+    // code rather than JSON, a throwing toString) gets here. 1.73.0 throws at this step on every evaluation that finds the
     // variable, which fails the whole evaluation; a missing variable is still plain `false`.
     const fail = (): never => {
       throw error;

@@ -1,0 +1,292 @@
+import { apiAcceptsCampaign, featureEnabled } from '../decision/api-rules.js';
+import { decide } from '../decision/decide.js';
+import { createDelivery } from '../delivery/index.js';
+import { usageStats } from '../events/usage-stats.js';
+import type { Campaign, Settings } from '../settings/model.js';
+import { type MaybePromise, chain, isPromiseLike } from '../util/maybe-async.js';
+import { parseSettings } from '../settings/parse.js';
+import { ClientCore } from './core.js';
+import { validateClientConfig } from './config.js';
+import { castVariable, findVariable } from './feature-variables.js';
+import { type SafeLogger, safeLogger } from './logger.js';
+import { checkOptions, checkString } from './params.js';
+import { readPushArguments, runPush } from './push.js';
+import { runTrack } from './track.js';
+import type { ApiOptions, ClientConfig, DecisionTrace, EventStats, FeatureVariableValue, FlushResult, VWOClient } from './types.js';
+
+type DecisionApiName = 'activate' | 'getVariationName' | 'isFeatureEnabled' | 'getFeatureVariableValue' | 'track';
+
+/**
+ * Creates the client over the given settings and plug-ins. The facades (`@vwo/node`,
+ * `@vwo/browser`) call it with their platform defaults; use it directly to bring your own.
+ * Throws a `VWOConfigError` naming the bad option; its methods never throw.
+ *
+ * @example
+ * const parsed = parseSettings(settingsFile);
+ * if (!parsed.ok) throw parsed.error;
+ * const vwo = createClient({ settings: parsed.settings, transport: createFetchTransport() });
+ * await vwo.activate('checkout-button', 'user-42');
+ */
+export function createClient(config: ClientConfig): VWOClient {
+  validateClientConfig(config);
+  const log = safeLogger(config.logger, config.logLevel);
+  const delivery = createDelivery({
+    transport: config.transport,
+    context: () => core.eventContext,
+    logger: log,
+    batchEvents: config.batchEvents,
+    isDevelopmentMode: config.isDevelopmentMode,
+    maxPendingEvents: config.maxPendingEvents,
+    retry: config.retry,
+    random: config.random,
+  });
+  const stats = usageStats({
+    batchEvents: config.batchEvents !== undefined,
+    integrations: config.integrations !== undefined,
+    userStorage: Boolean(config.userStorage),
+    customLogger: config.logger !== undefined,
+    shouldTrackReturningUser: config.shouldTrackReturningUser,
+    goalTypeToTrack: config.goalTypeToTrack !== undefined,
+    isDevelopmentMode: config.isDevelopmentMode,
+    ...config.usage,
+  });
+  const core = new ClientCore(config, log, delivery, stats);
+  return new Client(core, log);
+}
+
+class Client implements VWOClient {
+  private optedOut = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly core: ClientCore,
+    private readonly log: SafeLogger,
+  ) {}
+
+  get settings(): Settings {
+    return this.core.settings;
+  }
+
+  updateSettings(settings: Settings): void {
+    this.core.settings = settings;
+  }
+
+  eventStats(): EventStats {
+    return this.core.delivery.stats();
+  }
+
+  activate(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
+    return this.guard('activate', null, () => {
+      const call = this.prepare('activate', campaignKey, userId, options);
+      if (!call) return null;
+      const { settings, campaign, opts } = call;
+      const returning = Boolean(opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser);
+      return chain(this.core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true }), (decision) => {
+        if (decision.variationName === null) return null;
+        if (decision.outcome !== 'stored' || returning) this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
+        return decision.variationName;
+      });
+    });
+  }
+
+  getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
+    return this.guard('getVariationName', null, () => {
+      const call = this.prepare('getVariationName', campaignKey, userId, options);
+      if (!call) return null;
+      const { settings, campaign, opts } = call;
+      const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'getVariation', isTrackUser: false });
+      return chain(decided, (decision) => decision.variationName);
+    });
+  }
+
+  isFeatureEnabled(campaignKey: string, userId: string, options?: ApiOptions): Promise<boolean> {
+    return this.guard('isFeatureEnabled', false, () => {
+      const call = this.prepare('isFeatureEnabled', campaignKey, userId, options);
+      if (!call) return false;
+      const { settings, campaign, opts } = call;
+      const returning = Boolean(opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser);
+      return chain(this.core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }), (decision) => {
+        if (decision.variationName === null) return false;
+        // An impression goes out whether the feature is on or off for the user (1.73.0).
+        if (decision.outcome !== 'stored' || returning) this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
+        return featureEnabled(campaign, decision);
+      });
+    });
+  }
+
+  getFeatureVariableValue(campaignKey: string, variableKey: string, userId: string, options?: ApiOptions): Promise<FeatureVariableValue> {
+    return this.guard('getFeatureVariableValue', null, () => {
+      const problem = checkString('variableKey', variableKey);
+      if (problem) return this.reject('getFeatureVariableValue', problem, null);
+      const call = this.prepare('getFeatureVariableValue', campaignKey, userId, options);
+      if (!call) return null;
+      const { settings, campaign, opts } = call;
+      const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'getFeatureVariableValue', isTrackUser: false });
+      return chain(decided, (decision) => {
+        if (decision.variationName === null) return null;
+        const variable = findVariable(campaign, decision, variableKey);
+        if (!variable) {
+          this.log.info(`getFeatureVariableValue: ${campaign.key} has no variable ${JSON.stringify(variableKey)} for ${userId}`);
+          return null;
+        }
+        return castVariable(variable);
+      });
+    });
+  }
+
+  track(
+    campaignSpecifier: string | readonly string[] | null | undefined,
+    userId: string,
+    goalIdentifier: string,
+    options?: ApiOptions,
+  ): Promise<Record<string, boolean> | null> {
+    return this.guard('track', null, () => {
+      const specifier: unknown = campaignSpecifier;
+      const specifierOk = specifier === null || specifier === undefined || Array.isArray(specifier) || (typeof specifier === 'string' && specifier !== '');
+      if (!specifierOk) return this.reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
+      const problem = checkString('userId', userId) ?? checkString('goalIdentifier', goalIdentifier);
+      if (problem) return this.reject('track', problem, null);
+      const checked = checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
+      if ('problem' in checked) return this.reject('track', checked.problem, null);
+      const settings = this.core.settings;
+      if (typeof specifier === 'string' && settings.campaignsByKey.get(specifier)?.isMAB && !this.core.storage) {
+        return this.reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
+      }
+      return chain(runTrack(this.core, settings, specifier, userId, goalIdentifier, checked.options), (result) => {
+        if (result === null) this.log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
+        return result;
+      });
+    });
+  }
+
+  push(...args: unknown[]): Promise<Record<string, boolean> | null> {
+    return this.guard('push', null, () => {
+      const read = readPushArguments(args);
+      if ('problem' in read) return this.reject('push', read.problem, null);
+      return runPush(this.core, read.dimensions, read.userId);
+    });
+  }
+
+  async flushEvents(): Promise<FlushResult> {
+    if (this.optedOut) return { status: false, message: 'The SDK is opted out: nothing to flush.', sent: 0, failed: 0, pending: 0 };
+    try {
+      return await this.core.delivery.flush();
+    } catch (error) {
+      this.log.error(`flushEvents failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { status: false, message: 'Batch call could not be processed', sent: 0, failed: 0, pending: this.core.delivery.stats().pending };
+    }
+  }
+
+  getAndUpdateSettingsFile(accountId?: string | number, sdkKey?: string): Promise<unknown> {
+    return this.guard('getAndUpdateSettingsFile', null, async () => {
+      const fetchSettings = this.core.config.fetchSettings;
+      if (!fetchSettings) return this.reject('getAndUpdateSettingsFile', 'this client was created without a settings source', null);
+      const current = this.core.settings;
+      const file = await fetchSettings(accountId ?? current.accountId, sdkKey ?? current.sdkKey);
+      const parsed = parseSettings(file);
+      if (!parsed.ok) {
+        this.log.error(`getAndUpdateSettingsFile: the fetched settings are invalid, keeping the current ones: ${parsed.error.message}`);
+        return null;
+      }
+      this.core.settings = parsed.settings;
+      return parsed.settings.raw;
+    });
+  }
+
+  explain(campaignKey: string, userId: string, options?: ApiOptions): Promise<DecisionTrace | null> {
+    return this.guard('explain', null, () => {
+      const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
+      if (problem) return this.reject('explain', problem, null);
+      const checked = checkOptions(options, {});
+      if ('problem' in checked) return this.reject('explain', checked.problem, null);
+      const opts = checked.options;
+      const settings = this.core.settings;
+      const campaign = settings.campaignsByKey.get(campaignKey);
+      const snapshot = this.core.storage && campaign ? this.core.storage.snapshot(userId, campaign, opts.userStorageData) : undefined;
+      return chain(snapshot, (storage) => {
+        const decision = decide(settings, campaign ?? campaignKey, userId, {
+          customVariables: opts.customVariables,
+          variationTargetingVariables: opts.variationTargetingVariables,
+          storage,
+          trace: true,
+        });
+        return { campaignKey, userId, variationName: decision.variationName, outcome: decision.outcome, steps: decision.steps ?? [] };
+      });
+    });
+  }
+
+  async setOptOut(): Promise<boolean> {
+    if (this.optedOut) return true;
+    this.optedOut = true;
+    this.stopBackgroundWork();
+    // 1.73.0 flushes a pending batch queue before it tears down.
+    if (this.core.delivery.batching) await this.core.delivery.flush().catch(() => undefined);
+    this.log.info('opted out: every call now returns null/false and sends nothing');
+    return true;
+  }
+
+  close(): Promise<void> {
+    this.stopBackgroundWork();
+    this.closing ??= this.core.delivery.close(this.core.config.closeTimeout ?? 2000).catch((error) => {
+      this.log.error(`close: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return this.closing;
+  }
+
+  private stopped = false;
+
+  private stopBackgroundWork(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      this.core.config.onClose?.();
+    } catch (error) {
+      this.log.error(`onClose failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Validation and campaign checks of the decision APIs (decision-flow.md §2–§3). */
+  private prepare(api: DecisionApiName, campaignKey: unknown, userId: unknown, options: unknown) {
+    const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
+    if (problem) return this.reject(api, problem, undefined);
+    const checked = checkOptions(options, { shouldTrackReturningUser: api === 'activate' || api === 'isFeatureEnabled' });
+    if ('problem' in checked) return this.reject(api, checked.problem, undefined);
+    const settings = this.core.settings;
+    const campaign = settings.campaignsByKey.get(campaignKey as string);
+    if ((api === 'activate' || api === 'isFeatureEnabled') && campaign?.isMAB && !this.core.storage) {
+      return this.reject(api, `${String(campaignKey)} is a multi-armed bandit campaign and needs a user storage`, undefined);
+    }
+    if (!campaign?.isRunning) {
+      this.log.warn(`${api}: campaign ${JSON.stringify(campaignKey)} is ${campaign ? 'not running' : 'not in the settings'}`);
+      return undefined;
+    }
+    if (!apiAcceptsCampaign(api, campaign)) {
+      this.log.warn(`${api}: campaign ${campaign.key} is of type ${campaign.type}, which ${api} does not serve`);
+      return undefined;
+    }
+    return { settings, campaign: campaign as Campaign, opts: checked.options };
+  }
+
+  private reject<T>(api: string, problem: string, value: T): T {
+    this.log.error(`${api}: ${problem}`);
+    return value;
+  }
+
+  /** Opt-out, and the promise to the host that nothing escapes: one log line and the failure value. */
+  private guard<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
+    if (this.optedOut) {
+      this.log.info(`${api}: the SDK is opted out`);
+      return Promise.resolve(failure);
+    }
+    const fail = (error: unknown): T => {
+      this.log.error(`${api} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return failure;
+    };
+    try {
+      const result = body();
+      return isPromiseLike(result) ? result.then(undefined, fail) : Promise.resolve(result);
+    } catch (error) {
+      return Promise.resolve(fail(error));
+    }
+  }
+}

@@ -1,0 +1,22 @@
+export { createClient } from './create-client.js';
+export { VWOConfigError } from './errors.js';
+export { safeLogger } from './logger.js';
+export type {
+  ApiOptions,
+  Awaitable,
+  BatchEventsConfig,
+  ClientConfig,
+  DecisionProperties,
+  DecisionTrace,
+  EventStats,
+  FeatureVariableValue,
+  FlushResult,
+  LogLevel,
+  Logger,
+  RetryConfig,
+  StoredAssignment,
+  Transport,
+  TransportResponse,
+  UserStorage,
+  VWOClient,
+} from './types.js';

@@ -1,0 +1,50 @@
+/**
+ * Parameter rules of 1.73.0 (decision-flow.md §2): strings must be non-empty, option objects
+ * plain, `options` itself a plain object or absent. Each failure returns the name of the bad
+ * argument, for one clear log line.
+ */
+import { isNonEmptyString, isPlainObject } from '../util/types.js';
+import type { ApiOptions } from './types.js';
+
+const GOAL_TYPES = new Set(['REVENUE_TRACKING', 'CUSTOM_GOAL', 'ALL']);
+const OBJECT_OPTIONS = ['customVariables', 'variationTargetingVariables', 'userStorageData', 'metaData'] as const;
+
+export type ParamCheck = string | undefined;
+
+export function checkString(name: string, value: unknown): ParamCheck {
+  return isNonEmptyString(value) ? undefined : `${name} must be a non-empty string, got ${describe(value)}`;
+}
+
+const NO_OPTIONS: { options: ApiOptions } = Object.freeze({ options: Object.freeze({}) });
+
+/** Validates `options` and returns it (with `{}` for `undefined`), or the problem found. */
+export function checkOptions(
+  options: unknown,
+  rules: { shouldTrackReturningUser?: boolean; goalTypeToTrack?: boolean },
+): { options: ApiOptions } | { problem: string } {
+  if (options === undefined) return NO_OPTIONS;
+  if (!isPlainObject(options)) return { problem: `options must be an object, got ${describe(options)}` };
+  for (const name of OBJECT_OPTIONS) {
+    const value = options[name];
+    if (value !== undefined && !isPlainObject(value)) return { problem: `options.${name} must be an object, got ${describe(value)}` };
+  }
+  if (rules.shouldTrackReturningUser && options.shouldTrackReturningUser !== undefined && typeof options.shouldTrackReturningUser !== 'boolean') {
+    return { problem: `options.shouldTrackReturningUser must be a boolean, got ${describe(options.shouldTrackReturningUser)}` };
+  }
+  if (rules.goalTypeToTrack && options.goalTypeToTrack !== undefined) {
+    const goalType = options.goalTypeToTrack;
+    if (!isNonEmptyString(goalType) || !GOAL_TYPES.has(goalType)) {
+      return { problem: `options.goalTypeToTrack must be REVENUE_TRACKING, CUSTOM_GOAL or ALL, got ${describe(goalType)}` };
+    }
+  }
+  return { options: options as ApiOptions };
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

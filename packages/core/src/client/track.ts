@@ -1,0 +1,164 @@
+/** `track` (decision-flow.md §7): campaign selection, goal checks, duplicates, sending. */
+import { type GoalTypeToTrack, campaignsForGoal, goalOf } from '../goals/campaigns-for-goal.js';
+import { conversionEvent, goalEvent, type GoalRecord, toBatchRequest, toEventArchRequest, toGetRequest } from '../events/index.js';
+import type { Decision } from '../decision/types.js';
+import type { Campaign, Goal, Settings } from '../settings/model.js';
+import { type MaybePromise, chain, isPromiseLike } from '../util/maybe-async.js';
+import type { ClientCore } from './core.js';
+import type { ApiOptions } from './types.js';
+
+const GOAL_SEPARATOR = '_vwo_';
+
+/** A campaign key `track` was asked about that no campaign has. */
+interface Placeholder {
+  readonly key: unknown;
+}
+
+interface TrackRun {
+  readonly core: ClientCore;
+  readonly settings: Settings;
+  readonly userId: string;
+  readonly goalIdentifier: string;
+  readonly options: ApiOptions;
+  readonly goalTypeToTrack: GoalTypeToTrack;
+  readonly shouldTrackReturningUser: boolean;
+  readonly goalRecords: GoalRecord[];
+  readonly converted: { campaign: Campaign; goal: Goal }[];
+  readonly revenueProps: Set<unknown>;
+}
+
+export function trackTargets(settings: Settings, specifier: unknown, goalIdentifier: string, goalTypeToTrack: GoalTypeToTrack): (Campaign | Placeholder)[] {
+  const lookup = (key: unknown) => (typeof key === 'string' ? settings.campaignsByKey.get(key) : undefined) ?? { key };
+  if (typeof specifier === 'string') return [lookup(specifier)];
+  if (Array.isArray(specifier)) return specifier.map(lookup);
+  return campaignsForGoal(settings, goalIdentifier, goalTypeToTrack);
+}
+
+export function runTrack(
+  core: ClientCore,
+  settings: Settings,
+  specifier: unknown,
+  userId: string,
+  goalIdentifier: string,
+  options: ApiOptions,
+): MaybePromise<Record<string, boolean> | null> {
+  const goalTypeToTrack = (options.goalTypeToTrack || core.config.goalTypeToTrack || 'ALL') as GoalTypeToTrack;
+  const launchValue = core.config.shouldTrackReturningUser;
+  const run: TrackRun = {
+    core,
+    settings,
+    userId,
+    goalIdentifier,
+    options,
+    goalTypeToTrack,
+    // Unlike activate, a call-level false here does override a launch-level true.
+    shouldTrackReturningUser: options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false),
+    goalRecords: [],
+    converted: [],
+    revenueProps: new Set(),
+  };
+  const targets = trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack);
+  const result: Record<string, boolean> = {};
+  const finish = () => {
+    if (Object.keys(result).length === 0) return null;
+    send(run, targets.length > 1);
+    return result;
+  };
+  // Campaigns are tracked one after the other, as 1.73.0 does: their storage writes are ordered.
+  const from = (start: number): MaybePromise<Record<string, boolean> | null> => {
+    for (let i = start; i < targets.length; i++) {
+      const target = targets[i] as Campaign | Placeholder;
+      const tracked = trackCampaign(run, target);
+      if (isPromiseLike(tracked)) {
+        return tracked.then((ok) => {
+          result[String(target.key)] = ok;
+          return from(i + 1);
+        });
+      }
+      result[String(target.key)] = tracked;
+    }
+    return finish();
+  };
+  return from(0);
+}
+
+function trackCampaign(run: TrackRun, target: Campaign | Placeholder): MaybePromise<boolean> {
+  const { core, settings, options, goalIdentifier } = run;
+  if (!('isRunning' in target) || !target.isRunning || target.type === 'FEATURE_ROLLOUT') return false;
+  const campaign = target;
+  const goal = goalOf(settings, campaign, goalIdentifier);
+  if (!goal) return false;
+  if (run.goalTypeToTrack !== 'ALL' && goal.type !== run.goalTypeToTrack) return false;
+  if (goal.type === 'REVENUE_TRACKING' && !options.revenueValue && !revenueFromEventProperties(settings, goal, options)) {
+    core.log.error(`track: goal ${goalIdentifier} of ${campaign.key} is a revenue goal and needs a revenueValue`);
+    return false;
+  }
+  if (goal.type === 'REVENUE_TRACKING' && goal.revenueProp) run.revenueProps.add(goal.revenueProp);
+  const decided = core.decide({ settings, campaign, userId: run.userId, options, source: 'track', isTrackUser: false, goalIdentifier });
+  return chain(decided, (decision) => convert(run, campaign, goal, decision));
+}
+
+function convert(run: TrackRun, campaign: Campaign, goal: Goal, decision: Decision): MaybePromise<boolean> {
+  const { core, settings, options, goalIdentifier } = run;
+  const name = decision.variationName;
+  if (name === null) return false;
+  const eventArch = settings.isEventArchEnabled;
+  let joined: MaybePromise<void> = undefined;
+  const stored = decision.storedGoalIdentifier;
+  if (stored) {
+    // 1.73.0 splits with String.prototype.split: a non-string record fails the call, as there.
+    const tracked = (stored as string).split(GOAL_SEPARATOR);
+    if (!tracked.includes(goalIdentifier)) {
+      if (!eventArch) joined = core.save(run.userId, name, campaign, `${stored}${GOAL_SEPARATOR}${goalIdentifier}`, options);
+    } else if (!run.shouldTrackReturningUser && goal.mca !== -1) {
+      core.log.info(`track: ${run.userId} already converted ${goalIdentifier} in ${campaign.key}`);
+      return false;
+    }
+  }
+  return chain(joined, () => {
+    const variation = decision.variation ?? { id: undefined };
+    if (core.delivery.batching) {
+      core.delivery.enqueue(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
+    } else if (eventArch) {
+      run.converted.push({ campaign, goal });
+      return true;
+    } else {
+      run.goalRecords.push(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
+    }
+    // The record ends up with only this goal, replacing the joined list written above (1.73.0).
+    if (eventArch) return true;
+    return chain(core.save(run.userId, name, campaign, goalIdentifier, options), () => true);
+  });
+}
+
+/**
+ * In event-architecture settings a revenue goal may take its value from `eventProperties`
+ * (decision-flow.md §7 step 5). Reading a property of `null` fails the call, as in 1.73.0.
+ */
+function revenueFromEventProperties(settings: Settings, goal: Goal, options: ApiOptions): boolean {
+  if (!settings.isEventArchEnabled) return false;
+  if (goal.mca === -1 && !goal.revenueProp) return true;
+  const properties = options.eventProperties;
+  return properties !== undefined && Object.prototype.hasOwnProperty.call(properties, goal.revenueProp as string);
+}
+
+function send(run: TrackRun, severalCampaigns: boolean): void {
+  const { core } = run;
+  if (core.delivery.batching) return;
+  const ctx = core.eventContext;
+  if (run.goalRecords.length > 0) {
+    const [first] = run.goalRecords;
+    if (!severalCampaigns && first) core.delivery.send(toGetRequest(ctx, first), 1);
+    else core.delivery.send(toBatchRequest(ctx, run.goalRecords), run.goalRecords.length);
+  }
+  if (run.converted.length > 0) {
+    const record = conversionEvent(
+      ctx,
+      run.goalIdentifier,
+      run.converted.map(({ campaign, goal }) => ({ campaign, goal })),
+      run.userId,
+      { ...run.options, revenueProps: [...run.revenueProps] },
+    );
+    core.delivery.send(toEventArchRequest(ctx, record), run.converted.length);
+  }
+}

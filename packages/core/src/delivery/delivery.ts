@@ -1,0 +1,396 @@
+/**
+ * The event pipeline: sends requests with 1.73.0's retry schedule plus jitter (events.md §13),
+ * runs the batch queue (§11), bounds what it holds, and counts every event to one of
+ * sent / failed / dropped. Nothing here throws into the client or leaves a rejected promise
+ * unhandled, whatever the transport or the user's `flushCallback` do.
+ */
+import type { EventStats, FlushResult, TransportResponse } from '../client/types.js';
+import { toBatchRequest, toGetRequest } from '../events/requests.js';
+import type { EventRecord, EventRequest } from '../events/types.js';
+import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
+import { startTimer, stopTimer, type TimerHandle } from './timers.js';
+import type { Delivery, DeliveryOptions } from './types.js';
+
+/** 1.73.0's `flushEvents` messages (decision-flow.md §12). */
+export const FLUSH_MESSAGES = {
+  sent: 'Batch call sent to VWO',
+  empty: 'Batch queue is empty. Nothing to flush.',
+  failed: 'Batch call could not be processed',
+  noBatchQueue: 'No batchEvents config present in launch API',
+  // 1.73.0's promise never settles here (its dev-mode flush emits no completion event).
+  developmentMode: 'Development mode: the batch was not sent to VWO',
+} as const;
+
+const MAX_EVENTS_PER_REQUEST = 5000;
+const DEFAULT_EVENTS_PER_REQUEST = 100;
+const DEFAULT_REQUEST_TIME_INTERVAL_S = 600;
+const DEFAULT_MAX_PENDING_EVENTS = 10_000;
+/** After the first "queue full" line, one summary line per this many drops. */
+const DROP_LOG_EVERY = 1000;
+
+type Outcome = 'sent' | 'failed' | 'dropped';
+
+/** One request and its retries. */
+interface Job {
+  readonly request: EventRequest;
+  readonly events: number;
+  readonly path: string;
+  /** The body handed to `flushCallback`; only batch-queue requests have one. */
+  readonly payload: string | undefined;
+  failures: number;
+  outcome: Outcome | undefined;
+  retryTimer: TimerHandle | undefined;
+  readonly done: Promise<Outcome>;
+  resolveDone: (outcome: Outcome) => void;
+}
+
+/** What an attempt led to, for `flush()` in non-batch mode to count. */
+interface AttemptEnd {
+  readonly events: number;
+  readonly end: Outcome | 'retrying' | 'counted before';
+}
+
+type Dispatch =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'development'; readonly events: number }
+  | { readonly kind: 'unbuildable'; readonly events: number }
+  | { readonly kind: 'job'; readonly job: Job };
+
+/**
+ * Creates the event pipeline of one client.
+ *
+ * @example
+ * const delivery = createDelivery({ transport, context: () => ctx, logger, batchEvents: { eventsPerRequest: 50 } });
+ * delivery.enqueue(impressionEvent(ctx, campaign, variation, 'Ashley'));
+ * await delivery.flush(); // { status: true, message: 'Batch call sent to VWO', sent: 1, failed: 0, pending: 0 }
+ */
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const log = options.logger;
+  const transport = options.transport;
+  const developmentMode = options.isDevelopmentMode === true || transport === undefined;
+  if (transport === undefined && options.isDevelopmentMode !== true) log.error('events: no transport was given, so no event will be sent');
+  const policy = retryPolicy(options.retry);
+  const random = options.random ?? Math.random;
+  const maxPending = positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS;
+  const batch = options.batchEvents === undefined ? undefined : batchSettings(options.batchEvents);
+
+  const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
+  let queue: EventRecord[] = [];
+  let batchTimer: TimerHandle | undefined;
+  const jobs = new Set<Job>();
+  let jobEvents = 0;
+  const attemptsInFlight = new Set<Promise<AttemptEnd>>();
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let failedDuringClose = 0;
+  let fullDrops = 0;
+  let unreportedFullDrops = 0;
+  let reportedDropAfterClose = false;
+
+  const pending = () => queue.length + jobEvents;
+
+  /** Whether `events` more fit; if not they are dropped, counted and (rate-limited) logged. */
+  function admit(events: number): boolean {
+    if (closed) {
+      counts.dropped += events;
+      if (!reportedDropAfterClose) {
+        reportedDropAfterClose = true;
+        log.warn(`events: dropped ${events} event(s) sent after close(); later ones are counted in eventStats() without a log line`);
+      }
+      return false;
+    }
+    if (pending() + events <= maxPending) return true;
+    counts.dropped += events;
+    fullDrops += events;
+    if (fullDrops === events) {
+      log.warn(
+        `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
+          `further drops are summarised every ${DROP_LOG_EVERY}`,
+      );
+    } else {
+      unreportedFullDrops += events;
+      if (unreportedFullDrops >= DROP_LOG_EVERY) {
+        log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
+        unreportedFullDrops = 0;
+      }
+    }
+    return false;
+  }
+
+  function startJob(request: EventRequest, events: number, payload: string | undefined): Job {
+    let resolveDone: (outcome: Outcome) => void = () => undefined;
+    const done = new Promise<Outcome>((resolve) => {
+      resolveDone = resolve;
+    });
+    const job: Job = {
+      request,
+      events,
+      path: endpointPath(request.url),
+      payload,
+      failures: 0,
+      outcome: undefined,
+      retryTimer: undefined,
+      done,
+      resolveDone,
+    };
+    jobs.add(job);
+    jobEvents += events;
+    attempt(job);
+    return job;
+  }
+
+  function attempt(job: Job): void {
+    job.retryTimer = undefined;
+    const tracked = callTransport(job.request)
+      .then((result) => afterAttempt(job, result))
+      .catch((error: unknown): AttemptEnd => {
+        // Only a bug of ours gets here; the job must still end, or close() would wait for it.
+        log.error(`events: request to ${job.path} failed unexpectedly: ${errorText(error)}`);
+        if (job.outcome === undefined) finish(job, 'failed', toError(error));
+        return { events: job.events, end: 'failed' };
+      });
+    attemptsInFlight.add(tracked);
+    void tracked.then(() => attemptsInFlight.delete(tracked));
+  }
+
+  function callTransport(request: EventRequest): Promise<AttemptResult> {
+    try {
+      // A transport may throw synchronously or return a non-promise; both are handled.
+      return Promise.resolve((transport as NonNullable<typeof transport>).send(request)).then(
+        (response: TransportResponse | undefined) => classifyResponse(response, Date.now()),
+        classifyError,
+      );
+    } catch (error) {
+      return Promise.resolve(classifyError(error));
+    }
+  }
+
+  function afterAttempt(job: Job, result: AttemptResult): AttemptEnd {
+    // Given up on at the close deadline and counted then; a late answer changes nothing.
+    if (job.outcome !== undefined) return { events: job.events, end: 'counted before' };
+    if (result.kind === 'sent') {
+      finish(job, 'sent', null);
+      return { events: job.events, end: 'sent' };
+    }
+    job.failures += 1;
+    const attempts = job.failures;
+    if (result.kind === 'refused') {
+      log.error(`events: ${job.path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
+      finish(job, 'failed', new Error(`VWO refused the request to ${job.path}: ${result.problem}`));
+      return { events: job.events, end: 'failed' };
+    }
+    if (attempts > policy.retries) {
+      log.error(`events: gave up on ${job.events} event(s) to ${job.path} after ${attempts} attempts; last: ${result.problem}`);
+      finish(job, 'failed', new Error(`Request to ${job.path} failed after ${attempts} attempts: ${result.problem}`));
+      return { events: job.events, end: 'failed' };
+    }
+    if (closed) {
+      // The attempt close() made at once failed too: no waiting any more.
+      failedDuringClose += job.events;
+      finish(job, 'dropped', new Error(`Request to ${job.path} failed during close: ${result.problem}`));
+      return { events: job.events, end: 'dropped' };
+    }
+    const delay = retryDelay(policy, attempts - 1, random, result.retryAfterMs);
+    log.debug(`events: ${job.path} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
+    job.retryTimer = startTimer(() => retryNow(job), delay);
+    return { events: job.events, end: 'retrying' };
+  }
+
+  function retryNow(job: Job): void {
+    stopTimer(job.retryTimer);
+    counts.retried += 1;
+    attempt(job);
+  }
+
+  function finish(job: Job, outcome: Outcome, error: Error | null): void {
+    job.outcome = outcome;
+    stopTimer(job.retryTimer);
+    job.retryTimer = undefined;
+    jobs.delete(job);
+    jobEvents -= job.events;
+    counts[outcome] += job.events;
+    if (job.payload !== undefined) notify(error, job.payload);
+    job.resolveDone(outcome);
+  }
+
+  function notify(error: Error | null, payload: string): void {
+    const callback = batch?.flushCallback;
+    if (callback === undefined) return;
+    try {
+      callback(error, payload);
+    } catch (thrown) {
+      log.error(`events: batchEvents.flushCallback threw: ${errorText(thrown)}`);
+    }
+  }
+
+  /** Empties the batch queue into one request (or, in development mode, into nothing). */
+  function dispatchQueue(): Dispatch {
+    stopTimer(batchTimer);
+    batchTimer = undefined;
+    if (queue.length === 0) return { kind: 'empty' };
+    const records = queue;
+    queue = [];
+    // As 1.73.0: in development mode the queue empties without a request or a flushCallback.
+    if (developmentMode) return { kind: 'development', events: records.length };
+    let request: EventRequest;
+    try {
+      request = toBatchRequest(options.context(), records);
+    } catch (error) {
+      counts.failed += records.length;
+      log.error(`events: could not build the batch of ${records.length} event(s): ${errorText(error)}`);
+      notify(toError(error), '');
+      return { kind: 'unbuildable', events: records.length };
+    }
+    log.debug(`events: sending a batch of ${records.length} event(s)`);
+    return { kind: 'job', job: startJob(request, records.length, request.body ?? '') };
+  }
+
+  function onBatchTimer(): void {
+    batchTimer = undefined;
+    dispatchQueue();
+  }
+
+  async function flushBatch(): Promise<FlushResult> {
+    const dispatched = dispatchQueue();
+    switch (dispatched.kind) {
+      case 'empty':
+        return { status: false, message: FLUSH_MESSAGES.empty, sent: 0, failed: 0, pending: pending() };
+      case 'development':
+        return { status: true, message: FLUSH_MESSAGES.developmentMode, sent: 0, failed: 0, pending: pending() };
+      case 'unbuildable':
+        return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: dispatched.events, pending: pending() };
+      case 'job': {
+        const outcome = await dispatched.job.done;
+        const events = dispatched.job.events;
+        return outcome === 'sent'
+          ? { status: true, message: FLUSH_MESSAGES.sent, sent: events, failed: 0, pending: pending() }
+          : { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: events, pending: pending() };
+      }
+    }
+  }
+
+  async function awaitInFlight(): Promise<FlushResult> {
+    const ends = await Promise.all([...attemptsInFlight]);
+    let sent = 0;
+    let failed = 0;
+    for (const { events, end } of ends) {
+      if (end === 'sent') sent += events;
+      else if (end === 'failed' || end === 'dropped') failed += events;
+    }
+    log.info(`flushEvents: no batchEvents config present; waited for ${ends.length} request(s) in flight`);
+    return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
+  }
+
+  async function closeNow(timeoutMs: number): Promise<void> {
+    if (batch !== undefined) dispatchQueue();
+    for (const job of jobs) if (job.retryTimer !== undefined) retryNow(job);
+    if (jobs.size > 0) {
+      let deadline: TimerHandle | undefined;
+      const expired = new Promise<void>((resolve) => {
+        deadline = startTimer(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.all([...jobs].map((job) => job.done)), expired]);
+      stopTimer(deadline);
+    }
+    let pastDeadline = 0;
+    for (const job of [...jobs]) {
+      pastDeadline += job.events;
+      finish(job, 'dropped', new Error(`Dropped at close: no answer from ${job.path} within ${timeoutMs} ms`));
+    }
+    const atClose = pastDeadline + failedDuringClose;
+    const earlier =
+      unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';
+    unreportedFullDrops = 0;
+    if (atClose > 0) {
+      const reasons: string[] = [];
+      if (pastDeadline > 0) reasons.push(`${pastDeadline} still pending after the ${timeoutMs} ms close timeout`);
+      if (failedDuringClose > 0) reasons.push(`${failedDuringClose} whose last attempt, made at close, failed`);
+      log.warn(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier === '' ? '' : `; ${earlier}`}`);
+    } else if (earlier !== '') {
+      log.warn(`events: ${earlier}`);
+    }
+  }
+
+  return {
+    batching: batch !== undefined,
+
+    send(request, events) {
+      const count = eventCount(events);
+      counts.enqueued += count;
+      if (!admit(count) || developmentMode) return;
+      startJob(request, count, undefined);
+    },
+
+    enqueue(record) {
+      counts.enqueued += 1;
+      if (!admit(1)) return;
+      if (batch === undefined) {
+        if (developmentMode) return;
+        let request: EventRequest;
+        try {
+          request = toGetRequest(options.context(), record);
+        } catch (error) {
+          counts.failed += 1;
+          log.error(`events: could not build the request of a ${record.type} event: ${errorText(error)}`);
+          return;
+        }
+        startJob(request, 1, undefined);
+        return;
+      }
+      queue.push(record);
+      if (batchTimer === undefined) batchTimer = startTimer(onBatchTimer, batch.requestTimeIntervalMs);
+      if (queue.length === batch.eventsPerRequest) dispatchQueue();
+    },
+
+    async flush() {
+      try {
+        return batch === undefined ? await awaitInFlight() : await flushBatch();
+      } catch (error) {
+        log.error(`flushEvents failed: ${errorText(error)}`);
+        return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: 0, pending: pending() };
+      }
+    },
+
+    close(timeoutMs) {
+      if (closing === undefined) {
+        closed = true;
+        const limit = typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : 0;
+        closing = closeNow(limit).catch((error: unknown) => log.error(`events: close failed: ${errorText(error)}`));
+      }
+      return closing;
+    },
+
+    stats(): EventStats {
+      return { ...counts, pending: pending() };
+    },
+  };
+}
+
+interface BatchSettings {
+  readonly eventsPerRequest: number;
+  readonly requestTimeIntervalMs: number;
+  readonly flushCallback: ((error: Error | null, payload: string) => void) | undefined;
+}
+
+/** 1.73.0's reading of `batchEvents` (events.md §11). */
+function batchSettings(config: NonNullable<DeliveryOptions['batchEvents']>): BatchSettings {
+  const { eventsPerRequest, requestTimeInterval, flushCallback } = config;
+  return {
+    eventsPerRequest:
+      typeof eventsPerRequest === 'number' ? Math.min(eventsPerRequest, MAX_EVENTS_PER_REQUEST) : DEFAULT_EVENTS_PER_REQUEST,
+    requestTimeIntervalMs: (typeof requestTimeInterval === 'number' ? requestTimeInterval : DEFAULT_REQUEST_TIME_INTERVAL_S) * 1000,
+    flushCallback: typeof flushCallback === 'function' ? flushCallback : undefined,
+  };
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : undefined;
+}
+
+function eventCount(events: unknown): number {
+  return typeof events === 'number' && Number.isFinite(events) && events > 0 ? Math.floor(events) : 0;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

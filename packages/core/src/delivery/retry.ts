@@ -1,0 +1,113 @@
+/**
+ * When a failed request is retried and how long to wait: 1.73.0's schedule (events.md §13) with
+ * jitter, `Retry-After`, and no retries for requests the collector will never accept.
+ */
+import type { RetryConfig, TransportResponse } from '../client/types.js';
+
+/** A {@link RetryConfig} with every default filled in and every value usable. */
+export interface RetryPolicy {
+  readonly retries: number;
+  readonly baseDelayMs: number;
+  readonly jitter: number;
+}
+
+/** The outcome of one attempt. */
+export type AttemptResult =
+  | { readonly kind: 'sent' }
+  /** Worth another attempt: a network error, 5xx, 408, 429, or an odd status. */
+  | { readonly kind: 'retry'; readonly problem: string; readonly retryAfterMs: number | undefined }
+  /** A 4xx other than 408/429: the same request will be refused again. */
+  | { readonly kind: 'refused'; readonly problem: string };
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, baseDelayMs: 1000, jitter: 0.2 };
+
+/** A server's `Retry-After` is honoured up to this many ms, so one answer cannot park events for hours. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+const nonNegative = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+
+/** The policy for `config`; a missing, negative or non-finite value takes its default. */
+export function retryPolicy(config: RetryConfig | undefined): RetryPolicy {
+  if (config === undefined) return DEFAULT_RETRY_POLICY;
+  return {
+    retries: Math.floor(nonNegative(config.retries, DEFAULT_RETRY_POLICY.retries)),
+    baseDelayMs: nonNegative(config.baseDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs),
+    jitter: nonNegative(config.jitter, DEFAULT_RETRY_POLICY.jitter),
+  };
+}
+
+/**
+ * The wait before retry number `retry` (0 for the first): `baseDelayMs × 2^retry`, plus up to
+ * `jitter` of it at random so that clients failing together do not retry together; at least
+ * the server's `Retry-After` (capped at {@link MAX_RETRY_AFTER_MS}).
+ *
+ * @example
+ * retryDelay(DEFAULT_RETRY_POLICY, 2, () => 0.5); // 4400: 4 s + 10 %
+ */
+export function retryDelay(policy: RetryPolicy, retry: number, random: () => number, retryAfterMs?: number): number {
+  let share = 0;
+  try {
+    const r = random();
+    if (r >= 0 && r < 1) share = r;
+  } catch {
+    // A broken random source costs the jitter, never the retry.
+  }
+  const scheduled = policy.baseDelayMs * 2 ** retry * (1 + policy.jitter * share);
+  return retryAfterMs === undefined ? scheduled : Math.max(scheduled, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+}
+
+/** Classifies what the transport resolved. Success is any 2xx. */
+export function classifyResponse(response: TransportResponse | undefined, now: number): AttemptResult {
+  const status = response?.status;
+  if (typeof status !== 'number' || !Number.isFinite(status)) {
+    return { kind: 'retry', problem: 'the transport resolved no HTTP status', retryAfterMs: undefined };
+  }
+  if (status >= 200 && status < 300) return { kind: 'sent' };
+  const problem = `status ${status}`;
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: 'refused', problem };
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(header(response, 'retry-after'), now) : undefined;
+  return { kind: 'retry', problem, retryAfterMs };
+}
+
+/** Classifies a transport that rejected or threw: a network error, worth a retry. */
+export function classifyError(error: unknown): AttemptResult {
+  return { kind: 'retry', problem: `network error: ${errorText(error)}`, retryAfterMs: undefined };
+}
+
+/**
+ * `Retry-After` in ms: delta-seconds, or an HTTP date relative to `now`; `undefined` when
+ * absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * The path of an event URL, without scheme, host or query: fit for logs, where the query
+ * (which carries the SDK key) is not.
+ *
+ * @example
+ * endpointPath('https://dev.visualwebsiteoptimizer.com/eu/server-side/track-user?a=1&env=key&'); // '/eu/server-side/track-user'
+ */
+export function endpointPath(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
+  return path === '' ? '/' : path;
+}
+
+/** An error's message for a log line, with any URL's query cut off. */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*/gi, '$1?…');
+}
+
+function header(response: TransportResponse | undefined, name: string): string | undefined {
+  const headers = response?.headers;
+  if (headers === undefined || headers === null) return undefined;
+  const value = headers[name] ?? headers[name.replace(/(^|-)[a-z]/g, (s) => s.toUpperCase())];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,55 @@
+import type { BatchEventsConfig, EventStats, FlushResult, Logger, RetryConfig, Transport } from '../client/types.js';
+import type { EventContext, EventRecord, EventRequest } from '../events/types.js';
+
+/** What {@link createDelivery} needs; the client fills it from its `ClientConfig`. */
+export interface DeliveryOptions {
+  /** Sends requests; `undefined` only in development mode (without one nothing is sent). */
+  readonly transport: Transport | undefined;
+  /** Read when a batch is built, not when its events were queued: settings may be swapped in between. */
+  readonly context: () => EventContext;
+  /** Already level-filtered and safe: it never throws. */
+  readonly logger: Logger;
+  /** Present → batch-queue mode (events.md §11). */
+  readonly batchEvents?: BatchEventsConfig;
+  /**
+   * Nothing leaves the process. Events are still counted as `enqueued` and the batch queue
+   * still fills and empties at its sizes, but no event counts as `sent`: the events a flush
+   * discards just leave `pending`.
+   */
+  readonly isDevelopmentMode?: boolean;
+  /** Events held at most: queued, in flight or awaiting a retry (default 10,000). More are dropped and counted. */
+  readonly maxPendingEvents?: number;
+  /** Default 5 retries, 1000 ms doubling, +0–20 % jitter: waits of 1, 2, 4, 8 and 16 s as 1.73.0, plus jitter. */
+  readonly retry?: RetryConfig;
+  /** A number in [0, 1) for the jitter (default `Math.random`). */
+  readonly random?: () => number;
+}
+
+/** The event pipeline of one client: batching, retries, bounds, flush and close. Never throws. */
+export interface Delivery {
+  /** Sends this request now (one HTTP request carrying `events` events), retrying on failure. */
+  send(request: EventRequest, events: number): void;
+  /**
+   * Queues one record for the next batch (batch-queue mode). The batch goes out when the queue
+   * length equals `eventsPerRequest`, or `requestTimeInterval` seconds after the first event
+   * queued since the last batch (1.73.0). Without a batch queue the record is sent as a GET.
+   */
+  enqueue(record: EventRecord): void;
+  /** Whether a batch queue is configured: the client then enqueues records instead of sending requests. */
+  readonly batching: boolean;
+  /**
+   * Batch mode: sends the queue as one request and resolves after its final outcome (retries
+   * included), with 1.73.0's messages. Without a batch queue: waits for the requests in flight
+   * (not their retry waits) and resolves 1.73.0's "No batchEvents config present in launch API".
+   * Never rejects.
+   */
+  flush(): Promise<FlushResult>;
+  /**
+   * Stops the batch timer, sends the queue, attempts every waiting retry at once and waits up to
+   * `timeoutMs` for all of it; whatever is still pending then is dropped, counted, and reported
+   * in one log line. Idempotent: later calls return the same promise. Never rejects.
+   */
+  close(timeoutMs: number): Promise<void>;
+  /** Totals since creation; `pending` is the events queued, in flight or awaiting a retry now. */
+  stats(): EventStats;
+}

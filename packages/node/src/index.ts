@@ -1,0 +1,24 @@
+/**
+ * `@vwo/node`: VWO FullStack A/B tests and feature flags on Node.js.
+ *
+ * @packageDocumentation
+ */
+export { launch, type LaunchConfig } from './launch.js';
+export { SettingsFetchError } from './settings-source.js';
+export {
+  type ApiOptions,
+  type BatchEventsConfig,
+  type DecisionProperties,
+  type DecisionTrace,
+  type EventStats,
+  type FeatureVariableValue,
+  type FlushResult,
+  type Logger,
+  type LogLevel,
+  type StoredAssignment,
+  type Transport,
+  type TransportResponse,
+  type UserStorage,
+  type VWOClient,
+  VWOConfigError,
+} from '@vwo/core';

@@ -1,0 +1,47 @@
+import { DEFAULT_COLLECTOR_URL, SDK_NAME, SDK_VERSION, type Transport } from '@vwo/core';
+
+/** `settings` is the launch/polling endpoint, `pull` the webhook refresh (events.md §12). */
+export type SettingsEndpoint = 'settings' | 'pull';
+
+/** A settings fetch that did not yield a JSON document. */
+export class SettingsFetchError extends Error {
+  override readonly name = 'SettingsFetchError';
+}
+
+export function settingsUrl(base: string | undefined, endpoint: SettingsEndpoint, accountId: string | number, sdkKey: string, random: number): string {
+  const root = (base ?? DEFAULT_COLLECTOR_URL).replace(/\/+$/, '');
+  const query = `a=${encodeURIComponent(String(accountId))}&i=${encodeURIComponent(sdkKey)}&r=${random}&platform=server&sdk=${SDK_NAME}&sdk-v=${SDK_VERSION}`;
+  return `${root}/server-side/${endpoint}?${query}`;
+}
+
+/** One GET of the settings file; rejects with the reason (status, time-out, bad JSON). */
+export async function fetchSettingsFile(transport: Transport, url: string): Promise<unknown> {
+  const where = url.split('?')[0];
+  let response: Awaited<ReturnType<Transport['send']>>;
+  try {
+    response = await transport.send({ method: 'GET', url });
+  } catch (error) {
+    throw new SettingsFetchError(`GET ${where} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (response.status < 200 || response.status >= 300) throw new SettingsFetchError(`GET ${where} answered HTTP ${response.status}`);
+  try {
+    return JSON.parse(response.body ?? '');
+  } catch {
+    throw new SettingsFetchError(`GET ${where} answered something that is not JSON`);
+  }
+}
+
+/** Retries a fetch a few times with short waits: launch should not hang for 1.73.0's 31 s. */
+export async function fetchWithRetries(fetchOnce: () => Promise<unknown>, waitsMs: readonly number[]): Promise<unknown> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= waitsMs.length; attempt++) {
+    try {
+      return await fetchOnce();
+    } catch (error) {
+      lastError = error;
+      const wait = waitsMs[attempt];
+      if (wait !== undefined) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    }
+  }
+  throw lastError;
+}
