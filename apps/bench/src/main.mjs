@@ -54,12 +54,15 @@ for (const workload of workloads) {
 }
 const apiTable = ['| workload | contender | calls/s | × vwo-node-sdk | × GrowthBook |', '|---|---|---|---|---|'];
 const byWorkload = new Map();
-for (const r of await publicApiWorkloads(users, referenceUsers, timing)) byWorkload.set(r.workload, [...(byWorkload.get(r.workload) ?? []), r]);
+for (const r of await publicApiWorkloads(users, referenceUsers, timing))
+  byWorkload.set(r.workload, [...(byWorkload.get(r.workload) ?? []), r]);
 for (const [, rows] of byWorkload) {
   const ref = rows.find((r) => r.contender.startsWith('vwo-node-sdk')).opsPerSecond;
   const gb = rows.find((r) => r.contender.startsWith('GrowthBook')).opsPerSecond;
   for (const r of rows) {
-    apiTable.push(`| ${r.workload} | ${r.contender} | ${formatRate(r.opsPerSecond)} | ${(r.opsPerSecond / ref).toFixed(1)}× | ${(r.opsPerSecond / gb).toFixed(2)}× |`);
+    apiTable.push(
+      `| ${r.workload} | ${r.contender} | ${formatRate(r.opsPerSecond)} | ${(r.opsPerSecond / ref).toFixed(1)}× | ${(r.opsPerSecond / gb).toFixed(2)}× |`,
+    );
   }
 }
 

@@ -5,27 +5,32 @@ import { GrowthBookClient } from '@growthbook/growthbook';
 import { launch } from '@vwo/node';
 import { measureAsync } from './harness.mjs';
 import { launchReference } from './reference.mjs';
-import { MATCHING_VARIABLES, behindSegment, twoVariations } from './workloads.mjs';
-
+import { behindOneCondition, twoVariations } from './workloads.mjs';
 
 const noopTransport = { send: async () => ({ status: 200, body: '' }) };
 const experiment = { key: 'campaign-1', variations: ['Control', 'Variation-1'], weights: [0.5, 0.5], hashAttribute: 'id' };
 const segmentedExperiment = { ...experiment, condition: { plan: 'Pro' } };
+const attributes = { plan: 'Pro' };
 
 export async function publicApiWorkloads(users, referenceUsers, timing) {
   const gb = new GrowthBookClient({});
   await gb.init({ payload: { features: {} } });
   const plain = await launch({ settingsFile: twoVariations, transport: noopTransport, logLevel: 'silent' });
-  const segmented = await launch({ settingsFile: behindSegment, transport: noopTransport, logLevel: 'silent' });
-  const batched = await launch({ settingsFile: twoVariations, transport: noopTransport, logLevel: 'silent', batchEvents: { eventsPerRequest: 1000 } });
+  const segmented = await launch({ settingsFile: behindOneCondition, transport: noopTransport, logLevel: 'silent' });
+  const batched = await launch({
+    settingsFile: twoVariations,
+    transport: noopTransport,
+    logLevel: 'silent',
+    batchEvents: { eventsPerRequest: 1000 },
+  });
   const ref = launchReference(twoVariations);
-  const refSegmented = launchReference(behindSegment);
+  const refSegmented = launchReference(behindOneCondition);
   const refBatched = launchReference(twoVariations, { batchEvents: { eventsPerRequest: 1000 } });
   const exposures = [];
   const trackingCallback = () => {
     if (exposures.push(1) > 1000) exposures.length = 0;
   };
-  const options = { customVariables: MATCHING_VARIABLES };
+  const options = { customVariables: attributes };
 
   const workloads = [
     {
@@ -33,17 +38,25 @@ export async function publicApiWorkloads(users, referenceUsers, timing) {
       contenders: [
         { name: '@vwo/node getVariationName', async: true, fn: (u) => plain.getVariationName('campaign-1', u), inputs: users },
         { name: 'vwo-node-sdk getVariationName', fn: (u) => ref.getVariationName('campaign-1', u), inputs: referenceUsers },
-        { name: 'GrowthBook runInlineExperiment', fn: (u) => gb.runInlineExperiment(experiment, { attributes: { id: u } }).value, inputs: users },
+        {
+          name: 'GrowthBook runInlineExperiment',
+          fn: (u) => gb.runInlineExperiment(experiment, { attributes: { id: u } }).value,
+          inputs: users,
+        },
       ],
     },
     {
-      name: 'getVariationName behind a segment (public API)',
+      name: 'getVariationName behind one attribute condition (public API)',
       contenders: [
         { name: '@vwo/node getVariationName', async: true, fn: (u) => segmented.getVariationName('campaign-1', u, options), inputs: users },
-        { name: 'vwo-node-sdk getVariationName', fn: (u) => refSegmented.getVariationName('campaign-1', u, options), inputs: referenceUsers },
+        {
+          name: 'vwo-node-sdk getVariationName',
+          fn: (u) => refSegmented.getVariationName('campaign-1', u, options),
+          inputs: referenceUsers,
+        },
         {
           name: 'GrowthBook runInlineExperiment',
-          fn: (u) => gb.runInlineExperiment(segmentedExperiment, { attributes: { id: u, ...MATCHING_VARIABLES } }).value,
+          fn: (u) => gb.runInlineExperiment(segmentedExperiment, { attributes: { id: u, ...attributes } }).value,
           inputs: users,
         },
       ],

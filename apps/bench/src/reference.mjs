@@ -11,7 +11,12 @@ export function launchReference(file, extra = {}) {
   const info = console.info;
   console.info = () => {};
   try {
-    return reference.launch({ settingsFile: JSON.parse(JSON.stringify(file)), isDevelopmentMode: true, logging: { level: 4, logger: silent }, ...extra });
+    return reference.launch({
+      settingsFile: JSON.parse(JSON.stringify(file)),
+      isDevelopmentMode: true,
+      logging: { level: 4, logger: silent },
+      ...extra,
+    });
   } finally {
     console.info = info;
   }

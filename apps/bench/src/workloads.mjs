@@ -36,6 +36,8 @@ function file(campaigns) {
 
 export const twoVariations = file([abCampaign(1)]);
 export const behindSegment = file([abCampaign(1, SIX_CONDITIONS)]);
+/** One attribute condition, the segment every peer can express (GrowthBook: `{ plan: 'Pro' }`). */
+export const behindOneCondition = file([abCampaign(1, { or: [condition('plan', 'Pro')] })]);
 export const twoHundred = file(Array.from({ length: 200 }, (_, i) => abCampaign(i + 1)));
 
 export function userIds(count) {

@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 export * from './bucketing/index.js';
+export * from './client/index.js';
 export * from './decision/index.js';
 export * from './events/index.js';
 export * from './goals/index.js';
 export * from './segments/index.js';
 export * from './settings/index.js';
-export * from './client/index.js';

@@ -3,8 +3,7 @@
  *
  * @packageDocumentation
  */
-export { launch, type LaunchConfig } from './launch.js';
-export { SettingsFetchError } from './settings-source.js';
+
 export {
   type ApiOptions,
   type BatchEventsConfig,
@@ -22,3 +21,5 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export { type LaunchConfig, launch } from './launch.js';
+export { SettingsFetchError } from './settings-source.js';

@@ -1,12 +1,4 @@
-import {
-  type ClientConfig,
-  createClient,
-  parseSettings,
-  safeLogger,
-  type Transport,
-  type VWOClient,
-  VWOConfigError,
-} from '@vwo/core';
+import { type ClientConfig, createClient, parseSettings, safeLogger, type Transport, type VWOClient, VWOConfigError } from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
 import { startPolling } from './polling.js';
 import { fetchSettingsFile, fetchWithRetries, type SettingsEndpoint, settingsUrl } from './settings-source.js';
@@ -44,7 +36,8 @@ const NUMERIC_LOG_LEVEL = { debug: 1, info: 2, warn: 3, error: 4, silent: 4 } as
  * await vwo.close();
  */
 export async function launch(config: LaunchConfig): Promise<VWOClient> {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new VWOConfigError('config', 'expected an object of options');
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new VWOConfigError('config', 'expected an object of options');
   const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout, transport: given, ...clientOptions } = config;
   checkLaunchOptions(config);
   const transport = given ?? createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout });
@@ -54,13 +47,21 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
   let file = settingsFile;
   if (file === undefined) {
     try {
-      file = await fetchWithRetries(() => fetchFrom('settings', accountId as string | number, sdkKey as string), LAUNCH_FETCH_RETRY_WAITS_MS);
+      file = await fetchWithRetries(
+        () => fetchFrom('settings', accountId as string | number, sdkKey as string),
+        LAUNCH_FETCH_RETRY_WAITS_MS,
+      );
     } catch (error) {
-      throw new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${(error as Error).message}`, { cause: error });
+      throw new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   const parsed = parseSettings(file);
-  if (!parsed.ok) throw new VWOConfigError(`settingsFile.${parsed.error.issues[0]?.path ?? ''}`.replace(/\.$/, ''), parsed.error.message, { cause: parsed.error });
+  if (!parsed.ok)
+    throw new VWOConfigError(`settingsFile.${parsed.error.issues[0]?.path ?? ''}`.replace(/\.$/, ''), parsed.error.message, {
+      cause: parsed.error,
+    });
 
   const log = safeLogger(config.logger, config.logLevel);
   for (const warning of parsed.warnings) log.warn(`settings file: ${warning.path}: ${warning.message}`);
@@ -84,7 +85,13 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
   if (pollingInterval !== undefined) {
     const pollKey = sdkKey ?? parsed.settings.sdkKey;
     const pollAccount = parsed.settings.accountId;
-    stopPolling = startPolling(() => client, () => fetchFrom('settings', pollAccount, pollKey as string), pollingInterval, log, parsed.settings.raw);
+    stopPolling = startPolling(
+      () => client,
+      () => fetchFrom('settings', pollAccount, pollKey as string),
+      pollingInterval,
+      log,
+      parsed.settings.raw,
+    );
   }
   return client;
 }
@@ -92,12 +99,17 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
 function checkLaunchOptions(config: LaunchConfig): void {
   const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout } = config;
   if (settingsFile === undefined) {
-    if (accountId === undefined) throw new VWOConfigError('accountId', 'is required to fetch the settings file when no settingsFile is given');
-    if (typeof sdkKey !== 'string' || sdkKey === '') throw new VWOConfigError('sdkKey', 'is required to fetch the settings file when no settingsFile is given');
+    if (accountId === undefined)
+      throw new VWOConfigError('accountId', 'is required to fetch the settings file when no settingsFile is given');
+    if (typeof sdkKey !== 'string' || sdkKey === '')
+      throw new VWOConfigError('sdkKey', 'is required to fetch the settings file when no settingsFile is given');
   } else if (typeof settingsFile === 'string') {
     throw new VWOConfigError('settingsFile', 'expected the parsed settings object, got a string (use JSON.parse first)');
   }
-  if (accountId !== undefined && !((typeof accountId === 'number' && Number.isFinite(accountId)) || (typeof accountId === 'string' && accountId !== ''))) {
+  if (
+    accountId !== undefined &&
+    !((typeof accountId === 'number' && Number.isFinite(accountId)) || (typeof accountId === 'string' && accountId !== ''))
+  ) {
     throw new VWOConfigError('accountId', 'expected a number or a non-empty string');
   }
   if (sdkKey !== undefined && typeof sdkKey !== 'string') throw new VWOConfigError('sdkKey', 'expected a string');

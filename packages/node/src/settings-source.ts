@@ -8,7 +8,13 @@ export class SettingsFetchError extends Error {
   override readonly name = 'SettingsFetchError';
 }
 
-export function settingsUrl(base: string | undefined, endpoint: SettingsEndpoint, accountId: string | number, sdkKey: string, random: number): string {
+export function settingsUrl(
+  base: string | undefined,
+  endpoint: SettingsEndpoint,
+  accountId: string | number,
+  sdkKey: string,
+  random: number,
+): string {
   const root = (base ?? DEFAULT_COLLECTOR_URL).replace(/\/+$/, '');
   const query = `a=${encodeURIComponent(String(accountId))}&i=${encodeURIComponent(sdkKey)}&r=${random}&platform=server&sdk=${SDK_NAME}&sdk-v=${SDK_VERSION}`;
   return `${root}/server-side/${endpoint}?${query}`;

@@ -6,7 +6,7 @@ import type { ReceivedRequest } from '@vwo/collector';
 import { describe, expect, it } from 'vitest';
 import { type LaunchConfig, launch } from '../src/index.js';
 import { eventually, recordingLogger, useCollector } from './fixtures/collector.js';
-import { ACCOUNT_ID, SDK_KEY, abCampaign, settingsFile } from './fixtures/settings.js';
+import { ACCOUNT_ID, abCampaign, SDK_KEY, settingsFile } from './fixtures/settings.js';
 
 const ASHLEY_UUID = 'A46F7AA3A53150368683EE064793BAFD';
 const collector = useCollector(settingsFile());
@@ -30,11 +30,36 @@ describe('activate', () => {
     const [request] = requests();
     expect(request?.endpoint).toBe('track-user');
     expect(keys(request as ReceivedRequest)).toEqual([
-      'experiment_id', 'combination', 'visitor_ua', 'visitor_ip', 'sId', 'u', 'sdk', 'sdk-v', 'env', 'account_id', 'random', 'ap', 'll', '_l', 'ed',
+      'experiment_id',
+      'combination',
+      'visitor_ua',
+      'visitor_ip',
+      'sId',
+      'u',
+      'sdk',
+      'sdk-v',
+      'env',
+      'account_id',
+      'random',
+      'ap',
+      'll',
+      '_l',
+      'ed',
     ]);
     expect(request?.params).toMatchObject({
-      experiment_id: '230', combination: '1', visitor_ua: '', visitor_ip: '', u: ASHLEY_UUID, sdk: 'vwo-node-sdk', 'sdk-v': '1.73.0',
-      env: SDK_KEY, account_id: String(ACCOUNT_ID), ap: 'server', ll: '4', _l: '1', ed: '{"p":"server"}',
+      experiment_id: '230',
+      combination: '1',
+      visitor_ua: '',
+      visitor_ip: '',
+      u: ASHLEY_UUID,
+      sdk: 'vwo-node-sdk',
+      'sdk-v': '1.73.0',
+      env: SDK_KEY,
+      account_id: String(ACCOUNT_ID),
+      ap: 'server',
+      ll: '4',
+      _l: '1',
+      ed: '{"p":"server"}',
     });
     expect(Number(request?.params.sId)).toBe(Math.ceil(Number(request?.params.sId)));
     await vwo.close();
@@ -85,9 +110,21 @@ describe('activate', () => {
     expect(await vwo.activate('K', 'Ashley', { customVariables: { a: 1 } })).toBe('Variation-1');
     expect(JSON.stringify(payloads[0])).toBe(
       JSON.stringify({
-        fromUserStorageService: false, isUserWhitelisted: false, variationName: 'Variation-1', variationId: 2, campaignId: 230,
-        campaignKey: 'K', campaignType: 'VISUAL_AB', campaignName: 'Campaign K', customVariables: { a: 1 }, event: 'CAMPAIGN_DECISION',
-        sdkVersion: '1.73.0', source: 'activate', userId: 'Ashley', variationTargetingVariables: {}, vwoUserId: ASHLEY_UUID,
+        fromUserStorageService: false,
+        isUserWhitelisted: false,
+        variationName: 'Variation-1',
+        variationId: 2,
+        campaignId: 230,
+        campaignKey: 'K',
+        campaignType: 'VISUAL_AB',
+        campaignName: 'Campaign K',
+        customVariables: { a: 1 },
+        event: 'CAMPAIGN_DECISION',
+        sdkVersion: '1.73.0',
+        source: 'activate',
+        userId: 'Ashley',
+        variationTargetingVariables: {},
+        vwoUserId: ASHLEY_UUID,
       }),
     );
     await vwo.close();
@@ -135,14 +172,36 @@ describe('getVariationName, isFeatureEnabled and getFeatureVariableValue', () =>
 describe('track', () => {
   it('converts a goal of one campaign with a GET track-goal in the order of events.md §5', async () => {
     const vwo = await start();
-    expect(await vwo.track('K', IN_CONTROL, 'REVENUE', { revenueValue: 10.5, userAgent: 'UA', userIpAddress: '1.1.1.1' })).toEqual({ K: true });
+    expect(await vwo.track('K', IN_CONTROL, 'REVENUE', { revenueValue: 10.5, userAgent: 'UA', userIpAddress: '1.1.1.1' })).toEqual({
+      K: true,
+    });
     await eventually(() => requests().length === 1);
     const [request] = requests();
     expect(request?.endpoint).toBe('track-goal');
     expect(keys(request as ReceivedRequest)).toEqual([
-      'experiment_id', 'combination', 'sId', 'u', 'sdk', 'sdk-v', 'env', 'account_id', 'random', 'ap', 'visitor_ua', 'visitor_ip', 'goal_id', 'r',
+      'experiment_id',
+      'combination',
+      'sId',
+      'u',
+      'sdk',
+      'sdk-v',
+      'env',
+      'account_id',
+      'random',
+      'ap',
+      'visitor_ua',
+      'visitor_ip',
+      'goal_id',
+      'r',
     ]);
-    expect(request?.params).toMatchObject({ experiment_id: '230', combination: '1', goal_id: '214', r: '10.5', visitor_ua: 'UA', visitor_ip: '1.1.1.1' });
+    expect(request?.params).toMatchObject({
+      experiment_id: '230',
+      combination: '1',
+      goal_id: '214',
+      r: '10.5',
+      visitor_ua: 'UA',
+      visitor_ip: '1.1.1.1',
+    });
     await vwo.close();
   });
 
@@ -165,7 +224,7 @@ describe('track', () => {
     expect(batch?.endpoint).toBe('batch-events');
     expect(batch?.headers.authorization).toBe(SDK_KEY);
     expect(keys(batch as ReceivedRequest)).toEqual(['a', 'll', '_l', 'sdk', 'sdk-v', 'env']);
-    const events = (batch?.body as { ev: Record<string, unknown>[] }).ev;
+    const events = ((batch as ReceivedRequest).body as { ev: Record<string, unknown>[] }).ev;
     expect(events.map((e) => [e.e, e.c, e.eT, e.g, e.visitor_ua, e.visitor_ip])).toEqual([
       [230, 1, 2, 213, 'Mozilla/5.0 (X)', '1.2.3.4'],
       [231, 1, 2, 301, 'Mozilla/5.0 (X)', '1.2.3.4'],
@@ -194,10 +253,12 @@ describe('push', () => {
     expect(single?.rawQuery).toContain('a%20key%26');
     expect(single?.rawQuery).toContain('v%3D1%20%C3%BC');
     expect(single?.params.tags).toBe('{"u":{"a key&":"v=1 ü"}}');
-    expect((batch?.body as { ev: { t: string; eT: number }[] }).ev.map((e) => [e.eT, decodeURIComponent(e.t)])).toEqual([
-      [3, '{"u":{"browser":"chrome"}}'],
-      [3, '{"u":{"n":"5"}}'],
-    ]);
+    expect(((batch as ReceivedRequest).body as { ev: { t: string; eT: number }[] }).ev.map((e) => [e.eT, decodeURIComponent(e.t)])).toEqual(
+      [
+        [3, '{"u":{"browser":"chrome"}}'],
+        [3, '{"u":{"n":"5"}}'],
+      ],
+    );
   });
 });
 
@@ -212,7 +273,7 @@ describe('batching, event architecture and data residency', () => {
     await eventually(() => requests().length === 1);
     const [batch] = requests();
     expect(keys(batch as ReceivedRequest)).toEqual(['a', 'eb', 'll', '_l', 'sdk', 'sdk-v', 'env']);
-    const events = (batch?.body as { ev: Record<string, unknown>[] }).ev;
+    const events = ((batch as ReceivedRequest).body as { ev: Record<string, unknown>[] }).ev;
     expect(events.map((e) => e.eT)).toEqual([1, 2, 2, 3]);
     expect(events[0]).toMatchObject({ e: 230, c: 1, u: ASHLEY_UUID, visitor_ua: 'UA 1', visitor_ip: '9.9.9.9' });
     expect(events[1]).toMatchObject({ g: 214, r: 3 });
@@ -237,7 +298,7 @@ describe('batching, event architecture and data residency', () => {
     const [request] = requests();
     expect(request?.endpoint).toBe('event-arch');
     expect(request?.params.en).toBe('vwo_variationShown');
-    const d = (request?.body as { d: { visId: string; event: { props: Record<string, unknown> } } }).d;
+    const d = ((request as ReceivedRequest).body as { d: { visId: string; event: { props: Record<string, unknown> } } }).d;
     expect(d.visId).toBe(ASHLEY_UUID);
     expect(d.event.props).toMatchObject({ vwo_sdkName: 'vwo-node-sdk', id: 230, variation: 1, isFirst: 1 });
   });
@@ -261,10 +322,20 @@ describe('settings from the collector', () => {
 
   it('swaps in polled settings when they change, and keeps the last good ones when they break', async () => {
     const { logger, lines } = recordingLogger();
-    const vwo = await launch({ accountId: ACCOUNT_ID, sdkKey: SDK_KEY, collectorUrl: collector().url, pollingInterval: 1000, logger, logLevel: 'warn' });
+    const vwo = await launch({
+      accountId: ACCOUNT_ID,
+      sdkKey: SDK_KEY,
+      collectorUrl: collector().url,
+      pollingInterval: 1000,
+      logger,
+      logLevel: 'warn',
+    });
     expect(await vwo.getVariationName('K', IN_CONTROL)).toBe('Control');
     collector().setSettings(settingsFile([abCampaign({ variations: [{ id: 2, name: 'Only', weight: 100 }] })]));
-    await eventually(async_(() => vwo.getVariationName('K', IN_CONTROL), 'Only'), 4000);
+    await eventually(
+      async_(() => vwo.getVariationName('K', IN_CONTROL), 'Only'),
+      4000,
+    );
     collector().setSettings({ accountId: ACCOUNT_ID, version: 1, sdkKey: SDK_KEY, campaigns: [{ id: 1 }] });
     await eventually(() => lines.some((l) => l.message.includes('keeping the last good')), 4000);
     expect(await vwo.getVariationName('K', IN_CONTROL)).toBe('Only');
@@ -313,4 +384,3 @@ function async_<T>(probe: () => Promise<T>, expected: T): () => boolean {
     return last === expected;
   };
 }
-

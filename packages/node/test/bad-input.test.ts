@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type VWOClient, launch } from '../src/index.js';
+import { launch, type VWOClient } from '../src/index.js';
 import { recordingLogger } from './fixtures/collector.js';
 import { abCampaign, featureTest, rollout, settingsFile } from './fixtures/settings.js';
 
@@ -33,7 +33,11 @@ const CALLS: Call[] = [
   ['isFeatureEnabled on an unknown campaign', (v) => v.isFeatureEnabled('NOPE', 'u'), false],
   ['getFeatureVariableValue with an empty variable key', (v) => v.getFeatureVariableValue('FT', '', 'u'), null],
   ['getFeatureVariableValue on an A/B campaign', (v) => v.getFeatureVariableValue('K', 'label', 'u'), null],
-  ['getFeatureVariableValue with variationTargetingVariables 5', (v) => anyClient(v).getFeatureVariableValue('FT', 'label', 'u', { variationTargetingVariables: 5 }), null],
+  [
+    'getFeatureVariableValue with variationTargetingVariables 5',
+    (v) => anyClient(v).getFeatureVariableValue('FT', 'label', 'u', { variationTargetingVariables: 5 }),
+    null,
+  ],
   ['track with a numeric specifier', (v) => anyClient(v).track(5, 'u', 'CUSTOM'), null],
   ['track with an empty specifier', (v) => v.track('', 'u', 'CUSTOM'), null],
   ['track with an empty goal', (v) => v.track('K', 'u', ''), null],
@@ -48,6 +52,7 @@ const CALLS: Call[] = [
   ['push with an empty map', (v) => v.push({}, 'u'), null],
   ['push a map with a numeric user', (v) => anyClient(v).push({ a: 'b' }, 5), null],
   ['explain with a null user', (v) => anyClient(v).explain('K', null), null],
+  ['updateSettings with a raw settings file', async (v) => anyClient(v).updateSettings({ accountId: 1 }), undefined],
 ];
 
 describe('bad input', () => {
@@ -87,7 +92,16 @@ describe('bad input', () => {
   });
 
   it('never throws or rejects on 2,000 calls with arbitrary arguments', async () => {
-    const methods = ['activate', 'getVariationName', 'isFeatureEnabled', 'getFeatureVariableValue', 'track', 'push', 'explain'];
+    const methods = [
+      'activate',
+      'getVariationName',
+      'isFeatureEnabled',
+      'getFeatureVariableValue',
+      'track',
+      'push',
+      'explain',
+      'updateSettings',
+    ];
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
@@ -100,6 +114,8 @@ describe('bad input', () => {
         }),
         { numRuns: 2_000 },
       );
+      // The client still answers after all of it (no garbage settings were swapped in).
+      expect(await vwo.getVariationName('K', 'Ashley')).toBe('Control');
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }

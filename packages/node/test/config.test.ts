@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LaunchConfig, VWOConfigError, launch } from '../src/index.js';
+import { type LaunchConfig, launch, VWOConfigError } from '../src/index.js';
 import { abCampaign, settingsFile } from './fixtures/settings.js';
 
 const good = () => ({ settingsFile: settingsFile(), logLevel: 'silent' as const, isDevelopmentMode: true });
@@ -10,7 +10,11 @@ describe('launch rejects a bad configuration with a VWOConfigError naming the fi
     ['settings as a JSON string', { settingsFile: '{"accountId":1}' }, 'settingsFile'],
     ['neither settingsFile nor accountId', { sdkKey: 'k' }, 'accountId'],
     ['accountId without sdkKey', { accountId: 1 }, 'sdkKey'],
-    ['an invalid settings file', { ...good(), settingsFile: settingsFile([abCampaign({ percentTraffic: '50' })]) }, 'settingsFile.campaigns[0].percentTraffic'],
+    [
+      'an invalid settings file',
+      { ...good(), settingsFile: settingsFile([abCampaign({ percentTraffic: '50' })]) },
+      'settingsFile.campaigns[0].percentTraffic',
+    ],
     ['a settings file without version', { ...good(), settingsFile: { accountId: 1, campaigns: [] } }, 'settingsFile.version'],
     ['an unknown log level', { ...good(), logLevel: 'loud' }, 'logLevel'],
     ['batchEvents without size or interval', { ...good(), batchEvents: {} }, 'batchEvents'],
@@ -36,7 +40,9 @@ describe('launch rejects a bad configuration with a VWOConfigError naming the fi
 
   it('rejects when the settings file cannot be fetched, naming the settings file', async () => {
     // Port 9 on loopback (discard) refuses connections here; nothing leaves the machine.
-    const failure = await launch({ accountId: 1, sdkKey: 'k', collectorUrl: 'http://127.0.0.1:9', logLevel: 'silent' }).catch((e: unknown) => e);
+    const failure = await launch({ accountId: 1, sdkKey: 'k', collectorUrl: 'http://127.0.0.1:9', logLevel: 'silent' }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(VWOConfigError);
     expect((failure as VWOConfigError).field).toBe('settingsFile');
   });

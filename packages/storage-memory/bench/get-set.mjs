@@ -1,7 +1,8 @@
 // get + set per operation (one get, then one set of the same pair, at random over the ids) on a
 // full store, for the figures in the README; plus, for the record, the same store without its
 // copies and the Map-re-insertion LRU this package chose not to use.
-// Run: `npx pnpm --filter @vwo/storage-memory bench` (about a minute).
+// Run: `npx pnpm --filter @vwo/storage-memory bench` (20 s); `node bench/get-set.mjs compare`
+// after a build adds the comparisons (3 min: the Map LRU's eviction is that slow at 1M).
 import { createMemoryStorage } from '../dist/index.js';
 
 const OPS = 1_000_000;
@@ -39,7 +40,10 @@ function withoutCopies(maxEntries) {
     },
     set(r) {
       let users = byCampaign.get(r.campaignKey);
-      if (users === undefined) byCampaign.set(r.campaignKey, (users = new Map()));
+      if (users === undefined) {
+        users = new Map();
+        byCampaign.set(r.campaignKey, users);
+      }
       const e = users.get(r.userId);
       if (e !== undefined) {
         e.record = r;
@@ -106,10 +110,12 @@ function run(name, storage, ids) {
   }
   results.sort((a, b) => a - b);
   const median = results[Math.floor(ROUNDS / 2)].toFixed(0).padStart(5);
-  console.log(`${name.padEnd(58)} ${median} ns/op (median of ${ROUNDS}, best ${results[0].toFixed(0)}; hit rate ${(hits / (OPS * ROUNDS)).toFixed(2)})`);
+  console.log(
+    `${name.padEnd(58)} ${median} ns/op (median of ${ROUNDS}, best ${results[0].toFixed(0)}; hit rate ${(hits / (OPS * ROUNDS)).toFixed(2)})`,
+  );
 }
 
-const which = process.argv[2] ?? 'all';
+const which = process.argv[2] ?? 'package';
 if (which === 'all' || which === 'package') {
   run('@vwo/storage-memory, 1M entries', createMemoryStorage({ maxEntries: 1_000_000 }), 1_000_000);
   run('@vwo/storage-memory, 1k entries', createMemoryStorage({ maxEntries: 1_000 }), 1_000);

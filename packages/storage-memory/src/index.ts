@@ -22,7 +22,10 @@ export const DEFAULT_MAX_ENTRIES = 100_000;
 export interface MemoryStorage extends UserStorage {
   /** A shallow copy of the user's record for the campaign, or `undefined`; marks it recently used. */
   get(userId: string, campaignKey: string): StoredAssignment | undefined;
-  /** Stores a shallow copy of `record` (replacing the user's record for that campaign); marks it recently used. */
+  /**
+   * Stores a shallow copy of `record` (replacing the user's record for that campaign); marks it recently used.
+   * Throws a `TypeError` when `userId` or `campaignKey` is not a string (the client logs it and carries on).
+   */
   set(record: StoredAssignment): void;
   /** Removes the user's record for the campaign; `true` if there was one. */
   delete(userId: string, campaignKey: string): boolean;
@@ -35,14 +38,16 @@ export interface MemoryStorage extends UserStorage {
 }
 
 /**
- * An in-memory user storage: a least-recently-used map of assignments, bounded by `maxEntries`.
- * `get` and `set` are O(1) and synchronous.
+ * An in-memory user storage: a least-recently-used store of assignments, bounded by
+ * `maxEntries`. `get` and `set` are O(1) and synchronous; `get` makes a record the most recently
+ * used, and `set` of a new pair on a full store evicts the least recently used one.
  *
- * Records are copied in and out (one shallow copy per call, ~15 ns; see the README), so a caller
- * that mutates a record it got or gave does not change what is stored. `metaData` is not
- * copied: treat it as read-only.
+ * Records are copied in and out (a shallow copy each way), so a caller that mutates a record it
+ * got or gave never changes what is stored. `metaData` is not copied: treat it as read-only. The
+ * copies cost about 30 ns per get + set on a small store and about 0.4 µs on a full store of 1M
+ * records, where promoting the copies to the old generation is the cost (README, "Performance").
  *
- * @throws RangeError when `maxEntries` is not a positive integer.
+ * @throws RangeError when `maxEntries` is not a positive integer (at construction).
  *
  * @example
  * import { createMemoryStorage } from '@vwo/storage-memory';

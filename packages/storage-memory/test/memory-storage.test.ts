@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage, DEFAULT_MAX_ENTRIES } from '../src/index.js';
 
-const record = (userId: string, campaignKey: string, variationName = 'Control'): StoredAssignment => ({ userId, campaignKey, variationName });
+const record = (userId: string, campaignKey: string, variationName = 'Control'): StoredAssignment => ({
+  userId,
+  campaignKey,
+  variationName,
+});
 
 describe('createMemoryStorage', () => {
   it('a stored assignment comes back, synchronously', () => {
@@ -112,7 +116,19 @@ describe('createMemoryStorage', () => {
 
   it('unicode and very long user ids and campaign keys are kept apart and intact', () => {
     const storage = createMemoryStorage();
-    const ids = ['ユーザー', 'José', '😀x', 'x😀', 'e\u0301', 'é', '\u0000', '\u0000\u0000', '', 'a'.repeat(1_000_000), `${'b'.repeat(100_000)}😀`];
+    const ids = [
+      'ユーザー',
+      'José',
+      '😀x',
+      'x😀',
+      'e\u0301',
+      'é',
+      '\u0000',
+      '\u0000\u0000',
+      '',
+      'a'.repeat(1_000_000),
+      `${'b'.repeat(100_000)}😀`,
+    ];
     for (const [i, id] of ids.entries()) storage.set(record(id, `campaign-${id}`, `V${i}`));
     expect(storage.size).toBe(ids.length);
     for (const [i, id] of ids.entries()) expect(storage.get(id, `campaign-${id}`)).toEqual(record(id, `campaign-${id}`, `V${i}`));
@@ -147,12 +163,15 @@ describe('createMemoryStorage', () => {
     // A tiny alphabet of separators and digits makes naive joined keys collide quickly.
     const part = fc.string({ unit: fc.constantFrom('a', 'b', '\u0000', ':', '1', '2', '|', '😀'), maxLength: 6 });
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(part, part), { selector: ([u, c]) => JSON.stringify([u, c]), minLength: 2, maxLength: 30 }), (pairs) => {
-        const storage = createMemoryStorage();
-        for (const [i, [u, c]] of pairs.entries()) storage.set(record(u, c, String(i)));
-        expect(storage.size).toBe(pairs.length);
-        for (const [i, [u, c]] of pairs.entries()) expect(storage.get(u, c)).toEqual(record(u, c, String(i)));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(part, part), { selector: ([u, c]) => JSON.stringify([u, c]), minLength: 2, maxLength: 30 }),
+        (pairs) => {
+          const storage = createMemoryStorage();
+          for (const [i, [u, c]] of pairs.entries()) storage.set(record(u, c, String(i)));
+          expect(storage.size).toBe(pairs.length);
+          for (const [i, [u, c]] of pairs.entries()) expect(storage.get(u, c)).toEqual(record(u, c, String(i)));
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -169,7 +188,7 @@ describe('createMemoryStorage', () => {
       fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 60 }), (maxEntries, ops) => {
         const storage = createMemoryStorage({ maxEntries });
         // The reference: an array of keys, least recently used first.
-        let model: Array<{ key: string; variationName: string }> = [];
+        const model: Array<{ key: string; variationName: string }> = [];
         for (const [step, [kind, u, c]] of ops.entries()) {
           const key = JSON.stringify([u, c]);
           const at = model.findIndex((m) => m.key === key);

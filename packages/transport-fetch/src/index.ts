@@ -25,9 +25,9 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * Request headers that `fetch` computes itself or that some runtime refuses: browsers ignore
- * them, Node's fetch (undici) throws on `connection`, `keep-alive`, `transfer-encoding`,
- * `upgrade` and `expect`, and a `content-length` that disagrees with the body fails the request.
- * They are dropped silently so that the same request works everywhere.
+ * them (forbidden header names); Node 20's fetch rejects `keep-alive`, `transfer-encoding`,
+ * `upgrade` and `expect`, and waits for ever on a `content-length` that disagrees with the body
+ * (checked by hand). Dropped silently, so that the same request works everywhere.
  */
 const DROPPED_HEADERS: ReadonlySet<string> = new Set([
   'connection',
@@ -75,7 +75,8 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
       if (method !== 'GET' && request.body !== undefined) init.body = request.body;
 
       const doFetch = customFetch ?? globalThis.fetch;
-      if (typeof doFetch !== 'function') throw new Error(`${method} ${safeUrl(request.url)} failed: this runtime has no global fetch; pass options.fetch`);
+      if (typeof doFetch !== 'function')
+        throw new Error(`${method} ${safeUrl(request.url)} failed: this runtime has no global fetch; pass options.fetch`);
 
       const timer = startTimer(wait);
       init.signal = timer.signal;
@@ -85,8 +86,12 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
         const body = await response.text();
         return { status: response.status, body, headers: headerRecord(response.headers) } satisfies TransportResponse;
       } catch (error) {
-        const cause = timer.signal.aborted ? `timed out after ${wait} ms` : `network error (${describe(error)})`;
-        throw new Error(`${method} ${safeUrl(request.url)} failed: ${cause}`, { cause: error });
+        const where = safeUrl(request.url);
+        // Some runtimes quote the whole URL in their message (Node: `Failed to parse URL from …`).
+        const cause = timer.signal.aborted
+          ? `timed out after ${wait} ms`
+          : `network error (${describe(error).split(request.url).join(where)})`;
+        throw new Error(`${method} ${where} failed: ${cause}`, { cause: error });
       } finally {
         timer.clear();
       }

@@ -29,16 +29,40 @@ function urlOk(value: unknown): boolean {
 }
 
 const RULES: Rule[] = [
-  ['settings', (c) => isPlainObject(c.settings) && c.settings.campaignsByKey instanceof Map, 'the parsed settings (parseSettings(file).settings)'],
-  ['transport', (c) => (c.transport === undefined ? c.isDevelopmentMode === true : hasMethods(c.transport, 'send')), 'an object with send(request) (required unless isDevelopmentMode)'],
-  ['userStorage', (c) => c.userStorage == null || hasMethods(c.userStorage, 'get', 'set'), 'an object with get(userId, campaignKey) and set(record), or null'],
-  ['logger', (c) => optional(c.logger, (l) => hasMethods(l, 'debug', 'info', 'warn', 'error')), 'an object with debug, info, warn and error methods'],
+  [
+    'settings',
+    (c) => isPlainObject(c.settings) && c.settings.campaignsByKey instanceof Map,
+    'the parsed settings (parseSettings(file).settings)',
+  ],
+  [
+    'transport',
+    (c) => (c.transport === undefined ? c.isDevelopmentMode === true : hasMethods(c.transport, 'send')),
+    'an object with send(request) (required unless isDevelopmentMode)',
+  ],
+  [
+    'userStorage',
+    (c) => c.userStorage == null || hasMethods(c.userStorage, 'get', 'set'),
+    'an object with get(userId, campaignKey) and set(record), or null',
+  ],
+  [
+    'logger',
+    (c) => optional(c.logger, (l) => hasMethods(l, 'debug', 'info', 'warn', 'error')),
+    'an object with debug, info, warn and error methods',
+  ],
   ['logLevel', (c) => optional(c.logLevel, isLogLevel), "one of 'debug', 'info', 'warn', 'error', 'silent'"],
-  ['batchEvents', (c) => optional(c.batchEvents, batchEventsOk), 'an object with eventsPerRequest in 1…5000 or requestTimeInterval ≥ 1 (seconds), and flushCallback a function if given'],
+  [
+    'batchEvents',
+    (c) => optional(c.batchEvents, batchEventsOk),
+    'an object with eventsPerRequest in 1…5000 or requestTimeInterval ≥ 1 (seconds), and flushCallback a function if given',
+  ],
   ['goalTypeToTrack', (c) => optional(c.goalTypeToTrack, (g) => GOAL_TYPES.includes(g as string)), 'REVENUE_TRACKING, CUSTOM_GOAL or ALL'],
   ['shouldTrackReturningUser', (c) => optional(c.shouldTrackReturningUser, (v) => typeof v === 'boolean'), 'a boolean'],
   ['isDevelopmentMode', (c) => optional(c.isDevelopmentMode, (v) => typeof v === 'boolean'), 'a boolean'],
-  ['integrations', (c) => optional(c.integrations, (i) => isPlainObject(i) && isFunction(i.callback)), 'an object with a callback function'],
+  [
+    'integrations',
+    (c) => optional(c.integrations, (i) => isPlainObject(i) && isFunction(i.callback)),
+    'an object with a callback function',
+  ],
   ['collectorUrl', (c) => optional(c.collectorUrl, urlOk), 'an http(s) URL'],
   ['maxPendingEvents', (c) => optional(c.maxPendingEvents, (v) => Number.isInteger(v) && (v as number) > 0), 'a positive integer'],
   ['storageTimeout', (c) => optional(c.storageTimeout, positive), 'a positive number of milliseconds'],

@@ -8,11 +8,11 @@ import type { Delivery } from '../delivery/index.js';
 import { type EventContext, type EventRecord, impressionEvent, toEventArchRequest, toGetRequest, visitorUuid } from '../events/index.js';
 import type { UsageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings, Variation } from '../settings/model.js';
-import { type MaybePromise, chain } from '../util/maybe-async.js';
+import { chain, type MaybePromise } from '../util/maybe-async.js';
 import { DecisionFailure } from './errors.js';
 import { type CallbackSource, notifyDecision } from './integrations.js';
 import type { SafeLogger } from './logger.js';
-import { StorageAccess, assignmentRecord } from './storage.js';
+import { assignmentRecord, StorageAccess } from './storage.js';
 import type { ApiOptions, ClientConfig } from './types.js';
 
 export interface DecideRequest {
@@ -85,9 +85,18 @@ export class ClientCore {
     return chain(storage.snapshot(request.userId, request.campaign, request.options.userStorageData), (snapshot) => {
       const decision = decide(request.settings, request.campaign, request.userId, this.decideOptions(request, snapshot));
       if (decision.outcome === 'error') throw new DecisionFailure(`${request.campaign.key}: ${decision.error}`);
-      const stored = decision.store && decision.campaign
-        ? storage.set(assignmentRecord(request.userId, decision.variationName as string, decision.campaign.key, request.goalIdentifier, request.options.metaData))
-        : undefined;
+      const stored =
+        decision.store && decision.campaign
+          ? storage.set(
+              assignmentRecord(
+                request.userId,
+                decision.variationName as string,
+                decision.campaign.key,
+                request.goalIdentifier,
+                request.options.metaData,
+              ),
+            )
+          : undefined;
       return chain(stored, () => this.notify(request, decision));
     });
   }
@@ -123,7 +132,13 @@ export class ClientCore {
   }
 
   /** Writes a record the way 1.73.0's `_saveUserData` does; nothing without a storage. */
-  save(userId: string, variationName: string, campaign: Campaign, goalIdentifier: string | undefined, options: ApiOptions): MaybePromise<void> {
+  save(
+    userId: string,
+    variationName: string,
+    campaign: Campaign,
+    goalIdentifier: string | undefined,
+    options: ApiOptions,
+  ): MaybePromise<void> {
     if (this.storage) return this.storage.set(assignmentRecord(userId, variationName, campaign.key, goalIdentifier, options.metaData));
   }
 

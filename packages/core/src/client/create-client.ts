@@ -3,10 +3,10 @@ import { decide } from '../decision/decide.js';
 import { createDelivery } from '../delivery/index.js';
 import { usageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings } from '../settings/model.js';
-import { type MaybePromise, chain, isPromiseLike } from '../util/maybe-async.js';
 import { parseSettings } from '../settings/parse.js';
-import { ClientCore } from './core.js';
+import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import { validateClientConfig } from './config.js';
+import { ClientCore } from './core.js';
 import { castVariable, findVariable } from './feature-variables.js';
 import { type SafeLogger, safeLogger } from './logger.js';
 import { checkOptions, checkString } from './params.js';
@@ -68,6 +68,10 @@ class Client implements VWOClient {
   }
 
   updateSettings(settings: Settings): void {
+    if (!(typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map)) {
+      this.log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
+      return;
+    }
     this.core.settings = settings;
   }
 
@@ -105,12 +109,15 @@ class Client implements VWOClient {
       if (!call) return false;
       const { settings, campaign, opts } = call;
       const returning = Boolean(opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser);
-      return chain(this.core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }), (decision) => {
-        if (decision.variationName === null) return false;
-        // An impression goes out whether the feature is on or off for the user (1.73.0).
-        if (decision.outcome !== 'stored' || returning) this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
-        return featureEnabled(campaign, decision);
-      });
+      return chain(
+        this.core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }),
+        (decision) => {
+          if (decision.variationName === null) return false;
+          // An impression goes out whether the feature is on or off for the user (1.73.0).
+          if (decision.outcome !== 'stored' || returning) this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
+          return featureEnabled(campaign, decision);
+        },
+      );
     });
   }
 
@@ -121,7 +128,14 @@ class Client implements VWOClient {
       const call = this.prepare('getFeatureVariableValue', campaignKey, userId, options);
       if (!call) return null;
       const { settings, campaign, opts } = call;
-      const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'getFeatureVariableValue', isTrackUser: false });
+      const decided = this.core.decide({
+        settings,
+        campaign,
+        userId,
+        options: opts,
+        source: 'getFeatureVariableValue',
+        isTrackUser: false,
+      });
       return chain(decided, (decision) => {
         if (decision.variationName === null) return null;
         const variable = findVariable(campaign, decision, variableKey);
@@ -142,7 +156,8 @@ class Client implements VWOClient {
   ): Promise<Record<string, boolean> | null> {
     return this.guard('track', null, () => {
       const specifier: unknown = campaignSpecifier;
-      const specifierOk = specifier === null || specifier === undefined || Array.isArray(specifier) || (typeof specifier === 'string' && specifier !== '');
+      const specifierOk =
+        specifier === null || specifier === undefined || Array.isArray(specifier) || (typeof specifier === 'string' && specifier !== '');
       if (!specifierOk) return this.reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
       const problem = checkString('userId', userId) ?? checkString('goalIdentifier', goalIdentifier);
       if (problem) return this.reject('track', problem, null);
@@ -173,7 +188,13 @@ class Client implements VWOClient {
       return await this.core.delivery.flush();
     } catch (error) {
       this.log.error(`flushEvents failed: ${error instanceof Error ? error.message : String(error)}`);
-      return { status: false, message: 'Batch call could not be processed', sent: 0, failed: 0, pending: this.core.delivery.stats().pending };
+      return {
+        status: false,
+        message: 'Batch call could not be processed',
+        sent: 0,
+        failed: 0,
+        pending: this.core.delivery.stats().pending,
+      };
     }
   }
 

@@ -1,4 +1,4 @@
-import type { LogLevel, Logger } from './types.js';
+import type { Logger, LogLevel } from './types.js';
 
 const SEVERITY: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 const PREFIX = 'VWO-SDK';

@@ -28,7 +28,11 @@ export function checkOptions(
     const value = options[name];
     if (value !== undefined && !isPlainObject(value)) return { problem: `options.${name} must be an object, got ${describe(value)}` };
   }
-  if (rules.shouldTrackReturningUser && options.shouldTrackReturningUser !== undefined && typeof options.shouldTrackReturningUser !== 'boolean') {
+  if (
+    rules.shouldTrackReturningUser &&
+    options.shouldTrackReturningUser !== undefined &&
+    typeof options.shouldTrackReturningUser !== 'boolean'
+  ) {
     return { problem: `options.shouldTrackReturningUser must be a boolean, got ${describe(options.shouldTrackReturningUser)}` };
   }
   if (rules.goalTypeToTrack && options.goalTypeToTrack !== undefined) {
@@ -43,7 +47,8 @@ export function checkOptions(
 export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'string')
+    return value === '' ? 'an empty string' : JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;

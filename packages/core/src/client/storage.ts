@@ -1,7 +1,7 @@
 import type { StorageSnapshot, StoredAssignment } from '../decision/types.js';
-import { type TimerHandle, startTimer, stopTimer } from '../delivery/timers.js';
+import { startTimer, stopTimer, type TimerHandle } from '../delivery/timers.js';
 import type { Campaign } from '../settings/model.js';
-import { type MaybePromise, chain, isPromiseLike } from '../util/maybe-async.js';
+import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import type { SafeLogger } from './logger.js';
 import type { UserStorage } from './types.js';
 
@@ -20,7 +20,11 @@ export class StorageAccess {
   ) {}
 
   /** The records `decide` needs: the called campaign's and, in a group, the other members'. */
-  snapshot(userId: string, campaign: Campaign, userStorageData: Readonly<Record<string, unknown>> | undefined): MaybePromise<StorageSnapshot> {
+  snapshot(
+    userId: string,
+    campaign: Campaign,
+    userStorageData: Readonly<Record<string, unknown>> | undefined,
+  ): MaybePromise<StorageSnapshot> {
     const members = campaign.membership?.group?.members;
     if (!members || members.length < 2) return chain(this.get(userId, campaign.key), (record) => ({ record, userStorageData }));
     const keys = [campaign.key, ...members.filter((m) => m.id !== campaign.id).map((m) => m.key)];
@@ -38,7 +42,9 @@ export class StorageAccess {
   /** The stored record, or `undefined` when the storage failed or was too slow. */
   get(userId: string, campaignKey: string): MaybePromise<unknown> {
     const failed = (error: unknown) => {
-      this.log.error(`user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${message(error)}: treated as no record`);
+      this.log.error(
+        `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${message(error)}: treated as no record`,
+      );
       return undefined;
     };
     try {
@@ -46,7 +52,9 @@ export class StorageAccess {
       if (!isPromiseLike(pending)) return pending;
       return withTimeout(pending, this.timeoutMs).then((record) => {
         if (record !== TIMED_OUT) return record;
-        this.log.warn(`user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) took longer than ${this.timeoutMs} ms: treated as no record`);
+        this.log.warn(
+          `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) took longer than ${this.timeoutMs} ms: treated as no record`,
+        );
         return undefined;
       }, failed);
     } catch (error) {
@@ -62,7 +70,8 @@ export class StorageAccess {
       const pending = this.storage.set(record);
       if (!isPromiseLike(pending)) return;
       return withTimeout(pending, this.timeoutMs).then((outcome) => {
-        if (outcome === TIMED_OUT) this.log.warn(`user storage set for ${JSON.stringify(record.userId)} took longer than ${this.timeoutMs} ms`);
+        if (outcome === TIMED_OUT)
+          this.log.warn(`user storage set for ${JSON.stringify(record.userId)} took longer than ${this.timeoutMs} ms`);
       }, failed);
     } catch (error) {
       failed(error);

@@ -1,9 +1,10 @@
 /** `track` (decision-flow.md §7): campaign selection, goal checks, duplicates, sending. */
-import { type GoalTypeToTrack, campaignsForGoal, goalOf } from '../goals/campaigns-for-goal.js';
-import { conversionEvent, goalEvent, type GoalRecord, toBatchRequest, toEventArchRequest, toGetRequest } from '../events/index.js';
+
 import type { Decision } from '../decision/types.js';
+import { conversionEvent, type GoalRecord, goalEvent, toBatchRequest, toEventArchRequest, toGetRequest } from '../events/index.js';
+import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
-import { type MaybePromise, chain, isPromiseLike } from '../util/maybe-async.js';
+import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import type { ClientCore } from './core.js';
 import type { ApiOptions } from './types.js';
 
@@ -27,7 +28,12 @@ interface TrackRun {
   readonly revenueProps: Set<unknown>;
 }
 
-export function trackTargets(settings: Settings, specifier: unknown, goalIdentifier: string, goalTypeToTrack: GoalTypeToTrack): (Campaign | Placeholder)[] {
+export function trackTargets(
+  settings: Settings,
+  specifier: unknown,
+  goalIdentifier: string,
+  goalTypeToTrack: GoalTypeToTrack,
+): (Campaign | Placeholder)[] {
   const lookup = (key: unknown) => (typeof key === 'string' ? settings.campaignsByKey.get(key) : undefined) ?? { key };
   if (typeof specifier === 'string') return [lookup(specifier)];
   if (Array.isArray(specifier)) return specifier.map(lookup);
@@ -103,7 +109,7 @@ function convert(run: TrackRun, campaign: Campaign, goal: Goal, decision: Decisi
   const name = decision.variationName;
   if (name === null) return false;
   const eventArch = settings.isEventArchEnabled;
-  let joined: MaybePromise<void> = undefined;
+  let joined: MaybePromise<void> | undefined;
   const stored = decision.storedGoalIdentifier;
   if (stored) {
     // 1.73.0 splits with String.prototype.split: a non-string record fails the call, as there.
@@ -139,7 +145,7 @@ function revenueFromEventProperties(settings: Settings, goal: Goal, options: Api
   if (!settings.isEventArchEnabled) return false;
   if (goal.mca === -1 && !goal.revenueProp) return true;
   const properties = options.eventProperties;
-  return properties !== undefined && Object.prototype.hasOwnProperty.call(properties, goal.revenueProp as string);
+  return properties !== undefined && Object.hasOwn(properties, goal.revenueProp as string);
 }
 
 function send(run: TrackRun, severalCampaigns: boolean): void {

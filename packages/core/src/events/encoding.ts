@@ -52,7 +52,7 @@ export function writeUtf8(text: string, out: Uint8Array, offset: number): number
   return at;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
 export function utf8Length(text: string): number {
