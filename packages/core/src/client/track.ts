@@ -23,9 +23,10 @@ interface TrackRun {
   readonly options: ApiOptions;
   readonly goalTypeToTrack: GoalTypeToTrack;
   readonly shouldTrackReturningUser: boolean;
-  readonly goalRecords: GoalRecord[];
-  readonly converted: { campaign: Campaign; goal: Goal }[];
-  readonly revenueProps: Set<unknown>;
+  // Filled only by the modes that need them: most calls never allocate these.
+  goalRecords: GoalRecord[] | undefined;
+  converted: { campaign: Campaign; goal: Goal }[] | undefined;
+  revenueProps: unknown[] | undefined;
 }
 
 export function trackTargets(
@@ -59,9 +60,9 @@ export function runTrack(
     goalTypeToTrack,
     // Unlike activate, a call-level false here does override a launch-level true.
     shouldTrackReturningUser: options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false),
-    goalRecords: [],
-    converted: [],
-    revenueProps: new Set(),
+    goalRecords: undefined,
+    converted: undefined,
+    revenueProps: undefined,
   };
   const targets = trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack);
   const result: Record<string, boolean> = {};
@@ -99,7 +100,10 @@ function trackCampaign(run: TrackRun, target: Campaign | Placeholder): MaybeProm
     core.log.error(`track: goal ${goalIdentifier} of ${campaign.key} is a revenue goal and needs a revenueValue`);
     return false;
   }
-  if (goal.type === 'REVENUE_TRACKING' && goal.revenueProp) run.revenueProps.add(goal.revenueProp);
+  if (goal.type === 'REVENUE_TRACKING' && goal.revenueProp) {
+    run.revenueProps ??= [];
+    if (!run.revenueProps.includes(goal.revenueProp)) run.revenueProps.push(goal.revenueProp);
+  }
   const decided = core.decide({ settings, campaign, userId: run.userId, options, source: 'track', isTrackUser: false, goalIdentifier });
   return chain(decided, (decision) => convert(run, campaign, goal, decision));
 }
@@ -126,9 +130,11 @@ function convert(run: TrackRun, campaign: Campaign, goal: Goal, decision: Decisi
     if (core.delivery.batching) {
       core.delivery.enqueue(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
     } else if (eventArch) {
+      run.converted ??= [];
       run.converted.push({ campaign, goal });
       return true;
     } else {
+      run.goalRecords ??= [];
       run.goalRecords.push(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
     }
     // The record ends up with only this goal, replacing the joined list written above (1.73.0).
@@ -152,19 +158,17 @@ function send(run: TrackRun, severalCampaigns: boolean): void {
   const { core } = run;
   if (core.delivery.batching) return;
   const ctx = core.eventContext;
-  if (run.goalRecords.length > 0) {
-    const [first] = run.goalRecords;
+  const { goalRecords, converted } = run;
+  if (goalRecords) {
+    const [first] = goalRecords;
     if (!severalCampaigns && first) core.delivery.send(toGetRequest(ctx, first), 1);
-    else core.delivery.send(toBatchRequest(ctx, run.goalRecords), run.goalRecords.length);
+    else core.delivery.send(toBatchRequest(ctx, goalRecords), goalRecords.length);
   }
-  if (run.converted.length > 0) {
-    const record = conversionEvent(
-      ctx,
-      run.goalIdentifier,
-      run.converted.map(({ campaign, goal }) => ({ campaign, goal })),
-      run.userId,
-      { ...run.options, revenueProps: [...run.revenueProps] },
-    );
-    core.delivery.send(toEventArchRequest(ctx, record), run.converted.length);
+  if (converted) {
+    const record = conversionEvent(ctx, run.goalIdentifier, converted, run.userId, {
+      ...run.options,
+      revenueProps: run.revenueProps ?? [],
+    });
+    core.delivery.send(toEventArchRequest(ctx, record), converted.length);
   }
 }
