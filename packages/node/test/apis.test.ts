@@ -354,6 +354,29 @@ describe('settings from the collector', () => {
   });
 });
 
+describe('explain', () => {
+  it('lists the steps of a decision without storing or sending anything', async () => {
+    const records = new Map<string, unknown>();
+    const userStorage = {
+      get: (userId: string, key: string) => records.get(`${userId}:${key}`) as never,
+      set: (record: { userId: string; campaignKey: string }) => void records.set(`${record.userId}:${record.campaignKey}`, record),
+    };
+    const vwo = await start({ userStorage, settingsFile: settingsFile([abCampaign({ percentTraffic: 50 })]) });
+    const trace = await vwo.explain('K', 'Ashley');
+    expect(trace).toMatchObject({ campaignKey: 'K', userId: 'Ashley', variationName: 'Variation-1', outcome: 'bucketed' });
+    expect(trace?.steps.map((s) => [s.step, s.passed])).toEqual([
+      ['storage', false],
+      ['traffic', true],
+      ['variation', true],
+    ]);
+    expect(trace?.steps[1]?.detail).toBe('traffic bucket 50 is within percentTraffic 50');
+    expect(trace?.steps[2]?.detail).toBe('bucket 9972 is in Variation-1');
+    await vwo.close();
+    expect(records.size).toBe(0);
+    expect(requests()).toHaveLength(0);
+  });
+});
+
 describe('opt-out', () => {
   it('turns every method into a no-op that sends nothing', async () => {
     const vwo = await start();
