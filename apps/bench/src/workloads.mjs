@@ -14,7 +14,7 @@ export const SIX_CONDITIONS = {
 
 export const MATCHING_VARIABLES = { plan: 'Pro', country: 'US-CA', age: 33, visits: 12, browser: 'chrome', beta: false };
 
-function abCampaign(id, segments = {}) {
+export function abCampaign(id, segments = {}) {
   return {
     id,
     key: `campaign-${id}`,
@@ -30,7 +30,7 @@ function abCampaign(id, segments = {}) {
   };
 }
 
-function file(campaigns) {
+export function file(campaigns) {
   return { accountId: 888888, version: 1, sdkKey: 'bench-sdk-key', campaigns, campaignGroups: {}, groups: {} };
 }
 
@@ -39,6 +39,9 @@ export const behindSegment = file([abCampaign(1, SIX_CONDITIONS)]);
 /** One attribute condition, the segment every peer can express (GrowthBook: `{ plan: 'Pro' }`). */
 export const behindOneCondition = file([abCampaign(1, { or: [condition('plan', 'Pro')] })]);
 export const twoHundred = file(Array.from({ length: 200 }, (_, i) => abCampaign(i + 1)));
+/** 50 campaigns sharing the goal `purchase`, for `track(null, …)`. */
+export const fiftySharingAGoal = file(twoHundred.campaigns.slice(0, 50));
+export const thousand = file(Array.from({ length: 1000 }, (_, i) => abCampaign(i + 1, i % 3 === 0 ? SIX_CONDITIONS : {})));
 
 export function userIds(count) {
   return Array.from({ length: count }, (_, i) => `user-${i}-${((i * 2654435761) >>> 0).toString(36)}`);

@@ -1,0 +1,171 @@
+// Every comparison of `pnpm bench`. Each runs in a process of its own (see main.mjs) so that
+// one comparison's JIT state and garbage cannot slow the next; contenders of one comparison
+// run interleaved in that process, so machine drift hits them alike.
+import { GrowthBookClient } from '@growthbook/growthbook';
+import { decide, murmurhash3, parseSettings } from '@vwo/core';
+import { launch } from '@vwo/node';
+import { measure, measureAsync } from './harness.mjs';
+import { optimizelyClient } from './optimizely.mjs';
+import { launchReference } from './reference.mjs';
+import * as w from './workloads.mjs';
+
+const users = w.userIds(10_000);
+const referenceUsers = users.slice(0, 2_000); // the reference is slow: fewer inputs per pass
+const noopTransport = { send: async () => ({ status: 200, body: '' }) };
+const experiment = { key: 'campaign-1', variations: ['Control', 'Variation-1'], weights: [0.5, 0.5], hashAttribute: 'id' };
+const pro = { plan: 'Pro' };
+
+function settingsOf(file) {
+  const result = parseSettings(file);
+  if (!result.ok) throw result.error;
+  return result.settings;
+}
+
+async function growthBook() {
+  const gb = new GrowthBookClient({});
+  await gb.init({ payload: { features: {} } });
+  return gb;
+}
+
+function decideComparison(name, file, key, options) {
+  const settings = settingsOf(file);
+  const sdk = launchReference(file);
+  const campaign = settings.campaignsByKey.get(key);
+  return (timing) =>
+    measure(
+      {
+        name,
+        contenders: [
+          { name: 'decide', fn: (u) => decide(settings, campaign, u, options).variationName, inputs: users },
+          { name: 'vwo-node-sdk getVariationName', fn: (u) => sdk.getVariationName(key, u, options), inputs: referenceUsers },
+          { name: 'bare MurmurHash loop', fn: (u) => murmurhash3(u, 1), inputs: users },
+        ],
+      },
+      timing,
+    );
+}
+
+async function publicDecision(name, file, key, options, { gbExperiment, optimizelyAudience }) {
+  const vwo = await launch({ settingsFile: file, transport: noopTransport, logLevel: 'silent' });
+  const sdk = launchReference(file);
+  const contenders = [
+    { name: '@vwo/node getVariationName', async: true, fn: (u) => vwo.getVariationName(key, u, options), inputs: users },
+    { name: 'vwo-node-sdk getVariationName', fn: (u) => sdk.getVariationName(key, u, options), inputs: referenceUsers },
+  ];
+  if (gbExperiment) {
+    const gb = await growthBook();
+    const attributes = options?.customVariables ?? {};
+    contenders.push({
+      name: 'GrowthBook runInlineExperiment',
+      fn: (u) => gb.runInlineExperiment(gbExperiment, { attributes: { id: u, ...attributes } }).value,
+      inputs: users,
+    });
+  }
+  if (optimizelyAudience !== undefined) {
+    const optimizely = await optimizelyClient(optimizelyAudience);
+    const attributes = options?.customVariables ?? {};
+    contenders.push({ name: 'Optimizely getVariation', fn: (u) => optimizely.getVariation('campaign-1', u, attributes), inputs: users });
+  }
+  return async (timing) => {
+    const results = await measureAsync({ name, contenders }, timing);
+    await vwo.close();
+    return results;
+  };
+}
+
+export const COMPARISONS = {
+  'decide: 2 variations, no segments': () => decideComparison('decide: 2 variations, no segments', w.twoVariations, 'campaign-1'),
+  'decide: behind a 6-condition segment': () =>
+    decideComparison('decide: behind a 6-condition segment', w.behindSegment, 'campaign-1', { customVariables: w.MATCHING_VARIABLES }),
+  'decide: last of 200 campaigns': () => decideComparison('decide: last of 200 campaigns', w.twoHundred, 'campaign-200'),
+
+  'API: getVariationName, 2 variations': () =>
+    publicDecision('API: getVariationName, 2 variations', w.twoVariations, 'campaign-1', undefined, {
+      gbExperiment: experiment,
+      optimizelyAudience: false,
+    }),
+  'API: getVariationName, one attribute condition': () =>
+    publicDecision(
+      'API: getVariationName, one attribute condition',
+      w.behindOneCondition,
+      'campaign-1',
+      { customVariables: pro },
+      {
+        gbExperiment: { ...experiment, condition: pro },
+        optimizelyAudience: true,
+      },
+    ),
+  'API: getVariationName, 6-condition segment': () =>
+    publicDecision(
+      'API: getVariationName, 6-condition segment',
+      w.behindSegment,
+      'campaign-1',
+      { customVariables: w.MATCHING_VARIABLES },
+      {},
+    ),
+  'API: getVariationName, last of 200 campaigns': () =>
+    publicDecision('API: getVariationName, last of 200 campaigns', w.twoHundred, 'campaign-200', undefined, {}),
+
+  'API: activate + track, batched': async () => {
+    const vwo = await launch({
+      settingsFile: w.twoVariations,
+      transport: noopTransport,
+      logLevel: 'silent',
+      batchEvents: { eventsPerRequest: 1000 },
+    });
+    const sdk = launchReference(w.twoVariations, { batchEvents: { eventsPerRequest: 1000 } });
+    const gb = await growthBook();
+    const exposures = [];
+    const trackingCallback = () => {
+      if (exposures.push(1) > 1000) exposures.length = 0;
+    };
+    const contenders = [
+      {
+        name: '@vwo/node activate+track',
+        async: true,
+        fn: async (u) => {
+          await vwo.activate('campaign-1', u);
+          return vwo.track('campaign-1', u, 'purchase');
+        },
+        inputs: users,
+      },
+      {
+        name: 'vwo-node-sdk activate+track',
+        fn: (u) => {
+          sdk.activate('campaign-1', u);
+          return sdk.track('campaign-1', u, 'purchase');
+        },
+        inputs: referenceUsers,
+      },
+      {
+        name: 'GrowthBook exposure with tracking callback',
+        fn: (u) => gb.runInlineExperiment(experiment, { attributes: { id: u }, trackingCallback }).value,
+        inputs: users,
+      },
+    ];
+    return async (timing) => {
+      const results = await measureAsync({ name: 'API: activate + track, batched', contenders }, timing);
+      await vwo.close();
+      return results;
+    };
+  },
+
+  'API: track(null) across 50 campaigns, batched': async () => {
+    const vwo = await launch({
+      settingsFile: w.fiftySharingAGoal,
+      transport: noopTransport,
+      logLevel: 'silent',
+      batchEvents: { eventsPerRequest: 5000 },
+    });
+    const sdk = launchReference(w.fiftySharingAGoal, { batchEvents: { eventsPerRequest: 5000 } });
+    const contenders = [
+      { name: '@vwo/node track(null, …)', async: true, fn: (u) => vwo.track(null, u, 'purchase'), inputs: users.slice(0, 2000) },
+      { name: 'vwo-node-sdk track(null, …)', fn: (u) => sdk.track(null, u, 'purchase'), inputs: referenceUsers.slice(0, 200) },
+    ];
+    return async (timing) => {
+      const results = await measureAsync({ name: 'API: track(null) across 50 campaigns, batched', contenders }, timing);
+      await vwo.close();
+      return results;
+    };
+  },
+};
