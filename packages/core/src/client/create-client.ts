@@ -138,7 +138,7 @@ class Client implements VWOClient {
       });
       return chain(decided, (decision) => {
         if (decision.variationName === null) return null;
-        const variable = findVariable(campaign, decision, variableKey);
+        const variable = findVariable(campaign, decision.variation, variableKey);
         if (!variable) {
           this.log.info(`getFeatureVariableValue: ${campaign.key} has no variable ${JSON.stringify(variableKey)} for ${userId}`);
           return null;

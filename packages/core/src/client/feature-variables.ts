@@ -1,17 +1,21 @@
-import type { Decision } from '../decision/types.js';
-import type { Campaign, Variable } from '../settings/model.js';
+import type { Campaign, Variable, Variation } from '../settings/model.js';
 import { isPlainObject } from '../util/types.js';
 import type { FeatureVariableValue } from './types.js';
 
 /**
- * The variable a decided user reads (decision-flow.md §9): a rollout's campaign variables; a
- * feature test's variation variables, or the control's (`id === 1`) when the variation has the
- * feature off. `undefined` when not found (1.73.0 also ends there when the control is missing).
+ * The variable a user in `variation` reads (decision-flow.md §9): a rollout's campaign
+ * variables; a feature test's variation variables, or the control's (`id === 1`) when the
+ * variation has the feature off. `undefined` when not found (1.73.0 also ends there when the
+ * control is missing).
+ *
+ * @example
+ * const decision = decide(settings, 'pricing-page', 'user-42');
+ * const variable = findVariable(campaign, decision.variation, 'layout');
+ * const value = variable && castVariable(variable); // 'cards'
  */
-export function findVariable(called: Campaign, decision: Decision, variableKey: string): Variable | undefined {
+export function findVariable(called: Campaign, variation: Variation | undefined, variableKey: string): Variable | undefined {
   if (called.type === 'FEATURE_ROLLOUT') return firstWithKey(called.variables, variableKey);
   if (called.type !== 'FEATURE_TEST') return undefined;
-  const variation = decision.variation;
   if (!variation?.raw.variables) return undefined;
   const source = variation.raw.isFeatureEnabled ? variation : called.control;
   return firstWithKey(source?.variables, variableKey);

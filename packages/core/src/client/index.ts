@@ -1,5 +1,6 @@
 export { createClient } from './create-client.js';
 export { VWOConfigError } from './errors.js';
+export { castVariable, findVariable } from './feature-variables.js';
 export { safeLogger } from './logger.js';
 export type {
   ApiOptions,
