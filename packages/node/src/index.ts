@@ -22,4 +22,5 @@ export {
   VWOConfigError,
 } from '@vwo/core';
 export { type LaunchConfig, launch } from './launch.js';
+export type { PollingSource, SettingsCache } from './settings-cache.js';
 export { SettingsFetchError } from './settings-source.js';

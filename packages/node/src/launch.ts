@@ -1,13 +1,16 @@
 import { type ClientConfig, createClient, parseSettings, safeLogger, type Transport, type VWOClient, VWOConfigError } from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
 import { startPolling } from './polling.js';
+import { type PollingSource, pollSettingsCache, readValidSettingsCache, type SettingsCache, writeSettingsCache } from './settings-cache.js';
 import { fetchSettingsFile, fetchWithRetries, type SettingsEndpoint, settingsUrl } from './settings-source.js';
 
 /** Everything `launch` takes: the client's options plus where the settings come from. */
 export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage'> {
   /** The settings file as an object. Or leave it out and give `accountId` + `sdkKey` to fetch it. */
   readonly settingsFile?: unknown;
+  /** Your VWO account id: with `sdkKey`, the settings file is fetched at launch. */
   readonly accountId?: string | number;
+  /** The SDK key of the FullStack project (VWO app → FullStack → project settings). */
   readonly sdkKey?: string;
   /** Re-fetch the settings every this many ms and swap them in atomically (needs `sdkKey`). */
   readonly pollingInterval?: number;
@@ -15,6 +18,17 @@ export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport
   readonly transport?: Transport;
   /** Time-out of each HTTP request of the default transport (ms, default 10,000). */
   readonly requestTimeout?: number;
+  /**
+   * Settings shared by a fleet (e.g. `createRedisSettingsCache` of `@vwo/storage-redis`): settings
+   * fetched from VWO, at launch or by polling, are written to it; when VWO cannot be reached at
+   * launch, the SDK launches from it (and logs a warning).
+   */
+  readonly settingsCache?: SettingsCache;
+  /**
+   * `'cache'`: launch from the `settingsCache` (VWO is asked only when it is empty or unreachable)
+   * and poll the cache, not VWO: every process but one poller of a fleet. Default `'network'`.
+   */
+  readonly pollingSource?: PollingSource;
 }
 
 const LAUNCH_FETCH_RETRY_WAITS_MS = [500, 1000];
@@ -38,23 +52,42 @@ const NUMERIC_LOG_LEVEL = { debug: 1, info: 2, warn: 3, error: 4, silent: 4 } as
 export async function launch(config: LaunchConfig): Promise<VWOClient> {
   if (typeof config !== 'object' || config === null || Array.isArray(config))
     throw new VWOConfigError('config', 'expected an object of options');
-  const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout, transport: given, ...clientOptions } = config;
+  const {
+    settingsFile,
+    accountId,
+    sdkKey,
+    pollingInterval,
+    requestTimeout,
+    transport: given,
+    settingsCache,
+    pollingSource,
+    ...clientOptions
+  } = config;
   checkLaunchOptions(config);
+  const log = safeLogger(config.logger, config.logLevel);
+  const fromCache = pollingSource === 'cache';
   const transport = given ?? createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout });
   const fetchFrom = (endpoint: SettingsEndpoint, account: string | number, key: string) =>
     fetchSettingsFile(transport, settingsUrl(config.collectorUrl, endpoint, account, key, Math.random()));
 
   let file = settingsFile;
+  let fetched = false;
+  if (file === undefined && fromCache) file = await readValidSettingsCache(settingsCache!, log);
   if (file === undefined) {
     try {
       file = await fetchWithRetries(
         () => fetchFrom('settings', accountId as string | number, sdkKey as string),
         LAUNCH_FETCH_RETRY_WAITS_MS,
       );
+      fetched = true;
     } catch (error) {
-      throw new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      const cached = settingsCache && !fromCache ? await readValidSettingsCache(settingsCache, log) : undefined;
+      if (cached === undefined)
+        throw new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      log.warn(`the settings could not be fetched (${(error as Error).message}): launched from the cached settings`);
+      file = cached;
     }
   }
   const parsed = parseSettings(file);
@@ -63,7 +96,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
       cause: parsed.error,
     });
 
-  const log = safeLogger(config.logger, config.logLevel);
+  if (fetched && settingsCache) await writeSettingsCache(settingsCache, file, log);
   for (const warning of parsed.warnings) log.warn(`settings file: ${warning.path}: ${warning.message}`);
 
   let client: VWOClient | undefined;
@@ -87,17 +120,18 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     const pollAccount = parsed.settings.accountId;
     stopPolling = startPolling(
       () => client,
-      () => fetchFrom('settings', pollAccount, pollKey as string),
+      fromCache ? () => pollSettingsCache(settingsCache!) : () => fetchFrom('settings', pollAccount, pollKey as string),
       pollingInterval,
       log,
       parsed.settings.raw,
+      settingsCache && !fromCache ? (fetchedFile) => writeSettingsCache(settingsCache, fetchedFile, log) : undefined,
     );
   }
   return client;
 }
 
 function checkLaunchOptions(config: LaunchConfig): void {
-  const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout } = config;
+  const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout, settingsCache, pollingSource } = config;
   if (settingsFile === undefined) {
     if (accountId === undefined)
       throw new VWOConfigError('accountId', 'is required to fetch the settings file when no settingsFile is given');
@@ -118,9 +152,24 @@ function checkLaunchOptions(config: LaunchConfig): void {
       throw new VWOConfigError('pollingInterval', 'expected a number of milliseconds ≥ 1000');
     }
     const key = sdkKey ?? (settingsFile as { sdkKey?: unknown } | undefined)?.sdkKey;
-    if (typeof key !== 'string' || key === '') throw new VWOConfigError('sdkKey', 'is required for polling');
+    if (pollingSource !== 'cache' && (typeof key !== 'string' || key === '')) throw new VWOConfigError('sdkKey', 'is required for polling');
   }
   if (requestTimeout !== undefined && !(typeof requestTimeout === 'number' && requestTimeout > 0)) {
     throw new VWOConfigError('requestTimeout', 'expected a positive number of milliseconds');
   }
+  if (
+    settingsCache !== undefined &&
+    !(
+      typeof settingsCache === 'object' &&
+      settingsCache !== null &&
+      typeof settingsCache.get === 'function' &&
+      typeof settingsCache.set === 'function'
+    )
+  ) {
+    throw new VWOConfigError('settingsCache', 'expected an object with get() and set(file)');
+  }
+  if (pollingSource !== undefined && pollingSource !== 'network' && pollingSource !== 'cache') {
+    throw new VWOConfigError('pollingSource', "expected 'network' or 'cache'");
+  }
+  if (pollingSource === 'cache' && settingsCache === undefined) throw new VWOConfigError('pollingSource', "'cache' needs a settingsCache");
 }

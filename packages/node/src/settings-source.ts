@@ -5,6 +5,7 @@ export type SettingsEndpoint = 'settings' | 'pull';
 
 /** A settings fetch that did not yield a JSON document. */
 export class SettingsFetchError extends Error {
+  /** Always `'SettingsFetchError'`. */
   override readonly name = 'SettingsFetchError';
 }
 

@@ -36,7 +36,11 @@ import { trackGoal } from './shared/track.js';
  * const on = await flags.getBooleanValue('new-search', false, { targetingKey: 'user-42', plan: 'pro' });
  */
 export class VWOServerProvider implements Provider {
-  readonly metadata = { name: 'VWO' } as const;
+  /** OpenFeature's provider metadata. */
+  readonly metadata = {
+    /** The provider's name in OpenFeature's logs and hooks. */
+    name: 'VWO',
+  } as const;
   readonly runsOn = 'server' as const;
   readonly events = new OpenFeatureEventEmitter();
   private readonly setup: ProviderSetup;

@@ -51,7 +51,11 @@ interface Snapshot {
  * const on = OpenFeature.getClient().getBooleanValue('new-search', false);
  */
 export class VWOWebProvider implements Provider {
-  readonly metadata = { name: 'VWO' } as const;
+  /** OpenFeature's provider metadata. */
+  readonly metadata = {
+    /** The provider's name in OpenFeature's logs and hooks. */
+    name: 'VWO',
+  } as const;
   readonly runsOn = 'client' as const;
   /** The snapshot belongs to one context: bind one instance to one domain. */
   readonly domainScoped = true;

@@ -1,6 +1,8 @@
 /** A half-built range: where an item of a weighted list sits in 1…10000. */
 export interface Range {
+  /** First bucket of the range, 1…10000 (`-1` when the item is unreachable). */
   readonly start: number;
+  /** Last bucket of the range, inclusive (`-1` when the item is unreachable). */
   readonly end: number;
 }
 

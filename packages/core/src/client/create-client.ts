@@ -68,11 +68,15 @@ class Client implements VWOClient {
   }
 
   updateSettings(settings: Settings): void {
-    if (!(typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map)) {
-      this.log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
-      return;
+    try {
+      if (!(typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map)) {
+        this.log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
+        return;
+      }
+      this.core.settings = settings;
+    } catch (error) {
+      this.log.error(`updateSettings failed, keeping the current settings: ${error instanceof Error ? error.message : String(error)}`);
     }
-    this.core.settings = settings;
   }
 
   eventStats(): EventStats {

@@ -3,7 +3,9 @@
  * (or settings path), so the message can say exactly what to fix.
  */
 export class VWOConfigError extends Error {
+  /** Always `'VWOConfigError'`. */
   override readonly name = 'VWOConfigError';
+  /** The option (`pollingInterval`) or settings path (`settingsFile.campaigns[0].percentTraffic`) at fault. */
   readonly field: string;
 
   constructor(field: string, message: string, options?: { cause?: unknown }) {

@@ -15,12 +15,15 @@ export type Awaitable<T> = T | Promise<T>;
 
 /** Sticky assignments. `get` that throws, rejects or times out counts as "no record". */
 export interface UserStorage {
+  /** The user's record for the campaign; `undefined` or `null` when there is none. */
   get(userId: string, campaignKey: string): Awaitable<StoredAssignment | null | undefined>;
+  /** Stores the record, replacing the user's earlier record for the same campaign. */
   set(record: StoredAssignment): Awaitable<void>;
 }
 
 /** The answer to one HTTP request. */
 export interface TransportResponse {
+  /** The HTTP status code; every status resolves, the client decides what to retry. */
   readonly status: number;
   /** The response text (the settings fetch reads it). */
   readonly body?: string;
@@ -30,14 +33,19 @@ export interface TransportResponse {
 
 /** Sends one HTTP request; the client does batching and retries. Rejects on network errors. */
 export interface Transport {
+  /** Performs the request and resolves its answer, 4xx and 5xx included; rejects only when no answer came. */
   send(request: EventRequest): Promise<TransportResponse>;
 }
 
 /** Where the SDK writes its log lines. Any `console`-like object fits. */
 export interface Logger {
+  /** Retries, batches sent and other detail. */
   debug(message: string): void;
+  /** Calls answered `null`/`false` for a reason that is not a decision step, opt-out, polling. */
   info(message: string): void;
+  /** Something the SDK worked around: an odd settings file, dropped events, a failing storage. */
   warn(message: string): void;
+  /** A call that could not be answered, or events that could not be sent. */
   error(message: string): void;
 }
 
@@ -56,45 +64,77 @@ export interface BatchEventsConfig {
 
 /** The properties of one decision, handed to `integrations.callback` (decision-flow.md §14). */
 export interface DecisionProperties {
+  /** Whether the variation came from the user storage. */
   readonly fromUserStorageService: boolean;
+  /** Whether a whitelisting rule (`variationTargetingVariables`) placed the user. */
   readonly isUserWhitelisted: boolean;
+  /** For feature campaigns: whether the feature is on for the user. */
   readonly isFeatureEnabled?: boolean;
+  /** The variation's name as found in the settings. */
   readonly variationName?: unknown;
+  /** The variation's id as found in the settings. */
   readonly variationId?: unknown;
+  /** The campaign's id as found in the settings. */
   readonly campaignId: unknown;
+  /** The key the API was called with. */
   readonly campaignKey: string;
+  /** `'VISUAL_AB'`, `'FEATURE_TEST'` or `'FEATURE_ROLLOUT'`. */
   readonly campaignType: string;
+  /** The campaign's name as found in the settings. */
   readonly campaignName: unknown;
+  /** The `customVariables` of the call. */
   readonly customVariables: unknown;
+  /** Always `CAMPAIGN_DECISION`. */
   readonly event: 'CAMPAIGN_DECISION';
+  /** The goal of a `track` call; `undefined` for the other APIs. */
   readonly goalIdentifier: string | undefined;
+  /** The campaign's whitelisting flag as found in the settings. */
   readonly isForcedVariationEnabled: unknown;
+  /** The SDK version reported to VWO (1.73.0's). */
   readonly sdkVersion: string;
+  /** The API that took the decision. */
   readonly source: 'activate' | 'getVariation' | 'track' | 'isFeatureEnabled' | 'getFeatureVariableValue';
+  /** The user id of the call. */
   readonly userId: string;
+  /** The `variationTargetingVariables` of the call. */
   readonly variationTargetingVariables: unknown;
+  /** The id segments see as `user`: the visitor UUID when the campaign has `isUserListEnabled`, else the user id. */
   readonly vwoUserId: string;
+  /** The mutually exclusive group of the campaign, if any. */
   readonly groupId?: unknown;
+  /** The name of that group. */
   readonly groupName?: unknown;
 }
 
 /** Options of the decision and tracking APIs, as in the VWO SDK family. */
 export interface ApiOptions {
+  /** Variables that pre-segmentation rules test (`plan`, `country`, …). */
   readonly customVariables?: Readonly<Record<string, unknown>>;
+  /** Variables that whitelisting rules test, to force a variation. */
   readonly variationTargetingVariables?: Readonly<Record<string, unknown>>;
+  /** Fields that override the stored record for this call, as if read from the user storage. */
   readonly userStorageData?: Readonly<Record<string, unknown>>;
+  /** Stored with the record when a user storage writes one. */
   readonly metaData?: Readonly<Record<string, unknown>>;
+  /** Overrides the launch option for this call: send impressions and conversions again for a returning user. */
   readonly shouldTrackReturningUser?: boolean;
+  /** The revenue of a `REVENUE_TRACKING` goal (`track`). */
   readonly revenueValue?: unknown;
+  /** Overrides the launch option for this call: which goal types `track` converts. */
   readonly goalTypeToTrack?: GoalTypeToTrack;
+  /** Properties of a custom event (event-architecture accounts): sent with the conversion. */
   readonly eventProperties?: Readonly<Record<string, unknown>>;
+  /** The visitor's user agent, sent with the events (for VWO's reports). */
   readonly userAgent?: string;
+  /** The visitor's IP address, sent with the events (for VWO's reports). */
   readonly userIpAddress?: string;
 }
 
 /** What `flushEvents` resolves: 1.73.0's `{ status, message }` plus counts. */
 export interface FlushResult {
+  /** Whether the flush sent everything it tried to. */
   readonly status: boolean;
+  /** 1.73.0's message, e.g. `'Batch call sent to VWO'`. */
   readonly message: string;
   /** Events delivered by this flush. */
   readonly sent: number;
@@ -122,10 +162,15 @@ export interface EventStats {
 
 /** The trace `explain` returns: the steps of one decision, without side effects. */
 export interface DecisionTrace {
+  /** The campaign key of the call. */
   readonly campaignKey: string;
+  /** The user id of the call. */
   readonly userId: string;
+  /** What `activate`/`getVariationName` would answer: the variation's name, or `null`. */
   readonly variationName: string | null;
+  /** Why the decision ended as it did (a `DecisionOutcome`: `'bucketed'`, `'not-in-traffic'`, …). */
   readonly outcome: string;
+  /** Every step taken, in order, with its inputs. */
   readonly steps: readonly DecisionStep[];
 }
 
@@ -149,19 +194,28 @@ export interface ClientConfig {
   readonly storageTimeout?: number;
   /** Sends events; required unless `isDevelopmentMode`. */
   readonly transport?: Transport;
+  /** Where log lines go (default `console`); a logger that throws never breaks a call. */
   readonly logger?: Logger;
   /** Default `error`. */
   readonly logLevel?: LogLevel;
+  /** Queue events and send them in batches, as vwo-node-sdk; by default each event is one request. */
   readonly batchEvents?: BatchEventsConfig;
+  /** Which goal types `track` converts (default `'ALL'`). */
   readonly goalTypeToTrack?: GoalTypeToTrack;
+  /** Send impressions and conversions again for a returning user (default `false`; needs a user storage to know one). */
   readonly shouldTrackReturningUser?: boolean;
   /** Decide, but send nothing. */
   readonly isDevelopmentMode?: boolean;
-  readonly integrations?: { readonly callback: (properties: DecisionProperties) => void };
+  /** Receives the properties of every decision (for analytics or a data warehouse). */
+  readonly integrations?: {
+    /** Called once per decision that was whitelisted, stored or freshly allocated; a callback that throws is logged and ignored. */
+    readonly callback: (properties: DecisionProperties) => void;
+  };
   /** Base URL of event endpoints (default VWO's; the settings' `collectionPrefix` is added). */
   readonly collectorUrl?: string;
   /** Events held at most (queued, in flight or awaiting a retry); more are dropped and counted (default 10,000). */
   readonly maxPendingEvents?: number;
+  /** How failed sends are retried (default 5 retries after 1, 2, 4, 8, 16 s, with jitter). */
   readonly retry?: RetryConfig;
   /** How long `close()` waits for pending events (ms, default 2000). */
   readonly closeTimeout?: number;
@@ -173,6 +227,7 @@ export interface ClientConfig {
   readonly usage?: UsageStatsInput;
   /** Clock and randomness (tests make them deterministic). */
   readonly now?: () => number;
+  /** A number in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
 }
 

@@ -5,10 +5,15 @@ import type { Campaign, Variation } from '../settings/model.js';
  * `goalIdentifier` holds the goals already tracked, joined with `_vwo_`.
  */
 export interface StoredAssignment {
+  /** The user id of the API call. */
   userId: string;
+  /** The campaign key. */
   campaignKey: string;
+  /** The variation the user was given. */
   variationName: string;
+  /** Goals already converted by the user in this campaign, joined with `_vwo_`. */
   goalIdentifier?: string;
+  /** The `metaData` option of the call that stored the record. */
   metaData?: Record<string, unknown>;
 }
 
@@ -63,14 +68,19 @@ export type DecisionOutcome =
 
 /** One step of a decision, recorded when `trace` is on. */
 export interface DecisionStep {
+  /** Which step of the decision. */
   readonly step: 'campaign' | 'whitelisting' | 'storage' | 'pre-segmentation' | 'traffic' | 'group' | 'variation';
+  /** Whether the user got past it (`false` ends the decision, except for skipped optional steps). */
   readonly passed: boolean;
+  /** What happened, in words: `traffic bucket 76 is above percentTraffic 70`. */
   readonly detail: string;
+  /** The numbers behind it: bucket, seed, multiplier, ranges. */
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
 /** The result of {@link decide}. */
 export interface Decision {
+  /** Why the decision ended the way it did. */
   readonly outcome: DecisionOutcome;
   /** The variation the user is in (it may lack a name in a malformed file). */
   readonly variation: Variation | undefined;

@@ -26,6 +26,7 @@ export interface GoalEventOptions extends VisitorOptions {
 
 /** Options of an event-architecture conversion. */
 export interface ConversionEventOptions extends VisitorOptions {
+  /** `track`'s `revenueValue`, put in `vwoMeta` under each of `revenueProps`. */
   readonly revenueValue?: unknown;
   /**
    * The distinct `revenueProp`s of the revenue goals that passed `track`'s checks, in the

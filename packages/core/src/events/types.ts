@@ -10,9 +10,13 @@ export const DEFAULT_COLLECTOR_URL = 'https://dev.visualwebsiteoptimizer.com';
 
 /** One HTTP request, the argument of `Transport.send` (sdk-design.md). */
 export interface EventRequest {
+  /** GET for single events and settings, POST for batches and event architecture. */
   readonly method: 'GET' | 'POST';
+  /** The complete URL, query string included (it carries the SDK key: do not log it). */
   readonly url: string;
+  /** Request headers, e.g. `content-type` of a POST. */
   readonly headers?: Record<string, string>;
+  /** The JSON body of a POST. */
   readonly body?: string;
 }
 
@@ -21,6 +25,7 @@ export type EventSettings = Pick<Settings, 'accountId' | 'sdkKey' | 'isEventArch
 
 /** Everything a builder needs besides the event itself; one per client, reused for every event. */
 export interface EventContext {
+  /** The account, SDK key and event mode the events are built for. */
   readonly settings: EventSettings;
   /** Base URL without a trailing path, default {@link DEFAULT_COLLECTOR_URL}. */
   readonly collectorUrl?: string;
@@ -40,7 +45,9 @@ export interface EventContext {
 
 /** User agent and IP address of the visitor, as the API options give them. */
 export interface VisitorOptions {
+  /** The visitor's user agent (`visitor_ua`); default empty. */
   readonly userAgent?: string;
+  /** The visitor's IP address (`visitor_ip`); default empty. */
   readonly userIpAddress?: string;
 }
 
@@ -53,29 +60,43 @@ interface RecordBase {
 
 /** A visitor was shown a variation: GET track-user, batch `eT: 1`, or `vwo_variationShown`. */
 export interface ImpressionRecord extends RecordBase {
+  /** The record kind. */
   readonly type: 'impression';
+  /** The campaign id (`experiment_id`). */
   readonly campaignId: number | string;
+  /** The variation id (`combination`). */
   readonly variationId: unknown;
+  /** The visitor's user agent, or empty. */
   readonly userAgent: string;
+  /** The visitor's IP address, or empty. */
   readonly userIpAddress: string;
 }
 
 /** A conversion in one campaign: GET track-goal or batch `eT: 2`. */
 export interface GoalRecord extends RecordBase {
+  /** The record kind. */
   readonly type: 'goal';
+  /** The campaign id (`experiment_id`). */
   readonly campaignId: number | string;
+  /** The user's variation id (`combination`). */
   readonly variationId: unknown;
+  /** The goal id (`goal_id`). */
   readonly goalId: unknown;
   /** Whether `r` is sent; the value keeps its JSON type in batches. */
   readonly hasRevenue: boolean;
+  /** The revenue (`r`), when `hasRevenue`. */
   readonly revenue: unknown;
+  /** The visitor's user agent, or empty. */
   readonly userAgent: string;
+  /** The visitor's IP address, or empty. */
   readonly userIpAddress: string;
 }
 
 /** One custom dimension: GET push or batch `eT: 3`. */
 export interface PushRecord extends RecordBase {
+  /** The record kind. */
   readonly type: 'push';
+  /** The custom dimension key. */
   readonly key: string;
   /** The value as 1.73.0 sends it: strings as is, anything else JSON-stringified (`undefined` stays `undefined`). */
   readonly value: string | undefined;
@@ -86,24 +107,35 @@ export type EventRecord = ImpressionRecord | GoalRecord | PushRecord;
 
 /** One campaign converted by an event-architecture `track` call. */
 export interface ConvertedCampaign {
+  /** The campaign id. */
   readonly campaignId: number | string;
+  /** The id of the goal in that campaign. */
   readonly goalId: unknown;
 }
 
 /** Every conversion of one `track` call in event-architecture mode: one POST `/events/t`. */
 export interface ConversionRecord extends RecordBase {
+  /** The record kind. */
   readonly type: 'conversion';
+  /** The goal identifier of the `track` call (the event name). */
   readonly goalIdentifier: string;
+  /** The campaigns converted, with their goal ids. */
   readonly campaigns: readonly ConvertedCampaign[];
+  /** The `revenueValue` of the call. */
   readonly revenueValue: unknown;
+  /** The `revenueProp`s of the revenue goals converted: each carries `revenueValue` in `vwoMeta`. */
   readonly revenueProps: readonly unknown[];
+  /** The `eventProperties` of the call, copied into the event. */
   readonly eventProperties: Readonly<Record<string, unknown>> | undefined;
+  /** The visitor's user agent, or empty. */
   readonly userAgent: string;
+  /** The visitor's IP address, or empty. */
   readonly userIpAddress: string;
 }
 
 /** Custom dimensions of one `push` call in event-architecture mode (`vwo_syncVisitorProp`). */
 export interface VisitorPropsRecord extends RecordBase {
+  /** The record kind. */
   readonly type: 'visitorProps';
   /** Dimension keys and values in call order; values as in {@link PushRecord.value}. */
   readonly props: ReadonlyArray<readonly [string, string | undefined]>;

@@ -1,6 +1,8 @@
 /** One problem found in a settings file, at a field path such as `campaigns[3].variations[1].weight`. */
 export interface SettingsIssue {
+  /** The field path, e.g. `campaigns[3].variations[1].weight`; empty for the file itself. */
   readonly path: string;
+  /** What is wrong, e.g. `expected a number, got "50"`. */
   readonly message: string;
 }
 
@@ -14,7 +16,9 @@ export function formatIssues(issues: readonly SettingsIssue[]): string {
  * bad field, so a user can fix the file in one pass.
  */
 export class SettingsValidationError extends Error {
+  /** Always `'SettingsValidationError'`. */
   override readonly name = 'SettingsValidationError';
+  /** Every bad field of the file. */
   readonly issues: readonly SettingsIssue[];
 
   constructor(issues: readonly SettingsIssue[]) {

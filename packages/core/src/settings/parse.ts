@@ -8,8 +8,20 @@ import { validateSettings } from './validate.js';
 
 /** The outcome of {@link parseSettings}: a model and its warnings, or every problem found. */
 export type ParseResult =
-  | { readonly ok: true; readonly settings: Settings; readonly warnings: readonly SettingsIssue[] }
-  | { readonly ok: false; readonly error: SettingsValidationError };
+  | {
+      /** The file is one vwo-node-sdk 1.73.0 accepts. */
+      readonly ok: true;
+      /** The immutable, indexed model every decision reads. */
+      readonly settings: Settings;
+      /** Odd but accepted content (string weights, gaps between ranges, duplicate keys…), each at its field path. */
+      readonly warnings: readonly SettingsIssue[];
+    }
+  | {
+      /** The file is refused. */
+      readonly ok: false;
+      /** Lists every bad field with its path. */
+      readonly error: SettingsValidationError;
+    };
 
 type Json = Record<string, unknown>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -8,7 +8,15 @@ import { type Logger, type LogLevel, safeLogger, type VWOClient, VWOConfigError 
  * new VWOServerProvider({ client: await launch({ settingsFile }) });
  * new VWOServerProvider({ launch: () => launch({ accountId: 123456, sdkKey: 'your-sdk-key' }) });
  */
-export type VWOClientSource = { readonly client: VWOClient } | { readonly launch: () => VWOClient | Promise<VWOClient> };
+export type VWOClientSource =
+  | {
+      /** A client you launched: the provider never closes it. */
+      readonly client: VWOClient;
+    }
+  | {
+      /** Launches the client when the provider is initialised; the provider closes it on `onClose`. */
+      readonly launch: () => VWOClient | Promise<VWOClient>;
+    };
 
 /** Options shared by the server and the web provider. */
 export interface VWOProviderOptions {
