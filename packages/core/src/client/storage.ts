@@ -1,5 +1,5 @@
 import type { StorageSnapshot, StoredAssignment } from '../decision/types.js';
-import { startTimer, stopTimer, type TimerHandle } from '../delivery/timers.js';
+import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import type { Campaign } from '../settings/model.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import type { SafeLogger } from './logger.js';
