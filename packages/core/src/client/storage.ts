@@ -1,7 +1,7 @@
 import type { StorageSnapshot, StoredAssignment } from '../decision/types.js';
-import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import type { Campaign } from '../settings/model.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
+import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import type { SafeLogger } from './logger.js';
 import type { UserStorage } from './types.js';
 

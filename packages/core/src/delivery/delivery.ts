@@ -7,8 +7,8 @@
 import type { EventStats, FlushResult, TransportResponse } from '../client/types.js';
 import { toBatchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
-import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
+import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
 import type { Delivery, DeliveryOptions } from './types.js';
 
 /** 1.73.0's `flushEvents` messages (decision-flow.md §12). */
