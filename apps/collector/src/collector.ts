@@ -83,6 +83,7 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   const hasBody = status !== 204 && status !== 304;
   res.writeHead(status, {
     'content-type': JSON_TYPE,
+    ...CORS_HEADERS,
     ...headers,
     ...(hasBody ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
   });
@@ -90,6 +91,17 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * Browser pages (the browser demo, the Chromium tests) post from another origin: every answer
+ * allows any origin, and a preflight names the headers the SDK sends.
+ */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, x-device-user-agent, vwo-x-forwarded-for',
+  'access-control-max-age': '600',
+} as const;
 
 /** Starts a collector on a loopback address; resolves once it listens. */
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
@@ -324,6 +336,12 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, rawQuery } = splitTarget(req.url ?? '/');
+    if (req.method === 'OPTIONS') {
+      // A CORS preflight is not a request of the SDK's: answered, not recorded.
+      req.resume();
+      send(res, 204, '');
+      return;
+    }
     const target = route(path);
     if (target.kind === 'control') return handleControl(req, res, target.name, rawQuery);
     if (target.kind === 'vwo') return handleVwo(req, res, target, path, rawQuery);

@@ -101,6 +101,16 @@ describe('deduplication by event id (our extension for at-least-once delivery)',
     expect(collector.stats().duplicates).toBe(1);
   });
 
+  test('an eid parameter names an event-architecture event exactly, over its msgId', async () => {
+    const body = eventArchBody('vwo_variationShown', { id: 230, variation: 1, isFirst: 1 });
+    await post(`${eventArchTarget('vwo_variationShown')}eid=ea-1&`, body);
+    await post(`${eventArchTarget('vwo_variationShown')}eid=ea-1&`, body);
+    // Same msgId and body, another eid: a different event (two sends in one millisecond).
+    await post(`${eventArchTarget('vwo_variationShown')}eid=ea-2&`, body);
+    expect(collector.events().map((event) => event.eid)).toEqual(['ea-1', 'ea-2']);
+    expect(collector.stats().duplicates).toBe(1);
+  });
+
   test('reset forgets the ids received', async () => {
     const target = impressionTarget(230, 1, UUID, 'eid=evt-1&');
     await get(target);

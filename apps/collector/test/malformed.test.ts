@@ -64,6 +64,20 @@ describe('requests outside the VWO endpoints', () => {
     expect((await jsonOf(get)).error).toBe('GET /server-side/batch-events: this endpoint takes POST');
   });
 
+  test('a CORS preflight is answered 204 with the SDK headers allowed, and not recorded', async () => {
+    const response = await fetch(`${collector.url}/server-side/batch-events?a=1&env=k`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(collector.stats().requests.total).toBe(0);
+    const answer = await fetch(`${collector.url}${impressionTarget(230, 1)}`);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   test('an unknown control endpoint answers 404 JSON', async () => {
     const response = await fetch(`${collector.url}/_collector/nothing`);
     expect(response.status).toBe(404);

@@ -14,6 +14,7 @@ export {
   type FlushResult,
   type Logger,
   type LogLevel,
+  SettingsFetchError,
   type StoredAssignment,
   type Transport,
   type TransportResponse,
@@ -23,4 +24,3 @@ export {
 } from '@vwo/core';
 export { type LaunchConfig, launch } from './launch.js';
 export type { PollingSource, SettingsCache } from './settings-cache.js';
-export { SettingsFetchError } from './settings-source.js';

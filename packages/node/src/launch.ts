@@ -1,8 +1,21 @@
-import { type ClientConfig, createClient, parseSettings, safeLogger, type Transport, type VWOClient, VWOConfigError } from '@vwo/core';
+import {
+  type ClientConfig,
+  checkSettingsSource,
+  createClient,
+  fetchSettingsFile,
+  fetchWithRetries,
+  numericLogLevel,
+  parseSettings,
+  type SettingsEndpoint,
+  safeLogger,
+  settingsUrl,
+  type Transport,
+  type VWOClient,
+  VWOConfigError,
+} from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
 import { startPolling } from './polling.js';
 import { type PollingSource, pollSettingsCache, readValidSettingsCache, type SettingsCache, writeSettingsCache } from './settings-cache.js';
-import { fetchSettingsFile, fetchWithRetries, type SettingsEndpoint, settingsUrl } from './settings-source.js';
 
 /** Everything `launch` takes: the client's options plus where the settings come from. */
 export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage'> {
@@ -32,7 +45,6 @@ export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport
 }
 
 const LAUNCH_FETCH_RETRY_WAITS_MS = [500, 1000];
-const NUMERIC_LOG_LEVEL = { debug: 1, info: 2, warn: 3, error: 4, silent: 4 } as const;
 
 /**
  * Starts the SDK with Node defaults: the fetch transport, a console logger at `error`,
@@ -112,7 +124,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     onClose: () => stopPolling?.(),
     usage: {
       pollingInterval: pollingInterval !== undefined,
-      logLevel: config.logLevel === undefined ? undefined : NUMERIC_LOG_LEVEL[config.logLevel],
+      logLevel: numericLogLevel(config.logLevel),
     },
   });
   if (pollingInterval !== undefined) {
@@ -131,32 +143,8 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
 }
 
 function checkLaunchOptions(config: LaunchConfig): void {
-  const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout, settingsCache, pollingSource } = config;
-  if (settingsFile === undefined) {
-    if (accountId === undefined)
-      throw new VWOConfigError('accountId', 'is required to fetch the settings file when no settingsFile is given');
-    if (typeof sdkKey !== 'string' || sdkKey === '')
-      throw new VWOConfigError('sdkKey', 'is required to fetch the settings file when no settingsFile is given');
-  } else if (typeof settingsFile === 'string') {
-    throw new VWOConfigError('settingsFile', 'expected the parsed settings object, got a string (use JSON.parse first)');
-  }
-  if (
-    accountId !== undefined &&
-    !((typeof accountId === 'number' && Number.isFinite(accountId)) || (typeof accountId === 'string' && accountId !== ''))
-  ) {
-    throw new VWOConfigError('accountId', 'expected a number or a non-empty string');
-  }
-  if (sdkKey !== undefined && typeof sdkKey !== 'string') throw new VWOConfigError('sdkKey', 'expected a string');
-  if (pollingInterval !== undefined) {
-    if (typeof pollingInterval !== 'number' || !(pollingInterval >= 1000) || !Number.isFinite(pollingInterval)) {
-      throw new VWOConfigError('pollingInterval', 'expected a number of milliseconds ≥ 1000');
-    }
-    const key = sdkKey ?? (settingsFile as { sdkKey?: unknown } | undefined)?.sdkKey;
-    if (pollingSource !== 'cache' && (typeof key !== 'string' || key === '')) throw new VWOConfigError('sdkKey', 'is required for polling');
-  }
-  if (requestTimeout !== undefined && !(typeof requestTimeout === 'number' && requestTimeout > 0)) {
-    throw new VWOConfigError('requestTimeout', 'expected a positive number of milliseconds');
-  }
+  const { settingsCache, pollingSource } = config;
+  checkSettingsSource(config, pollingSource !== 'cache');
   if (
     settingsCache !== undefined &&
     !(

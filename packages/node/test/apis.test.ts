@@ -45,6 +45,7 @@ describe('activate', () => {
       'll',
       '_l',
       'ed',
+      'eid', // ours: the event id, after 1.73.0's parameters
     ]);
     expect(request?.params).toMatchObject({
       experiment_id: '230',
@@ -193,6 +194,7 @@ describe('track', () => {
       'visitor_ip',
       'goal_id',
       'r',
+      'eid',
     ]);
     expect(request?.params).toMatchObject({
       experiment_id: '230',

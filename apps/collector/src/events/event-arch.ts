@@ -1,6 +1,6 @@
 import type { ParsedQuery } from '../query.js';
 import type { EventDraft, EventUnit, RevenuePropLookup } from './draft.js';
-import { fail, isPlainObject, requireParam, setOwn, toId, toRevenue, toSessionId, toUuid } from './fields.js';
+import { fail, isPlainObject, requireParam, setOwn, toEventId, toId, toRevenue, toSessionId, toUuid } from './fields.js';
 
 export const IMPRESSION_EVENT = 'vwo_variationShown';
 export const PUSH_EVENT = 'vwo_syncVisitorProp';
@@ -12,7 +12,7 @@ const CAMPAIGN_KEY = /^id_([1-9][0-9]{0,15})$/;
 const GOAL_ENTRY = /^g_([1-9][0-9]{0,15})$/;
 
 /**
- * POST /events/t (events.md §8). The deduplication id is `d.msgId`; because 1.73.0 builds it
+ * POST /events/t (events.md §8). The deduplication id is the `eid` parameter when sent, else `d.msgId`; because 1.73.0 builds it
  * as `<uuid>-<ms>`, two different events of one visitor in the same millisecond share it, so
  * the key also covers the event's name and properties: only a true resend is a duplicate.
  */
@@ -71,6 +71,9 @@ export function parseEventArch(query: ParsedQuery, body: unknown, revenuePropOf:
   } else {
     drafts = conversions(props, base, (campaignId, goalId) => revenuePropOf(accountId, env, campaignId, goalId));
   }
+  // An `eid` query parameter (sent by this SDK) names the event exactly; 1.73.0 sends none.
+  const eid = toEventId(params.eid, 'eid');
+  if (eid !== null) return { dedupKey: `id:${eid}`, eid, drafts };
   const dedupKey = `ea:${msgId}\n${name}\n${JSON.stringify(props)}\n${JSON.stringify(visitorProps)}`;
   return { dedupKey, eid: msgId, drafts };
 }

@@ -58,6 +58,12 @@ const RULES: Rule[] = [
   ['goalTypeToTrack', (c) => optional(c.goalTypeToTrack, (g) => GOAL_TYPES.includes(g as string)), 'REVENUE_TRACKING, CUSTOM_GOAL or ALL'],
   ['shouldTrackReturningUser', (c) => optional(c.shouldTrackReturningUser, (v) => typeof v === 'boolean'), 'a boolean'],
   ['isDevelopmentMode', (c) => optional(c.isDevelopmentMode, (v) => typeof v === 'boolean'), 'a boolean'],
+  ['eventIds', (c) => optional(c.eventIds, (v) => typeof v === 'boolean'), 'a boolean'],
+  [
+    'eventOutbox',
+    (c) => optional(c.eventOutbox, (o) => hasMethods(o, 'restore', 'save', 'remove')),
+    'an object with restore(), save(key, entry) and remove(key)',
+  ],
   [
     'integrations',
     (c) => optional(c.integrations, (i) => isPlainObject(i) && isFunction(i.callback)),

@@ -5,7 +5,15 @@
 import { decide } from '../decision/decide.js';
 import type { DecideOptions, Decision, StorageSnapshot } from '../decision/types.js';
 import type { Delivery } from '../delivery/index.js';
-import { type EventContext, type EventRecord, impressionEvent, toEventArchRequest, toGetRequest, visitorUuid } from '../events/index.js';
+import {
+  type EventContext,
+  type EventRecord,
+  eventIdSource,
+  impressionEvent,
+  toEventArchRequest,
+  toGetRequest,
+  visitorUuid,
+} from '../events/index.js';
 import type { UsageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings, Variation } from '../settings/model.js';
 import { chain, type MaybePromise } from '../util/maybe-async.js';
@@ -30,6 +38,8 @@ export class ClientCore {
   private context: EventContext;
   readonly storage: StorageAccess | undefined;
   private readonly collectionPrefix: string | undefined;
+  /** One source for the client's life: ids stay unique across settings swaps. */
+  private readonly eventId: (() => string) | undefined;
 
   constructor(
     readonly config: ClientConfig,
@@ -40,6 +50,7 @@ export class ClientCore {
     this.settingsNow = config.settings;
     // 1.73.0 takes the collection prefix from the settings given at launch only.
     this.collectionPrefix = config.settings.collectionPrefix;
+    this.eventId = config.eventIds === false ? undefined : eventIdSource();
     this.context = this.contextFor(config.settings);
     this.storage = config.userStorage ? new StorageAccess(config.userStorage, config.storageTimeout ?? 1000, log) : undefined;
   }
@@ -72,6 +83,7 @@ export class ClientCore {
       visitorUuid: recentVisitorUuids(settings.accountId),
       now: config.now ?? Date.now,
       random: config.random ?? Math.random,
+      eventId: this.eventId,
     };
   }
 

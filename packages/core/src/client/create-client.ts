@@ -12,7 +12,16 @@ import { type SafeLogger, safeLogger } from './logger.js';
 import { checkOptions, checkString } from './params.js';
 import { readPushArguments, runPush } from './push.js';
 import { runTrack } from './track.js';
-import type { ApiOptions, ClientConfig, DecisionTrace, EventStats, FeatureVariableValue, FlushResult, VWOClient } from './types.js';
+import type {
+  ApiOptions,
+  ClientConfig,
+  DecisionTrace,
+  EventStats,
+  FeatureVariableValue,
+  FlushOptions,
+  FlushResult,
+  VWOClient,
+} from './types.js';
 
 type DecisionApiName = 'activate' | 'getVariationName' | 'isFeatureEnabled' | 'getFeatureVariableValue' | 'track';
 
@@ -39,6 +48,7 @@ export function createClient(config: ClientConfig): VWOClient {
     maxPendingEvents: config.maxPendingEvents,
     retry: config.retry,
     random: config.random,
+    outbox: config.eventOutbox,
   });
   const stats = usageStats({
     batchEvents: config.batchEvents !== undefined,
@@ -186,9 +196,10 @@ class Client implements VWOClient {
     });
   }
 
-  async flushEvents(): Promise<FlushResult> {
+  async flushEvents(options?: FlushOptions): Promise<FlushResult> {
     if (this.optedOut) return { status: false, message: 'The SDK is opted out: nothing to flush.', sent: 0, failed: 0, pending: 0 };
     try {
+      if (typeof options === 'object' && options !== null && options.retryWaiting === true) this.core.delivery.retryWaitingNow();
       return await this.core.delivery.flush();
     } catch (error) {
       this.log.error(`flushEvents failed: ${error instanceof Error ? error.message : String(error)}`);

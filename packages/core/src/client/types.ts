@@ -37,6 +37,32 @@ export interface Transport {
   send(request: EventRequest): Promise<TransportResponse>;
 }
 
+/** One request held by an {@link EventOutbox}, with the number of events it carries. */
+export interface OutboxEntry {
+  /** The request exactly as it is sent, its events' ids included. */
+  readonly request: EventRequest;
+  /** How many events the request carries (1, or a batch's length). */
+  readonly events: number;
+}
+
+/**
+ * Keeps every request not yet delivered somewhere that outlives the page or the process, so a
+ * reload or a crash loses no event: the next client resends what an earlier one left, and the
+ * events' ids let the collector drop what was in fact delivered twice. Synchronous, as
+ * `localStorage` is; a method that throws is logged once and the event still goes out.
+ */
+export interface EventOutbox {
+  /** What earlier clients left unsent; read once when the client starts, then resent and saved again. */
+  restore(): readonly OutboxEntry[];
+  /** A request the client is about to send; `key` names it until it is removed. */
+  save(key: string, entry: OutboxEntry): void;
+  /**
+   * The request was delivered, or refused for good (a 4xx other than 408/429). Requests that
+   * run out of retries or are still pending at `close()` are not removed: the next start resends them.
+   */
+  remove(key: string): void;
+}
+
 /** Where the SDK writes its log lines. Any `console`-like object fits. */
 export interface Logger {
   /** Retries, batches sent and other detail. */
@@ -128,6 +154,15 @@ export interface ApiOptions {
   readonly userAgent?: string;
   /** The visitor's IP address, sent with the events (for VWO's reports). */
   readonly userIpAddress?: string;
+}
+
+/** Options of `flushEvents` beyond 1.73.0's (which takes none). */
+export interface FlushOptions {
+  /**
+   * Also attempt at once every request waiting for its next retry, instead of after its
+   * back-off (the browser facade does this when the page is hidden, its last chance to send).
+   */
+  readonly retryWaiting?: boolean;
 }
 
 /** What `flushEvents` resolves: 1.73.0's `{ status, message }` plus counts. */
@@ -225,6 +260,14 @@ export interface ClientConfig {
   readonly onClose?: () => void;
   /** Launch options given, for the usage statistics 1.73.0 sends. */
   readonly usage?: UsageStatsInput;
+  /**
+   * Name every event with an id (`eid`: a GET parameter, a batch event field) that stays the
+   * same across its resends, so a collector can drop the duplicates at-least-once delivery
+   * makes (default `true`). `false` sends exactly 1.73.0's parameters.
+   */
+  readonly eventIds?: boolean;
+  /** Keeps unsent requests where they outlive the page or process (the browser facade's `localStorage` outbox); default none. */
+  readonly eventOutbox?: EventOutbox;
   /** Clock and randomness (tests make them deterministic). */
   readonly now?: () => number;
   /** A number in [0, 1) (default `Math.random`). */
@@ -258,8 +301,8 @@ export interface VWOClient {
   push(tagKey: string, tagValue: string, userId: string): Promise<Record<string, boolean> | null>;
   /** Sends several custom dimensions. */
   push(customDimensionMap: Readonly<Record<string, unknown>>, userId: string): Promise<Record<string, boolean> | null>;
-  /** Sends queued events now. */
-  flushEvents(): Promise<FlushResult>;
+  /** Sends queued events now; with `retryWaiting`, also attempts at once every request waiting for a retry. */
+  flushEvents(options?: FlushOptions): Promise<FlushResult>;
   /** Fetches the settings file again and swaps it in; resolves the new file, or `null` if that failed. */
   getAndUpdateSettingsFile(accountId?: string | number, sdkKey?: string): Promise<unknown>;
   /** Every step of the decision for this user, without storing or sending anything. */

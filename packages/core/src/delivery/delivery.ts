@@ -4,7 +4,7 @@
  * sent / failed / dropped. Nothing here throws into the client or leaves a rejected promise
  * unhandled, whatever the transport or the user's `flushCallback` do.
  */
-import type { EventStats, FlushResult, TransportResponse } from '../client/types.js';
+import type { EventStats, FlushResult, OutboxEntry, TransportResponse } from '../client/types.js';
 import { toBatchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
@@ -37,6 +37,8 @@ interface Job {
   readonly path: string;
   /** The body handed to `flushCallback`; only batch-queue requests have one. */
   readonly payload: string | undefined;
+  /** Its key in the outbox, when there is one. */
+  readonly outboxKey: string | undefined;
   failures: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
@@ -76,6 +78,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
   let queue: EventRecord[] = [];
+  const outbox = createOutboxAccess(options.outbox, log);
+  /** Outbox keys of the queued records, in queue order (only with an outbox). */
+  let queuedKeys: Array<string | undefined> = [];
   let batchTimer: TimerHandle | undefined;
   const jobs = new Set<Job>();
   let jobEvents = 0;
@@ -118,6 +123,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   function startJob(request: EventRequest, events: number, payload: string | undefined): Job {
+    const outboxKey = outbox?.save({ request, events });
     let resolveDone: (outcome: Outcome) => void = () => undefined;
     const done = new Promise<Outcome>((resolve) => {
       resolveDone = resolve;
@@ -127,6 +133,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       events,
       path: endpointPath(request.url),
       payload,
+      outboxKey,
       failures: 0,
       outcome: undefined,
       retryTimer: undefined,
@@ -169,6 +176,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // Given up on at the close deadline and counted then; a late answer changes nothing.
     if (job.outcome !== undefined) return { events: job.events, end: 'counted before' };
     if (result.kind === 'sent') {
+      outbox?.remove(job.outboxKey);
       finish(job, 'sent', null);
       return { events: job.events, end: 'sent' };
     }
@@ -176,11 +184,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const attempts = job.failures;
     if (result.kind === 'refused') {
       log.error(`events: ${job.path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
+      outbox?.remove(job.outboxKey);
       finish(job, 'failed', new Error(`VWO refused the request to ${job.path}: ${result.problem}`));
       return { events: job.events, end: 'failed' };
     }
     if (attempts > policy.retries) {
-      log.error(`events: gave up on ${job.events} event(s) to ${job.path} after ${attempts} attempts; last: ${result.problem}`);
+      log.error(
+        `events: gave up on ${job.events} event(s) to ${job.path} after ${attempts} attempts; last: ${result.problem}` +
+          (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
+      );
       finish(job, 'failed', new Error(`Request to ${job.path} failed after ${attempts} attempts: ${result.problem}`));
       return { events: job.events, end: 'failed' };
     }
@@ -230,6 +242,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (queue.length === 0) return { kind: 'empty' };
     const records = queue;
     queue = [];
+    // Whatever happens to the batch below, the records' own outbox entries go: the batch
+    // request takes their place in the same tick.
+    for (const key of queuedKeys) outbox?.remove(key);
+    queuedKeys = [];
     // As 1.73.0: in development mode the queue empties without a request or a flushCallback.
     if (developmentMode) return { kind: 'development', events: records.length };
     let request: EventRequest;
@@ -281,6 +297,30 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
   }
 
+  /** Until the batch goes out, a queued record waits in the outbox as its own GET. */
+  function saveQueuedRecord(record: EventRecord): string | undefined {
+    try {
+      return (outbox as OutboxAccess).save({ request: toGetRequest(options.context(), record), events: 1 });
+    } catch {
+      return undefined; // The batch will fail to build too, and say why.
+    }
+  }
+
+  function restore(): void {
+    if (outbox === undefined) return;
+    const entries = outbox.restore();
+    if (entries.length === 0) return;
+    let events = 0;
+    for (const entry of entries) {
+      const count = eventCount(entry.events);
+      counts.enqueued += count;
+      if (!admit(count) || developmentMode) continue;
+      events += count;
+      startJob(entry.request, count, undefined);
+    }
+    log.info(`events: resending ${entries.length} request(s) (${events} event(s)) an earlier run left in the outbox`);
+  }
+
   async function closeNow(timeoutMs: number): Promise<void> {
     if (batch !== undefined) dispatchQueue();
     for (const job of jobs) if (job.retryTimer !== undefined) retryNow(job);
@@ -311,8 +351,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
   }
 
+  restore();
+
   return {
     batching: batch !== undefined,
+
+    retryWaitingNow() {
+      try {
+        for (const job of jobs) if (job.retryTimer !== undefined) retryNow(job);
+      } catch (error) {
+        log.error(`events: sending pending events failed: ${errorText(error)}`);
+      }
+    },
 
     send(request, events) {
       const count = eventCount(events);
@@ -338,6 +388,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return;
       }
       queue.push(record);
+      if (outbox !== undefined && !developmentMode) queuedKeys.push(saveQueuedRecord(record));
       if (batchTimer === undefined) batchTimer = startTimer(onBatchTimer, batch.requestTimeIntervalMs);
       if (queue.length === batch.eventsPerRequest) dispatchQueue();
     },
@@ -364,6 +415,61 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return { ...counts, pending: pending() };
     },
   };
+}
+
+type OutboxAccess = NonNullable<ReturnType<typeof createOutboxAccess>>;
+
+/**
+ * The user's outbox behind calls that never throw: a failing method is logged once and the
+ * event still goes out (it is just not kept). Keys are unique per delivery.
+ */
+function createOutboxAccess(outbox: DeliveryOptions['outbox'], log: DeliveryOptions['logger']) {
+  if (outbox === undefined) return undefined;
+  const prefix = `${Date.now().toString(36)}${Math.floor(Math.random() * 2 ** 32).toString(36)}.`;
+  let counter = 0;
+  let reported = false;
+  const report = (method: string, error: unknown): void => {
+    if (reported) return;
+    reported = true;
+    log.warn(`events: the event outbox's ${method} failed (${errorText(error)}); events still go out but may not survive a restart`);
+  };
+  return {
+    restore(): readonly OutboxEntry[] {
+      try {
+        const entries = outbox.restore();
+        return Array.isArray(entries) ? entries.filter(isOutboxEntry) : [];
+      } catch (error) {
+        report('restore', error);
+        return [];
+      }
+    },
+    save(entry: OutboxEntry): string | undefined {
+      const key = prefix + (counter++).toString(36);
+      try {
+        outbox.save(key, entry);
+        return key;
+      } catch (error) {
+        report('save', error);
+        return undefined;
+      }
+    },
+    remove(key: string | undefined): void {
+      if (key === undefined) return;
+      try {
+        outbox.remove(key);
+      } catch (error) {
+        report('remove', error);
+      }
+    },
+  };
+}
+
+function isOutboxEntry(value: unknown): value is OutboxEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const { request } = value as { request?: unknown };
+  if (typeof request !== 'object' || request === null) return false;
+  const { method, url } = request as { method?: unknown; url?: unknown };
+  return (method === 'GET' || method === 'POST') && typeof url === 'string';
 }
 
 interface BatchSettings {

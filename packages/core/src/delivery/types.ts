@@ -1,4 +1,4 @@
-import type { BatchEventsConfig, EventStats, FlushResult, Logger, RetryConfig, Transport } from '../client/types.js';
+import type { BatchEventsConfig, EventOutbox, EventStats, FlushResult, Logger, RetryConfig, Transport } from '../client/types.js';
 import type { EventContext, EventRecord, EventRequest } from '../events/types.js';
 
 /** What {@link createDelivery} needs; the client fills it from its `ClientConfig`. */
@@ -23,6 +23,8 @@ export interface DeliveryOptions {
   readonly retry?: RetryConfig;
   /** A number in [0, 1) for the jitter (default `Math.random`). */
   readonly random?: () => number;
+  /** Keeps unsent requests across restarts; what it restores is sent at creation. */
+  readonly outbox?: EventOutbox;
 }
 
 /** The event pipeline of one client: batching, retries, bounds, flush and close. Never throws. */
@@ -44,6 +46,8 @@ export interface Delivery {
    * Never rejects.
    */
   flush(): Promise<FlushResult>;
+  /** Attempts every request waiting for a retry now, without waiting for the answers. */
+  retryWaitingNow(): void;
   /**
    * Stops the batch timer, sends the queue, attempts every waiting retry at once and waits up to
    * `timeoutMs` for all of it; whatever is still pending then is dropped, counted, and reported

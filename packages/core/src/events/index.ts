@@ -3,6 +3,7 @@
  * Records (one impression, conversion or custom dimension) are plain data a queue can hold;
  * the `to*Request` functions turn them into the requests a `Transport` sends.
  */
+export { eventIdSource } from './event-id.js';
 export {
   type ConversionEventOptions,
   conversionEvent,

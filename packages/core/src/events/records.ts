@@ -55,6 +55,7 @@ export function impressionEvent(
     type: 'impression',
     visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
+    eventId: ctx.eventId?.(),
     campaignId: campaign.id,
     variationId: variation.id,
     userAgent: options.userAgent ?? '',
@@ -89,6 +90,7 @@ export function goalEvent(
     type: 'goal',
     visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
+    eventId: ctx.eventId?.(),
     campaignId: campaign.id,
     variationId: variation.id,
     goalId: goal.id,
@@ -110,6 +112,7 @@ export function pushEvent(ctx: EventContext, key: string, value: unknown, userId
     type: 'push',
     visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
+    eventId: ctx.eventId?.(),
     key,
     value: dimensionText(value),
   };
@@ -130,6 +133,7 @@ export function conversionEvent(
     type: 'conversion',
     visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
+    eventId: ctx.eventId?.(),
     goalIdentifier,
     campaigns: converted.map(({ campaign, goal }) => ({ campaignId: campaign.id, goalId: goal.id })),
     revenueValue: options.revenueValue,
@@ -146,6 +150,7 @@ export function visitorPropsEvent(ctx: EventContext, dimensions: Readonly<Record
     type: 'visitorProps',
     visitorUuid: uuidOf(ctx, userId),
     time: ctx.now(),
+    eventId: ctx.eventId?.(),
     props: Object.keys(dimensions).map((key) => [key, dimensionText(dimensions[key])] as const),
   };
 }

@@ -70,7 +70,8 @@ function impressionGet(ctx: EventContext, record: ImpressionRecord): EventReques
     visitorParams(record.userAgent, record.userIpAddress) +
     baseParams(ctx, record) +
     usageParams(ctx) +
-    `ed=${IMPRESSION_ED}&`;
+    `ed=${IMPRESSION_ED}&` +
+    eventIdParam(record);
   return {
     method: 'GET',
     url: `${eventUrl(ctx, '/server-side/track-user')}?${query}`,
@@ -85,6 +86,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
     visitorParams(record.userAgent, record.userIpAddress) +
     `goal_id=${queryValue(jsText(record.goalId))}&`;
   if (record.hasRevenue) query += `r=${queryValue(jsText(record.revenue))}&`;
+  query += eventIdParam(record);
   return {
     method: 'GET',
     url: `${eventUrl(ctx, '/server-side/track-goal')}?${query}`,
@@ -100,7 +102,7 @@ function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   });
   return {
     method: 'GET',
-    url: `${eventUrl(ctx, '/server-side/push')}?${baseParams(ctx, record)}tags=${tags}&`,
+    url: `${eventUrl(ctx, '/server-side/push')}?${baseParams(ctx, record)}tags=${tags}&${eventIdParam(record)}`,
     headers: {},
   };
 }
@@ -128,6 +130,12 @@ export function toBatchRequest(ctx: EventContext, records: readonly EventRecord[
 }
 
 function batchEvent(record: EventRecord): Record<string, unknown> {
+  const event = batchEventFields(record);
+  if (record.eventId !== undefined) event.eid = record.eventId;
+  return event;
+}
+
+function batchEventFields(record: EventRecord): Record<string, unknown> {
   const sId = sessionId(record.time);
   switch (record.type) {
     case 'impression':
@@ -212,7 +220,8 @@ export function toEventArchRequest(ctx: EventContext, record: EventArchRecord): 
     `en=${queryValue(name)}&a=${queryValue(jsText(accountId))}&env=${queryValue(jsText(sdkKey))}&` +
     `eTime=${queryValue(jsText(record.time))}&random=${queryValue(jsText(ctx.random()))}&p=FS&` +
     visitorParams(userAgent, userIpAddress) +
-    usage;
+    usage +
+    eventIdParam(record);
   const body = JSON.stringify({
     d: {
       msgId: `${record.visitorUuid}-${record.time}`,
@@ -242,6 +251,11 @@ function conversionMeta(record: ConversionRecord): Record<string, unknown> {
     for (const revenueProp of record.revenueProps) meta[jsText(revenueProp)] = record.revenueValue;
   }
   return meta;
+}
+
+/** `eid=<id>&` after 1.73.0's parameters, or nothing when the record has no id. */
+function eventIdParam(record: { readonly eventId?: string | undefined }): string {
+  return record.eventId === undefined ? '' : `eid=${record.eventId}&`;
 }
 
 function sessionId(time: number): number {

@@ -41,6 +41,8 @@ export interface EventContext {
   readonly now: () => number;
   /** A number in [0, 1) (`Math.random`), sent as `random`. */
   readonly random: () => number;
+  /** Names each new record (`eid`, see {@link eventIdSource}); without it events carry no id, as in 1.73.0. */
+  readonly eventId?: () => string;
 }
 
 /** User agent and IP address of the visitor, as the API options give them. */
@@ -56,6 +58,8 @@ interface RecordBase {
   readonly visitorUuid: string;
   /** When the event happened, in ms; `sId` is `ceil(time / 1000)`. */
   readonly time: number;
+  /** The event's id (`eid`), the same in every resend; absent when the context names no events. */
+  readonly eventId?: string | undefined;
 }
 
 /** A visitor was shown a variation: GET track-user, batch `eT: 1`, or `vwo_variationShown`. */

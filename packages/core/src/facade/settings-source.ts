@@ -1,4 +1,10 @@
-import { DEFAULT_COLLECTOR_URL, SDK_NAME, SDK_VERSION, type Transport } from '@vwo/core';
+/**
+ * Fetching the settings file over a `Transport`, shared by the facades: the core does no I/O of
+ * its own, the transport the user or facade gives does.
+ */
+import type { Transport, TransportResponse } from '../client/types.js';
+import { DEFAULT_COLLECTOR_URL, SDK_NAME, SDK_VERSION } from '../events/types.js';
+import { startTimer } from '../util/timers.js';
 
 /** `settings` is the launch/polling endpoint, `pull` the webhook refresh (events.md §12). */
 export type SettingsEndpoint = 'settings' | 'pull';
@@ -9,6 +15,13 @@ export class SettingsFetchError extends Error {
   override readonly name = 'SettingsFetchError';
 }
 
+/**
+ * The URL 1.73.0 fetches the settings file from.
+ *
+ * @example
+ * settingsUrl(undefined, 'settings', 123456, 'sdk-key', Math.random());
+ * // 'https://dev.visualwebsiteoptimizer.com/server-side/settings?a=123456&i=sdk-key&r=0.42&platform=server&sdk=vwo-node-sdk&sdk-v=1.73.0'
+ */
 export function settingsUrl(
   base: string | undefined,
   endpoint: SettingsEndpoint,
@@ -21,10 +34,10 @@ export function settingsUrl(
   return `${root}/server-side/${endpoint}?${query}`;
 }
 
-/** One GET of the settings file; rejects with the reason (status, time-out, bad JSON). */
+/** One GET of the settings file; rejects with a {@link SettingsFetchError} naming the reason (status, time-out, bad JSON). */
 export async function fetchSettingsFile(transport: Transport, url: string): Promise<unknown> {
   const where = url.split('?')[0];
-  let response: Awaited<ReturnType<Transport['send']>>;
+  let response: TransportResponse;
   try {
     response = await transport.send({ method: 'GET', url });
   } catch (error) {
@@ -38,7 +51,7 @@ export async function fetchSettingsFile(transport: Transport, url: string): Prom
   }
 }
 
-/** Retries a fetch a few times with short waits: launch should not hang for 1.73.0's 31 s. */
+/** Retries a fetch after each of `waitsMs`: launch should not hang for 1.73.0's 31 s. */
 export async function fetchWithRetries(fetchOnce: () => Promise<unknown>, waitsMs: readonly number[]): Promise<unknown> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= waitsMs.length; attempt++) {
@@ -47,7 +60,7 @@ export async function fetchWithRetries(fetchOnce: () => Promise<unknown>, waitsM
     } catch (error) {
       lastError = error;
       const wait = waitsMs[attempt];
-      if (wait !== undefined) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      if (wait !== undefined) await new Promise<void>((resolve) => startTimer(resolve, wait));
     }
   }
   throw lastError;

@@ -1,0 +1,6 @@
+/**
+ * What every facade's `launch` shares: reading where the settings come from, and fetching them
+ * over the facade's transport.
+ */
+export { checkSettingsSource, numericLogLevel, type SettingsSourceOptions } from './launch-options.js';
+export { fetchSettingsFile, fetchWithRetries, type SettingsEndpoint, SettingsFetchError, settingsUrl } from './settings-source.js';
