@@ -1,0 +1,30 @@
+/**
+ * `@vwo/browser`: VWO FullStack A/B tests and feature flags in the browser, with the same API as
+ * `@vwo/node`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type ApiOptions,
+  type BatchEventsConfig,
+  type DecisionProperties,
+  type DecisionTrace,
+  type EventStats,
+  type FeatureVariableValue,
+  type FlushOptions,
+  type FlushResult,
+  type Logger,
+  type LogLevel,
+  SettingsFetchError,
+  type StoredAssignment,
+  type Transport,
+  type TransportResponse,
+  type UserStorage,
+  type VWOClient,
+  VWOConfigError,
+} from '@vwo/core';
+export { type LaunchConfig, launch } from './launch.js';
+export { localStorageOutbox, type OutboxStorage, pageLocalStorage } from './outbox.js';
+export { type PageWatch, watchPage } from './page-lifecycle.js';
+export { pageAwareTransport } from './page-transport.js';

@@ -1,0 +1,191 @@
+/**
+ * `@vwo/browser` in Debian's headless Chromium, against the collector over loopback: the built
+ * package is bundled as the page would ship it, and the page launches the SDK for real. What is
+ * proven: decisions equal the core's, events carry ids, the localStorage outbox survives a
+ * reload while the collector is down, and pending events go out when the page is left.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Collector, startCollector } from '@vwo/collector';
+import { createClient, parseSettings } from '@vwo/core';
+import { build } from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ACCOUNT_ID, abSettings, SDK_KEY } from './settings.js';
+
+// The flags of TOOLCHAIN.md: headless, no sandbox (root), and no name lookups except loopback.
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+];
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CI sets CHROMIUM_PATH and must run this suite; a developer machine without Chromium skips it.
+const available = existsSync(executablePath);
+if (!available && process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${executablePath} does not exist`);
+
+const PAGE = '<!doctype html><meta charset="utf-8"><title>sdk</title><script src="/sdk.js"></script><p>page</p>';
+
+declare global {
+  interface Window {
+    VWO: typeof import('../src/index.js');
+    vwo: import('../src/index.js').VWOClient;
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the collector');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe.skipIf(!available)('@vwo/browser in headless Chromium', () => {
+  let browser: Browser;
+  let collector: Collector;
+  let server: Server;
+  let origin: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const bundled = await build({
+      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
+      bundle: true,
+      format: 'iife',
+      globalName: 'VWO',
+      platform: 'browser',
+      write: false,
+    });
+    const sdk = bundled.outputFiles[0]?.text ?? '';
+    collector = await startCollector({ settings: abSettings() as never });
+    server = createServer((req, res) => {
+      const js = req.url === '/sdk.js';
+      res.writeHead(js || req.url?.startsWith('/page') ? 200 : 404, { 'content-type': js ? 'text/javascript' : 'text/html' });
+      res.end(js ? sdk : PAGE);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  beforeEach(() => {
+    collector.reset();
+    pageErrors.length = 0;
+  });
+
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${origin}/page`, { waitUntil: 'load' });
+    return page;
+  }
+
+  async function launchIn(page: Page, extra: Record<string, unknown> = {}): Promise<void> {
+    await page.evaluate(
+      async ({ collectorUrl, accountId, sdkKey, extra }) => {
+        window.vwo = await window.VWO.launch({ accountId, sdkKey, collectorUrl, logLevel: 'silent', ...extra });
+      },
+      { collectorUrl: collector.url, accountId: ACCOUNT_ID, sdkKey: SDK_KEY, extra },
+    );
+  }
+
+  it('decides as the core does in Node, and every event reaches the collector with an id', async () => {
+    const page = await openPage();
+    await launchIn(page);
+    const users = Array.from({ length: 40 }, (_, i) => `visitor-${i}`);
+    const inPage = await page.evaluate(async (ids) => {
+      const out: Array<string | null> = [];
+      for (const id of ids) out.push(await window.vwo.activate('hero', id));
+      await window.vwo.track('hero', ids[0] as string, 'purchase', { revenueValue: 12.5 });
+      return out;
+    }, users);
+    const parsed = parseSettings(abSettings());
+    if (!parsed.ok) throw parsed.error;
+    const node = createClient({ settings: parsed.settings, isDevelopmentMode: true, logLevel: 'silent' });
+    for (const [i, user] of users.entries()) expect(inPage[i]).toBe(await node.getVariationName('hero', user));
+    await until(() => collector.stats().events.total === 41);
+    expect(collector.stats().events).toMatchObject({ impressions: 40, conversions: 1 });
+    expect(collector.stats().duplicates).toBe(0);
+    const ids = collector
+      .received()
+      .filter((request) => request.endpoint !== 'settings')
+      .map((request) => request.params.eid);
+    expect(ids.every((id) => typeof id === 'string' && /^[0-9a-z]+\.[0-9a-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(41);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('keeps events in localStorage while the collector is down, and the next page load delivers them once', async () => {
+    collector.injectFaults([{ kind: 'drop', endpoints: 'events', forMs: 60_000 }]);
+    const page = await openPage();
+    await launchIn(page, { retry: { retries: 1, baseDelayMs: 50, jitter: 0 } });
+    await page.evaluate(async () => {
+      await window.vwo.activate('hero', 'offline-1');
+      await window.vwo.activate('hero', 'offline-2');
+      await window.vwo.track('hero', 'offline-1', 'signup');
+    });
+    // Both attempts of each request fail (connection dropped); the entries stay.
+    await page.waitForFunction(() => window.vwo.eventStats().pending === 0, undefined, { timeout: 15_000 });
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('vwo:outbox:')).length);
+    expect(kept).toBe(3);
+    expect(collector.stats().events.total).toBe(0);
+
+    collector.injectFaults([]);
+    await page.reload({ waitUntil: 'load' });
+    await launchIn(page);
+    await until(() => collector.stats().events.total === 3);
+    await page.waitForFunction(() => Object.keys(localStorage).every((key) => !key.startsWith('vwo:outbox:')), undefined, {
+      timeout: 15_000,
+    });
+    expect(collector.stats().events).toMatchObject({ impressions: 2, conversions: 1 });
+    expect(collector.stats().duplicates).toBe(0);
+    await page.context().close();
+  });
+
+  it('sends the batch queue when the page is left (pagehide), long before its interval', async () => {
+    const page = await openPage();
+    await launchIn(page, { batchEvents: { eventsPerRequest: 100, requestTimeInterval: 600 } });
+    await page.evaluate(async () => {
+      for (let i = 0; i < 5; i++) await window.vwo.activate('hero', `leaving-${i}`);
+    });
+    expect(collector.stats().events.total).toBe(0);
+    await page.goto('about:blank');
+    await until(() => collector.stats().events.total === 5);
+    expect(collector.stats().events.byVia.batch).toBe(5);
+    await page.context().close();
+  });
+
+  it('while the collector is down, a retry waiting for its back-off goes out at once when the page is hidden', async () => {
+    collector.injectFaults([{ kind: 'status', status: 503, endpoints: 'events', count: 1 }]);
+    const page = await openPage();
+    await launchIn(page, { retry: { retries: 3, baseDelayMs: 60_000, jitter: 0 } });
+    await page.evaluate(() => window.vwo.activate('hero', 'hidden-1'));
+    await page.waitForFunction(() => window.vwo.eventStats().retried === 0 && window.vwo.eventStats().pending === 1);
+    // Headless Chromium cannot hide a tab on demand: the test reports the page as hidden and
+    // fires the event a real tab switch fires. Everything after it (the flush, the beacon
+    // transport, the request) is real.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await until(() => collector.stats().events.total === 1, 5_000);
+    expect(await page.evaluate(() => window.vwo.eventStats())).toMatchObject({ sent: 1, retried: 1, pending: 0 });
+    await page.context().close();
+  });
+});
