@@ -4,10 +4,14 @@ import {
   createClient,
   fetchSettingsFile,
   fetchWithRetries,
+  LAUNCH_FETCH_RETRY_WAITS_MS,
   numericLogLevel,
-  parseSettings,
+  type Settings,
   type SettingsEndpoint,
+  type SettingsSourceOptions,
   safeLogger,
+  settingsFetchFailed,
+  settingsForLaunch,
   settingsUrl,
   type Transport,
   type VWOClient,
@@ -20,22 +24,14 @@ import { watchPage } from './page-lifecycle.js';
 import { pageAwareTransport } from './page-transport.js';
 
 /** Everything `launch` takes: the client's options, where the settings come from, and the page's defaults. */
-export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage' | 'eventOutbox'> {
-  /** The settings file as an object. Or leave it out and give `accountId` + `sdkKey` to fetch it. */
-  readonly settingsFile?: unknown;
-  /** Your VWO account id: with `sdkKey`, the settings file is fetched at launch. */
-  readonly accountId?: string | number;
-  /** The SDK key of the FullStack project. */
-  readonly sdkKey?: string;
-  /** Re-fetch the settings every this many ms and swap them in atomically (needs `sdkKey`). */
-  readonly pollingInterval?: number;
+export interface LaunchConfig
+  extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage' | 'eventOutbox'>,
+    SettingsSourceOptions {
   /**
    * Sends events and fetches settings. Default: `fetch` while the page is visible, and
    * `navigator.sendBeacon` (or `fetch` with `keepalive`) once it is hidden.
    */
   readonly transport?: Transport;
-  /** Time-out of each `fetch` of the default transport (ms, default 10,000). */
-  readonly requestTimeout?: number;
   /**
    * Keep every unsent event in `localStorage` until it is delivered, so that a reload, a crash or
    * a closed tab loses none: the next launch on the site resends it (default `true`; nothing is
@@ -45,8 +41,6 @@ export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport
   /** Prefix of the SDK's `localStorage` keys (default `'vwo'`). */
   readonly storageNamespace?: string;
 }
-
-const LAUNCH_FETCH_RETRY_WAITS_MS = [500, 1000];
 
 /**
  * Starts the SDK with browser defaults: `fetch` (and beacons once the page is hidden), a console
@@ -91,20 +85,21 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
   const fetchFrom = (endpoint: SettingsEndpoint, account: string | number, key: string) =>
     fetchSettingsFile(transport, settingsUrl(config.collectorUrl, endpoint, account, key, Math.random()));
 
-  let parsed: ReturnType<typeof parseSettings>;
+  let settings: Settings;
   try {
-    parsed = parseSettings(settingsFile === undefined ? await fetchLaunchSettings(fetchFrom, accountId, sdkKey) : settingsFile);
+    const file =
+      settingsFile ??
+      (await fetchWithRetries(
+        () => fetchFrom('settings', accountId as string | number, sdkKey as string),
+        LAUNCH_FETCH_RETRY_WAITS_MS,
+      ).catch((error: unknown) => {
+        throw settingsFetchFailed(accountId, error);
+      }));
+    settings = settingsForLaunch(file, log);
   } catch (error) {
     page.stop();
     throw error;
   }
-  if (!parsed.ok) {
-    page.stop();
-    throw new VWOConfigError(`settingsFile.${parsed.error.issues[0]?.path ?? ''}`.replace(/\.$/, ''), parsed.error.message, {
-      cause: parsed.error,
-    });
-  }
-  for (const warning of parsed.warnings) log.warn(`settings file: ${warning.path}: ${warning.message}`);
 
   let eventOutbox: ClientConfig['eventOutbox'];
   if (persistEvents !== false && config.isDevelopmentMode !== true) {
@@ -116,7 +111,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
   let stopPolling: (() => void) | undefined;
   client = createClient({
     ...clientOptions,
-    settings: parsed.settings,
+    settings,
     transport,
     eventOutbox,
     fetchSettings: (account, key) => {
@@ -138,20 +133,6 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     stopPolling = () => clearInterval(timer);
   }
   return client;
-}
-
-async function fetchLaunchSettings(
-  fetchFrom: (endpoint: SettingsEndpoint, account: string | number, key: string) => Promise<unknown>,
-  accountId: string | number | undefined,
-  sdkKey: string | undefined,
-): Promise<unknown> {
-  try {
-    return await fetchWithRetries(() => fetchFrom('settings', accountId as string | number, sdkKey as string), LAUNCH_FETCH_RETRY_WAITS_MS);
-  } catch (error) {
-    throw new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }
 
 function checkLaunchOptions(config: LaunchConfig): void {

@@ -185,6 +185,8 @@ describe.skipIf(!available)('@vwo/browser in headless Chromium', () => {
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await until(() => collector.stats().events.total === 1, 5_000);
+    // The collector records the request before it answers: wait for the page to read the answer.
+    await page.waitForFunction(() => window.vwo.eventStats().pending === 0, undefined, { timeout: 5_000 });
     expect(await page.evaluate(() => window.vwo.eventStats())).toMatchObject({ sent: 1, retried: 1, pending: 0 });
     await page.context().close();
   });

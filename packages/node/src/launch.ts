@@ -4,10 +4,13 @@ import {
   createClient,
   fetchSettingsFile,
   fetchWithRetries,
+  LAUNCH_FETCH_RETRY_WAITS_MS,
   numericLogLevel,
-  parseSettings,
   type SettingsEndpoint,
+  type SettingsSourceOptions,
   safeLogger,
+  settingsFetchFailed,
+  settingsForLaunch,
   settingsUrl,
   type Transport,
   type VWOClient,
@@ -18,19 +21,11 @@ import { startPolling } from './polling.js';
 import { type PollingSource, pollSettingsCache, readValidSettingsCache, type SettingsCache, writeSettingsCache } from './settings-cache.js';
 
 /** Everything `launch` takes: the client's options plus where the settings come from. */
-export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage'> {
-  /** The settings file as an object. Or leave it out and give `accountId` + `sdkKey` to fetch it. */
-  readonly settingsFile?: unknown;
-  /** Your VWO account id: with `sdkKey`, the settings file is fetched at launch. */
-  readonly accountId?: string | number;
-  /** The SDK key of the FullStack project (VWO app → FullStack → project settings). */
-  readonly sdkKey?: string;
-  /** Re-fetch the settings every this many ms and swap them in atomically (needs `sdkKey`). */
-  readonly pollingInterval?: number;
+export interface LaunchConfig
+  extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage'>,
+    SettingsSourceOptions {
   /** Sends events and fetches settings; default `fetch` with `requestTimeout`. */
   readonly transport?: Transport;
-  /** Time-out of each HTTP request of the default transport (ms, default 10,000). */
-  readonly requestTimeout?: number;
   /**
    * Settings shared by a fleet (e.g. `createRedisSettingsCache` of `@vwo/storage-redis`): settings
    * fetched from VWO, at launch or by polling, are written to it; when VWO cannot be reached at
@@ -43,8 +38,6 @@ export interface LaunchConfig extends Omit<ClientConfig, 'settings' | 'transport
    */
   readonly pollingSource?: PollingSource;
 }
-
-const LAUNCH_FETCH_RETRY_WAITS_MS = [500, 1000];
 
 /**
  * Starts the SDK with Node defaults: the fetch transport, a console logger at `error`,
@@ -94,28 +87,19 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
       fetched = true;
     } catch (error) {
       const cached = settingsCache && !fromCache ? await readValidSettingsCache(settingsCache, log) : undefined;
-      if (cached === undefined)
-        throw new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${(error as Error).message}`, {
-          cause: error,
-        });
+      if (cached === undefined) throw settingsFetchFailed(accountId, error);
       log.warn(`the settings could not be fetched (${(error as Error).message}): launched from the cached settings`);
       file = cached;
     }
   }
-  const parsed = parseSettings(file);
-  if (!parsed.ok)
-    throw new VWOConfigError(`settingsFile.${parsed.error.issues[0]?.path ?? ''}`.replace(/\.$/, ''), parsed.error.message, {
-      cause: parsed.error,
-    });
-
+  const settings = settingsForLaunch(file, log);
   if (fetched && settingsCache) await writeSettingsCache(settingsCache, file, log);
-  for (const warning of parsed.warnings) log.warn(`settings file: ${warning.path}: ${warning.message}`);
 
   let client: VWOClient | undefined;
   let stopPolling: (() => void) | undefined;
   client = createClient({
     ...clientOptions,
-    settings: parsed.settings,
+    settings,
     transport,
     fetchSettings: (account, key) => {
       if (!key) return Promise.reject(new Error('no sdkKey to fetch the settings with'));
@@ -128,14 +112,14 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     },
   });
   if (pollingInterval !== undefined) {
-    const pollKey = sdkKey ?? parsed.settings.sdkKey;
-    const pollAccount = parsed.settings.accountId;
+    const pollKey = sdkKey ?? settings.sdkKey;
+    const pollAccount = settings.accountId;
     stopPolling = startPolling(
       () => client,
       fromCache ? () => pollSettingsCache(settingsCache!) : () => fetchFrom('settings', pollAccount, pollKey as string),
       pollingInterval,
       log,
-      parsed.settings.raw,
+      settings.raw,
       settingsCache && !fromCache ? (fetchedFile) => writeSettingsCache(settingsCache, fetchedFile, log) : undefined,
     );
   }

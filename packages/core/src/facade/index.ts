@@ -2,5 +2,12 @@
  * What every facade's `launch` shares: reading where the settings come from, and fetching them
  * over the facade's transport.
  */
-export { checkSettingsSource, numericLogLevel, type SettingsSourceOptions } from './launch-options.js';
+export {
+  checkSettingsSource,
+  LAUNCH_FETCH_RETRY_WAITS_MS,
+  numericLogLevel,
+  type SettingsSourceOptions,
+  settingsFetchFailed,
+  settingsForLaunch,
+} from './launch-options.js';
 export { fetchSettingsFile, fetchWithRetries, type SettingsEndpoint, SettingsFetchError, settingsUrl } from './settings-source.js';

@@ -1,18 +1,44 @@
 import { VWOConfigError } from '../client/errors.js';
-import type { LogLevel } from '../client/types.js';
+import type { Logger, LogLevel } from '../client/types.js';
+import type { Settings } from '../settings/model.js';
+import { parseSettings } from '../settings/parse.js';
 
-/** The launch options every facade reads the same way. */
+/** The launch options every facade reads the same way: where the settings come from. */
 export interface SettingsSourceOptions {
-  /** The settings file as an object, or undefined to fetch it. */
+  /** The settings file as an object. Or leave it out and give `accountId` + `sdkKey` to fetch it. */
   readonly settingsFile?: unknown;
-  /** With `sdkKey`, where the settings file is fetched from. */
+  /** Your VWO account id: with `sdkKey`, the settings file is fetched at launch. */
   readonly accountId?: string | number;
-  /** The SDK key of the FullStack project. */
+  /** The SDK key of the FullStack project (VWO app → FullStack → project settings). */
   readonly sdkKey?: string;
-  /** Re-fetch interval in ms. */
+  /** Re-fetch the settings every this many ms and swap them in atomically (needs `sdkKey`). */
   readonly pollingInterval?: number;
-  /** Time-out of each request of the facade's default transport (ms). */
+  /** Time-out of each HTTP request of the default transport (ms, default 10,000). */
   readonly requestTimeout?: number;
+}
+
+/** Waits between the attempts of the settings fetch at launch: launch should not hang for 1.73.0's 31 s. */
+export const LAUNCH_FETCH_RETRY_WAITS_MS: readonly number[] = [500, 1000];
+
+/** The error `launch` rejects with when the settings file could not be fetched. */
+export function settingsFetchFailed(accountId: string | number | undefined, error: unknown): VWOConfigError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${reason}`, { cause: error });
+}
+
+/**
+ * Parses the settings file `launch` got or fetched: the parsed settings, with one warning line
+ * logged per oddity, or a {@link VWOConfigError} naming the first bad settings path
+ * (`settingsFile.campaigns[0].percentTraffic`).
+ */
+export function settingsForLaunch(file: unknown, log: Pick<Logger, 'warn'>): Settings {
+  const parsed = parseSettings(file);
+  if (!parsed.ok)
+    throw new VWOConfigError(`settingsFile.${parsed.error.issues[0]?.path ?? ''}`.replace(/\.$/, ''), parsed.error.message, {
+      cause: parsed.error,
+    });
+  for (const warning of parsed.warnings) log.warn(`settings file: ${warning.path}: ${warning.message}`);
+  return parsed.settings;
 }
 
 /**
