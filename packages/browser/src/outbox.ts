@@ -2,10 +2,15 @@ import type { EventOutbox, OutboxEntry } from '@vwo/core';
 
 /** The part of the Web Storage API the outbox uses (`localStorage` fits). */
 export interface OutboxStorage {
+  /** How many keys it holds. */
   readonly length: number;
+  /** The name of the key at `index`, or `null`. */
   key(index: number): string | null;
+  /** The value of `key`, or `null`. */
   getItem(key: string): string | null;
+  /** Stores `value` under `key`; may throw (`QuotaExceededError`). */
   setItem(key: string, value: string): void;
+  /** Forgets `key`. */
   removeItem(key: string): void;
 }
 
