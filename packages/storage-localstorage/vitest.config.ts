@@ -5,26 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM_FLAGS, chromiumPath } from '@vwo/test-support';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { packageTestConfig } from '../../vitest.shared.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium, or set CHROMIUM_PATH`);
+if (!existsSync(chromiumPath)) {
+  throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`);
 }
-
-// The flags of TOOLCHAIN.md minus --headless (vitest adds it): no sandbox (root), and no name
-// look-ups but loopback, so a run never reaches the network.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 
 export default mergeConfig(
   packageTestConfig({ testTimeout: 30_000 }),
@@ -39,7 +26,7 @@ export default mergeConfig(
         enabled: true,
         headless: true,
         screenshotFailures: false,
-        provider: playwright({ launchOptions: { executablePath, args: ARGS, timeout: 30_000 } }),
+        provider: playwright({ launchOptions: { executablePath: chromiumPath, args: [...CHROMIUM_FLAGS], timeout: 30_000 } }),
         instances: [{ browser: 'chromium' }],
       },
     },

@@ -1,28 +1,12 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, chromiumAvailable, chromiumPath } from '@vwo/test-support';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoReport } from '../src/report.js';
 import { readReport, runDemo, tempDir } from './helpers.js';
 
-// The flags of TOOLCHAIN.md: headless, no sandbox (root), and no name lookups except loopback.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI sets CHROMIUM_PATH and must run this suite; a developer machine without Chromium skips it.
-const available = existsSync(executablePath);
-if (!available && process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${executablePath} does not exist`);
-if (!available) console.warn(`Chromium not found at ${executablePath}: the browser test is skipped (apt-get install chromium)`);
+const available = chromiumAvailable('the HTML report test');
 
 interface Box {
   readonly width: number;
@@ -47,7 +31,7 @@ describe.skipIf(!available)('the HTML report in headless Chromium', () => {
     report = readReport(join(dir, 'demo-report.json'));
 
     // launch() gives Chromium a fresh temporary profile of its own and removes it on close.
-    browser = await chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());

@@ -11,21 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { type Collector, startCollector } from '@vwo/collector';
+import { CHROMIUM_ARGS, chromiumPath } from '@vwo/test-support';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstExample, guideFiles, markedExamples, publishedPackageDirs, ROOT } from './support/examples.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 const MAX_PAGES = 1000;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -117,7 +107,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const settings = JSON.parse(readFileSync(join(ROOT, 'apps/example/settings.json'), 'utf8'));
   collector = await startCollector({ settings: { ...settings, accountId: 123456, sdkKey: 'your-sdk-key' } });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS] });
   context = await browser.newContext();
   // VWO's hosts are answered by the local collector (with CORS headers, as a CDN would add);
   // anything else outside 127.0.0.1 is refused, so the tests never reach the internet.

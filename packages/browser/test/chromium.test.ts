@@ -1,35 +1,14 @@
-/**
- * `@vwo/browser` in Debian's headless Chromium, against the collector over loopback: the built
- * package is bundled as the page would ship it, and the page launches the SDK for real. What is
- * proven: decisions equal the core's, events carry ids, the localStorage outbox survives a
- * reload while the collector is down, and pending events go out when the page is left.
- */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import { createClient, parseSettings } from '@vwo/core';
+import { CHROMIUM_ARGS, chromiumAvailable, chromiumPath } from '@vwo/test-support';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, abSettings, SDK_KEY } from './settings.js';
 
-// The flags of TOOLCHAIN.md: headless, no sandbox (root), and no name lookups except loopback.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI sets CHROMIUM_PATH and must run this suite; a developer machine without Chromium skips it.
-const available = existsSync(executablePath);
-if (!available && process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${executablePath} does not exist`);
+const available = chromiumAvailable('the @vwo/browser Chromium tests');
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>sdk</title><script src="/sdk.js"></script><p>page</p>';
 
@@ -73,7 +52,7 @@ describe.skipIf(!available)('@vwo/browser in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
   });
 
   afterAll(async () => {

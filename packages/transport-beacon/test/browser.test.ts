@@ -23,26 +23,11 @@ import {
   toEventArchRequest,
   toGetRequest,
 } from '@vwo/core';
+import { CHROMIUM_ARGS, chromiumAvailable, chromiumPath } from '@vwo/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-// The flags of TOOLCHAIN.md: headless, no sandbox (root), and no name lookups except loopback.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI sets CHROMIUM_PATH and must run this suite; a developer machine without Chromium skips it.
-const available = existsSync(executablePath);
-if (!available && process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${executablePath} does not exist`);
-if (!available) console.warn(`Chromium not found at ${executablePath}: the browser tests are skipped (apt-get install chromium)`);
+const available = chromiumAvailable('the beacon tests in Chromium');
 
 const DIST = new URL('../dist/index.js', import.meta.url);
 
@@ -110,7 +95,7 @@ describe.skipIf(!available)('createBeaconTransport in headless Chromium, sending
       now: Date.now,
       random: Math.random,
     };
-    browser = await chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
   }, 60_000);
 
   afterAll(async () => {
