@@ -1,17 +1,9 @@
-/**
- * The tests run in real headless Chromium (vitest browser mode through Playwright): localStorage
- * quotas, SecurityErrors of sandboxed frames and the cookie jar are the browser's own, not fakes.
- * The JSON report of vitest.shared.ts is kept: CI adds it up into its pass/fail line.
- */
-import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_FLAGS, chromiumPath } from '@vwo/test-support';
+import { CHROMIUM_FLAGS, chromiumPath, requireChromium } from '@vwo/test-support';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { packageTestConfig } from '../../vitest.shared.js';
 
-if (!existsSync(chromiumPath)) {
-  throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`);
-}
+requireChromium('the @vwo/storage-localstorage tests');
 
 export default mergeConfig(
   packageTestConfig({ testTimeout: 30_000 }),

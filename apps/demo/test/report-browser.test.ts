@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_ARGS, chromiumAvailable, chromiumPath } from '@vwo/test-support';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoReport } from '../src/report.js';
 import { readReport, runDemo, tempDir } from './helpers.js';
 
-const available = chromiumAvailable('the HTML report test');
+requireChromium('the HTML report test');
 
 interface Box {
   readonly width: number;
   readonly height: number;
 }
 
-describe.skipIf(!available)('the HTML report in headless Chromium', () => {
+describe('the HTML report in headless Chromium', () => {
   let browser: Browser;
   let report: DemoReport;
   let htmlPath: string;

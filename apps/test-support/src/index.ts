@@ -1,4 +1,4 @@
 /**
  * What the repository's tests share. Built to dist/ by tsup, as other packages are.
  */
-export { CHROMIUM_ARGS, CHROMIUM_FLAGS, chromiumAvailable, chromiumPath } from './chromium.js';
+export { CHROMIUM_ARGS, CHROMIUM_FLAGS, chromiumPath, requireChromium } from './chromium.js';

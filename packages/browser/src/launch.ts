@@ -80,7 +80,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     pageAwareTransport(
       createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout }),
       createBeaconTransport(),
-      page.hidden,
+      page,
     );
   const fetchFrom = (endpoint: SettingsEndpoint, account: string | number, key: string) =>
     fetchSettingsFile(transport, settingsUrl(config.collectorUrl, endpoint, account, key, Math.random()));

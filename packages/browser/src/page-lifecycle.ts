@@ -18,6 +18,11 @@ export interface PageWatch {
    * `visibilityState` as `visible`, so this flag, not the document, is what counts.
    */
   hidden(): boolean;
+  /**
+   * Whether the page is being left (`pagehide`, until a `pageshow` brings it back from the
+   * back/forward cache): no answer to a request sent now will ever be read.
+   */
+  leaving(): boolean;
   /** Removes the listeners. */
   stop(): void;
 }
@@ -35,6 +40,12 @@ export interface PageWatch {
 export function watchPage(onHidden: () => void): PageWatch {
   const scope = globalThis as PageScope;
   let hidden = scope.document?.visibilityState === 'hidden';
+  let leaving = false;
+  // Registered before onPageHide's listener, so the flush it triggers already knows.
+  const onLeave = (): void => {
+    leaving = true;
+  };
+  scope.addEventListener?.('pagehide', onLeave);
   const stopHide = onPageHide(() => {
     hidden = true;
     onHidden();
@@ -42,13 +53,19 @@ export function watchPage(onHidden: () => void): PageWatch {
   const onShow = (): void => {
     if (scope.document?.visibilityState !== 'hidden') hidden = false;
   };
-  scope.addEventListener?.('pageshow', onShow);
+  const onPageShow = (): void => {
+    leaving = false;
+    onShow();
+  };
+  scope.addEventListener?.('pageshow', onPageShow);
   scope.document?.addEventListener('visibilitychange', onShow);
   return {
     hidden: () => hidden,
+    leaving: () => leaving,
     stop() {
       stopHide();
-      scope.removeEventListener?.('pageshow', onShow);
+      scope.removeEventListener?.('pagehide', onLeave);
+      scope.removeEventListener?.('pageshow', onPageShow);
       scope.document?.removeEventListener('visibilitychange', onShow);
     },
   };

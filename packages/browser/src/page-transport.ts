@@ -1,11 +1,46 @@
-import type { Transport } from '@vwo/core';
+import type { EventRequest, Transport, TransportResponse } from '@vwo/core';
+import type { PageWatch } from './page-lifecycle.js';
+
+/** A 202 for a request handed to the browser while the page is being left. */
+const HANDED_OVER: TransportResponse = { status: 202 };
 
 /**
  * Sends with `visible` while the page is shown and with `hidden` (the beacon transport) once it
  * is hidden, when an ordinary `fetch` may be cut off by the unload.
+ *
+ * While the page is being left (`pagehide`), no answer will be read. A request the collector has
+ * not failed yet counts as delivered once the browser has it (a beacon, or a `fetch` with
+ * `keepalive`, both outlive the page): waiting would keep it in the outbox, the next visit would
+ * send it again, and VWO's servers, which ignore event ids, would count it twice. A request that
+ * already failed (the collector is down) is attempted too but stays in the outbox, so the next
+ * visit delivers it if this last attempt fails as well. A tab that is merely hidden is alive:
+ * there the real answer counts.
+ *
+ * @example
+ * const page = watchPage(() => void vwo.flushEvents({ retryWaiting: true }));
+ * const transport = pageAwareTransport(createFetchTransport(), createBeaconTransport(), page);
  */
-export function pageAwareTransport(visible: Transport, hidden: Transport, isHidden: () => boolean): Transport {
+export function pageAwareTransport(visible: Transport, hidden: Transport, page: Pick<PageWatch, 'hidden' | 'leaving'>): Transport {
+  // Retries resend the very request object, so identity tells a retry from a first attempt.
+  const failed = new WeakSet<EventRequest>();
+  const watch = (request: EventRequest, sent: Promise<TransportResponse>): Promise<TransportResponse> =>
+    sent.then(
+      (response) => {
+        if (!(response.status >= 200 && response.status < 300)) failed.add(request);
+        return response;
+      },
+      (error: unknown) => {
+        failed.add(request);
+        throw error;
+      },
+    );
   return {
-    send: (request) => (isHidden() ? hidden.send(request) : visible.send(request)),
+    send(request) {
+      if (!page.hidden()) return watch(request, visible.send(request));
+      const sent = watch(request, hidden.send(request));
+      if (!page.leaving() || failed.has(request)) return sent;
+      sent.catch(() => undefined);
+      return Promise.resolve(HANDED_OVER);
+    },
   };
 }

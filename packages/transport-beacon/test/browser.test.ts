@@ -23,11 +23,11 @@ import {
   toEventArchRequest,
   toGetRequest,
 } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumAvailable, chromiumPath } from '@vwo/test-support';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-const available = chromiumAvailable('the beacon tests in Chromium');
+requireChromium('the beacon tests in Chromium');
 
 const DIST = new URL('../dist/index.js', import.meta.url);
 
@@ -62,7 +62,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>transport-beacon</titl
 <script>${INSTRUMENT}</script>
 <script type="module">import * as beacon from '/transport-beacon.js'; globalThis.beacon = beacon;</script>`;
 
-describe.skipIf(!available)('createBeaconTransport in headless Chromium, sending to the collector', () => {
+describe('createBeaconTransport in headless Chromium, sending to the collector', () => {
   let collector: Collector;
   let server: Server;
   let origin: string;
