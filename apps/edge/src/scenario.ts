@@ -48,7 +48,10 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioReport>
   const batchCallbacks: (string | null)[] = [];
   const vwo = createClient({
     settings: parsed.settings,
-    transport: createFetchTransport({ timeoutMs: 5_000 }),
+    // Generous: on a loaded CI machine a request may take seconds, and this run asserts that no
+    // event was retried or given up at close (the fault runs live in apps/reliability).
+    transport: createFetchTransport({ timeoutMs: 30_000 }),
+    closeTimeout: 30_000,
     collectorUrl: base,
     logLevel: 'warn',
     logger: {
