@@ -10,7 +10,7 @@ const KIB = 1024;
 /** Issue 5: "at most 8 KB gzip". */
 const GOAL_BYTES = 8 * KIB;
 /** Today's size plus a little room; lower it whenever the bundle shrinks. */
-const CEILING_BYTES = 23.5 * KIB;
+const CEILING_BYTES = 24 * KIB;
 
 export async function measure(contents, resolveDir) {
   const result = await build({

@@ -85,6 +85,15 @@ describe('eventIdSource', () => {
     expect(eventIdSource(() => 0)()).toBe(`${'0'.repeat(20)}.0`);
     expect(eventIdSource(() => 0.5)()).not.toBe(eventIdSource(() => 0.25)());
   });
+
+  it('counts in base 36 after the prefix, without a gap, across every digit carry', () => {
+    const next = eventIdSource(() => 0);
+    const prefix = `${'0'.repeat(20)}.`;
+    for (let n = 0; n < 200_000; n++) {
+      const id = next();
+      if (id !== prefix + n.toString(36)) expect(id).toBe(prefix + n.toString(36));
+    }
+  });
 });
 
 describe('event ids on the wire', () => {

@@ -105,6 +105,18 @@ describe('visitor UUID (events.md §9)', () => {
     expect(visitorUuid(888888, 'Ashley')).toBe('A46F7AA3A53150368683EE064793BAFD');
   });
 
+  it('equals 1.73.0 for ASCII ids of every length from 1 to 300, across the padding and block boundaries', () => {
+    for (let length = 1; length <= 300; length++) {
+      for (const fill of ['a', '~', '\u007f']) {
+        const userId = fill.repeat(length - 1) + String.fromCharCode(33 + (length % 90));
+        expect(visitorUuid(888888, userId)).toBe(UuidUtil.generateFor(userId, 888888));
+      }
+      // The first non-ASCII character at every position of the last word switches to UTF-8.
+      const mixed = `${'b'.repeat(length - 1)}é`;
+      expect(visitorUuid(888888, mixed)).toBe(UuidUtil.generateFor(mixed, 888888));
+    }
+  });
+
   it('stays correct while many account namespaces cycle through the cache', () => {
     for (let account = 1; account <= 200; account++) {
       expect(visitorUuid(account, 'Ashley')).toBe(UuidUtil.generateFor('Ashley', account));

@@ -314,15 +314,17 @@ class Client implements VWOClient {
       this.log.info(`${api}: the SDK is opted out`);
       return Promise.resolve(failure);
     }
-    const fail = (error: unknown): T => {
-      this.log.error(`${api} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return failure;
-    };
     try {
       const result = body();
-      return isPromiseLike(result) ? result.then(undefined, fail) : Promise.resolve(result);
+      // No closure unless the answer is a promise: the decision APIs are the hot path.
+      return isPromiseLike(result) ? result.then(undefined, (error: unknown) => this.failed(api, failure, error)) : Promise.resolve(result);
     } catch (error) {
-      return Promise.resolve(fail(error));
+      return Promise.resolve(this.failed(api, failure, error));
     }
+  }
+
+  private failed<T>(api: string, failure: T, error: unknown): T {
+    this.log.error(`${api} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return failure;
   }
 }

@@ -4,7 +4,7 @@ import type { Decision } from '../decision/types.js';
 import { conversionEvent, type GoalRecord, goalEvent, toBatchRequest, toEventArchRequest, toGetRequest } from '../events/index.js';
 import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
-import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
+import { isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import type { ClientCore } from './core.js';
 import type { ApiOptions } from './types.js';
 
@@ -23,6 +23,9 @@ interface TrackRun {
   readonly options: ApiOptions;
   readonly goalTypeToTrack: GoalTypeToTrack;
   readonly shouldTrackReturningUser: boolean;
+  readonly targets: readonly (Campaign | Placeholder)[];
+  /** `track`'s answer: campaign key → converted. */
+  readonly result: Record<string, boolean>;
   // Filled only by the modes that need them: most calls never allocate these.
   goalRecords: GoalRecord[] | undefined;
   converted: { campaign: Campaign; goal: Goal }[] | undefined;
@@ -35,10 +38,13 @@ export function trackTargets(
   goalIdentifier: string,
   goalTypeToTrack: GoalTypeToTrack,
 ): (Campaign | Placeholder)[] {
-  const lookup = (key: unknown) => (typeof key === 'string' ? settings.campaignsByKey.get(key) : undefined) ?? { key };
-  if (typeof specifier === 'string') return [lookup(specifier)];
-  if (Array.isArray(specifier)) return specifier.map(lookup);
+  if (typeof specifier === 'string') return [targetOf(settings, specifier)];
+  if (Array.isArray(specifier)) return specifier.map((key: unknown) => targetOf(settings, key));
   return campaignsForGoal(settings, goalIdentifier, goalTypeToTrack);
+}
+
+function targetOf(settings: Settings, key: unknown): Campaign | Placeholder {
+  return (typeof key === 'string' ? settings.campaignsByKey.get(key) : undefined) ?? { key };
 }
 
 export function runTrack(
@@ -60,33 +66,32 @@ export function runTrack(
     goalTypeToTrack,
     // Unlike activate, a call-level false here does override a launch-level true.
     shouldTrackReturningUser: options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false),
+    targets: trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack),
+    result: {},
     goalRecords: undefined,
     converted: undefined,
     revenueProps: undefined,
   };
-  const targets = trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack);
-  const result: Record<string, boolean> = {};
-  const finish = () => {
-    if (Object.keys(result).length === 0) return null;
-    send(run, targets.length > 1);
-    return result;
-  };
-  // Campaigns are tracked one after the other, as 1.73.0 does: their storage writes are ordered.
-  const from = (start: number): MaybePromise<Record<string, boolean> | null> => {
-    for (let i = start; i < targets.length; i++) {
-      const target = targets[i] as Campaign | Placeholder;
-      const tracked = trackCampaign(run, target);
-      if (isPromiseLike(tracked)) {
-        return tracked.then((ok) => {
-          result[String(target.key)] = ok;
-          return from(i + 1);
-        });
-      }
-      result[String(target.key)] = tracked;
+  return trackFrom(run, 0);
+}
+
+/** Tracks the targets from `start` on, one after the other as 1.73.0 does: their storage writes are ordered. */
+function trackFrom(run: TrackRun, start: number): MaybePromise<Record<string, boolean> | null> {
+  const { targets, result } = run;
+  for (let i = start; i < targets.length; i++) {
+    const target = targets[i] as Campaign | Placeholder;
+    const tracked = trackCampaign(run, target);
+    if (isPromiseLike(tracked)) {
+      return tracked.then((ok) => {
+        result[String(target.key)] = ok;
+        return trackFrom(run, i + 1);
+      });
     }
-    return finish();
-  };
-  return from(0);
+    result[String(target.key)] = tracked;
+  }
+  if (Object.keys(result).length === 0) return null;
+  send(run, targets.length > 1);
+  return result;
 }
 
 function trackCampaign(run: TrackRun, target: Campaign | Placeholder): MaybePromise<boolean> {
@@ -105,14 +110,15 @@ function trackCampaign(run: TrackRun, target: Campaign | Placeholder): MaybeProm
     if (!run.revenueProps.includes(goal.revenueProp)) run.revenueProps.push(goal.revenueProp);
   }
   const decided = core.decide({ settings, campaign, userId: run.userId, options, source: 'track', isTrackUser: false, goalIdentifier });
-  return chain(decided, (decision) => convert(run, campaign, goal, decision));
+  if (isPromiseLike(decided)) return decided.then((decision) => convert(run, campaign, goal, decision));
+  return convert(run, campaign, goal, decided);
 }
 
 function convert(run: TrackRun, campaign: Campaign, goal: Goal, decision: Decision): MaybePromise<boolean> {
-  const { core, settings, options, goalIdentifier } = run;
+  const { core, options, goalIdentifier } = run;
   const name = decision.variationName;
   if (name === null) return false;
-  const eventArch = settings.isEventArchEnabled;
+  const eventArch = run.settings.isEventArchEnabled;
   let joined: MaybePromise<void> | undefined;
   const stored = decision.storedGoalIdentifier;
   if (stored) {
@@ -125,23 +131,32 @@ function convert(run: TrackRun, campaign: Campaign, goal: Goal, decision: Decisi
       return false;
     }
   }
-  return chain(joined, () => {
-    const variation = decision.variation ?? { id: undefined };
-    if (core.delivery.batching) {
-      core.delivery.enqueue(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
-    } else if (eventArch) {
-      run.converted ??= [];
-      run.converted.push({ campaign, goal });
-      return true;
-    } else {
-      run.goalRecords ??= [];
-      run.goalRecords.push(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
-    }
-    // The record ends up with only this goal, replacing the joined list written above (1.73.0).
-    if (eventArch) return true;
-    return chain(core.save(run.userId, name, campaign, goalIdentifier, options), () => true);
-  });
+  if (isPromiseLike(joined)) return joined.then(() => converted(run, campaign, goal, decision, name));
+  return converted(run, campaign, goal, decision, name);
 }
+
+/** Records (or queues) the conversion of a bucketed user, then stores the goal as 1.73.0 does. */
+function converted(run: TrackRun, campaign: Campaign, goal: Goal, decision: Decision, name: string): MaybePromise<boolean> {
+  const { core, options } = run;
+  const eventArch = run.settings.isEventArchEnabled;
+  const variation = decision.variation ?? NO_VARIATION;
+  if (core.delivery.batching) {
+    core.delivery.enqueue(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
+  } else if (eventArch) {
+    run.converted ??= [];
+    run.converted.push({ campaign, goal });
+    return true;
+  } else {
+    run.goalRecords ??= [];
+    run.goalRecords.push(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
+  }
+  // The record ends up with only this goal, replacing the joined list written above (1.73.0).
+  if (eventArch) return true;
+  const saved = core.save(run.userId, name, campaign, run.goalIdentifier, options);
+  return isPromiseLike(saved) ? saved.then(() => true) : true;
+}
+
+const NO_VARIATION = Object.freeze({ id: undefined });
 
 /**
  * In event-architecture settings a revenue goal may take its value from `eventProperties`

@@ -5,7 +5,7 @@
  * unhandled, whatever the transport or the user's `flushCallback` do.
  */
 import type { EventStats, FlushResult, OutboxEntry, TransportResponse } from '../client/types.js';
-import { toBatchRequest, toGetRequest } from '../events/requests.js';
+import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
@@ -250,7 +250,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (developmentMode) return { kind: 'development', events: records.length };
     let request: EventRequest;
     try {
-      request = toBatchRequest(options.context(), records);
+      // The queue holds only records the client built with its own context (Delivery.enqueue).
+      request = batchRequest(options.context(), records, true);
     } catch (error) {
       counts.failed += records.length;
       log.error(`events: could not build the batch of ${records.length} event(s): ${errorText(error)}`);

@@ -35,6 +35,8 @@ export interface Delivery {
    * Queues one record for the next batch (batch-queue mode). The batch goes out when the queue
    * length equals `eventsPerRequest`, or `requestTimeInterval` seconds after the first event
    * queued since the last batch (1.73.0). Without a batch queue the record is sent as a GET.
+   * Only for records the client built with its own event context: their visitor and event ids
+   * go into the batch body without being checked for characters JSON escapes.
    */
   enqueue(record: EventRecord): void;
   /** Whether a batch queue is configured: the client then enqueues records instead of sending requests. */

@@ -28,5 +28,19 @@ function randomDigits(random: () => number): string {
 export function eventIdSource(random: () => number = Math.random): () => string {
   const prefix = `${randomDigits(random)}.`;
   let counter = 0;
-  return () => prefix + (counter++).toString(36);
+  // `counter.toString(36)` on every call cost as much as the rest of an event's record: the
+  // last digit is picked from a string, the ones before it converted once per 36 ids.
+  let high = 0;
+  let highText = prefix;
+  return () => {
+    const id = counter++;
+    const upper = Math.floor(id / 36);
+    if (upper !== high) {
+      high = upper;
+      highText = prefix + upper.toString(36);
+    }
+    return highText + DIGITS[id % 36];
+  };
 }
+
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';

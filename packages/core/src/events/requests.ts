@@ -4,6 +4,7 @@
  * except where `queryValue` (encoding.ts) must escape them, the user agent / IP address
  * and push tags percent-encoded as 1.73.0 encodes them.
  */
+import { batchBody } from './batch-body.js';
 import { encodeComponent, jsText, queryValue, utf8Length } from './encoding.js';
 import {
   type ConversionRecord,
@@ -116,61 +117,25 @@ function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
  * fields (a deliberate difference, listed in COMPATIBILITY.md).
  */
 export function toBatchRequest(ctx: EventContext, records: readonly EventRecord[]): EventRequest {
+  return batchRequest(ctx, records, false);
+}
+
+/**
+ * {@link toBatchRequest}; `ownIds` when the records were built by the client with its own
+ * context, whose visitor and event ids need no escaping (batch-body.ts).
+ */
+export function batchRequest(ctx: EventContext, records: readonly EventRecord[], ownIds: boolean): EventRequest {
   const sdkKey = ctx.settings.sdkKey;
   const query =
     `a=${queryValue(jsText(ctx.settings.accountId))}&` +
     usageParams(ctx) +
     `sdk=${queryValue(ctx.sdkName ?? SDK_NAME)}&sdk-v=${queryValue(ctx.sdkVersion ?? SDK_VERSION)}&` +
     `env=${queryValue(jsText(sdkKey))}&`;
-  const body = JSON.stringify({ ev: records.map(batchEvent) });
-  const headers: Record<string, string> = { 'Content-Length': String(utf8Length(body)) };
+  const { body, byteLength } = batchBody(records, ownIds);
+  const headers: Record<string, string> = { 'Content-Length': String(byteLength) };
   if (sdkKey) headers.Authorization = sdkKey;
   else headers['User-Agent'] = ctx.sdkName ?? SDK_NAME;
   return { method: 'POST', url: `${eventUrl(ctx, '/server-side/batch-events')}?${query}`, headers, body };
-}
-
-function batchEvent(record: EventRecord): Record<string, unknown> {
-  const event = batchEventFields(record);
-  if (record.eventId !== undefined) event.eid = record.eventId;
-  return event;
-}
-
-function batchEventFields(record: EventRecord): Record<string, unknown> {
-  const sId = sessionId(record.time);
-  switch (record.type) {
-    case 'impression':
-      return {
-        e: record.campaignId,
-        c: record.variationId,
-        sId,
-        u: record.visitorUuid,
-        eT: 1,
-        visitor_ua: record.userAgent,
-        visitor_ip: record.userIpAddress,
-      };
-    case 'goal': {
-      const event: Record<string, unknown> = {
-        e: record.campaignId,
-        c: record.variationId,
-        sId,
-        u: record.visitorUuid,
-        eT: 2,
-        visitor_ua: record.userAgent,
-        visitor_ip: record.userIpAddress,
-        g: record.goalId,
-      };
-      if (record.hasRevenue) event.r = record.revenue;
-      return event;
-    }
-    case 'push':
-      return {
-        sId,
-        u: record.visitorUuid,
-        eT: 3,
-        // Unlike the GET, key and value are not encoded one by one here: the whole JSON is.
-        t: encodeURIComponent(JSON.stringify({ u: { [record.key]: record.value } })),
-      };
-  }
 }
 
 /**

@@ -1,0 +1,119 @@
+/**
+ * The client answers an `activate` and a `track` of the same user (the usual pair within one
+ * request) with one SHA-1 and one bucketing: it keeps the visitor ids of recent users and the
+ * last decision made without storage or variables. These tests prove that what users and
+ * VWO see is exactly what deciding and hashing afresh every time gives.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  type ClientConfig,
+  createClient,
+  type DecisionProperties,
+  decide,
+  type EventRequest,
+  type TransportResponse,
+  visitorUuid,
+} from '../src/index.js';
+import { campaign, settingsFile, variationsFor } from './support/files.js';
+import { parsed } from './support/parse.js';
+
+function recorder() {
+  const requests: EventRequest[] = [];
+  return {
+    requests,
+    send(request: EventRequest): Promise<TransportResponse> {
+      requests.push(request);
+      return Promise.resolve({ status: 200 });
+    },
+  };
+}
+
+interface BatchEvent {
+  u: string;
+  eT: number;
+  c: unknown;
+}
+
+const eventsOf = (requests: EventRequest[]): BatchEvent[] =>
+  requests.flatMap((request) => (JSON.parse(request.body ?? '{"ev":[]}') as { ev: BatchEvent[] }).ev);
+
+function batchingClient(overrides: Partial<ClientConfig> = {}, file = settingsFile([campaign()])) {
+  const transport = recorder();
+  const vwo = createClient({
+    settings: parsed(file),
+    transport,
+    logLevel: 'silent',
+    batchEvents: { eventsPerRequest: 5000 },
+    ...overrides,
+  });
+  return { vwo, transport };
+}
+
+describe('repeated calls for the same user', () => {
+  it('every event carries its own user’s visitor id, however the calls of different users interleave', async () => {
+    const { vwo, transport } = batchingClient();
+    // Same length and same last character: they share a slot of the visitor-id cache.
+    const users = ['a1x', 'b1x', 'c1x', 'Ashley', 'user-10', 'user-20', 'é1x', '', 'x'.repeat(300)];
+    const order: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const user of users) {
+        if (user === '') continue; // an empty user id is rejected by the API
+        await vwo.activate('K', user);
+        order.push(user);
+      }
+      for (const user of [...users].reverse()) {
+        if (user === '') continue;
+        await vwo.track('K', user, 'CUSTOM');
+        order.push(user);
+      }
+    }
+    await vwo.flushEvents();
+    const events = eventsOf(transport.requests);
+    expect(events).toHaveLength(order.length);
+    expect(events.map((event) => event.u)).toEqual(order.map((user) => visitorUuid(888888, user)));
+  });
+
+  it('track right after activate converts in the variation activate chose, and the integrations callback runs for each call', async () => {
+    const decisions: DecisionProperties[] = [];
+    const { vwo, transport } = batchingClient({ integrations: { callback: (properties) => decisions.push(properties) } });
+    for (let i = 0; i < 200; i++) {
+      const user = `user-${i}`;
+      const shown = await vwo.activate('K', user);
+      expect(shown).toBe(decide(vwo.settings, 'K', user).variationName);
+      const tracked = await vwo.track('K', user, 'CUSTOM');
+      expect(tracked).toEqual({ K: true });
+      expect(await vwo.getVariationName('K', user)).toBe(shown);
+    }
+    await vwo.flushEvents();
+    const events = eventsOf(transport.requests);
+    for (let i = 0; i < events.length; i += 2) {
+      expect(events[i]?.eT).toBe(1);
+      expect(events[i + 1]?.eT).toBe(2);
+      expect(events[i + 1]?.c).toBe(events[i]?.c);
+    }
+    expect(decisions).toHaveLength(600);
+    expect(decisions.map((d) => d.source)).toEqual(Array.from({ length: 200 }, () => ['activate', 'track', 'getVariation']).flat());
+  });
+
+  it('a settings swap between activate and track decides afresh with the new settings', async () => {
+    const allControl = settingsFile([campaign({ variations: variationsFor([100, 0]) })]);
+    const allVariation = settingsFile([campaign({ variations: variationsFor([0, 100]) })]);
+    const { vwo, transport } = batchingClient({}, allControl);
+    expect(await vwo.activate('K', 'Ashley')).toBe('Control');
+    vwo.updateSettings(parsed(allVariation));
+    expect(await vwo.track('K', 'Ashley', 'CUSTOM')).toEqual({ K: true });
+    expect(await vwo.activate('K', 'Ashley')).toBe('Variation-1');
+    await vwo.flushEvents();
+    expect(eventsOf(transport.requests).map((event) => event.c)).toEqual([1, 2, 2]);
+  });
+
+  it('a call with variables is decided on its own variables, never from the call before', async () => {
+    const segments = { or: [{ custom_variable: { plan: 'pro' } }] };
+    const { vwo } = batchingClient({}, settingsFile([campaign({ segments })]));
+    expect(await vwo.activate('K', 'Ashley', { customVariables: { plan: 'pro' } })).not.toBeNull();
+    expect(await vwo.track('K', 'Ashley', 'CUSTOM')).toEqual({ K: false });
+    expect(await vwo.track('K', 'Ashley', 'CUSTOM', { customVariables: { plan: 'free' } })).toEqual({ K: false });
+    expect(await vwo.track('K', 'Ashley', 'CUSTOM', { customVariables: { plan: 'pro' } })).toEqual({ K: true });
+    expect(await vwo.activate('K', 'Ashley')).toBeNull();
+  });
+});
