@@ -1,12 +1,22 @@
 /** The cookie jar of the page (`document.cookie`), for records that localStorage cannot hold. */
 
-/** Options of the cookie fallback, see `CookieOptions` in index.ts. */
-export interface CookieJarOptions {
+/** Options of the cookie fallback ({@link LocalStorageOptions.cookie}). */
+export interface CookieOptions {
+  /** The cookies' `path` (default `'/'`, the whole site). */
   readonly path?: string;
+  /** The cookies' `domain` (default none: this host only). */
   readonly domain?: string;
+  /** Lifetime in seconds (default one year). */
   readonly maxAge?: number;
+  /** The cookies' `SameSite` (default `'Lax'`); `'None'` implies `Secure`. */
   readonly sameSite?: 'Lax' | 'Strict' | 'None';
+  /** Whether the cookies are `Secure` (default: when the page is `https:`). */
   readonly secure?: boolean;
+  /**
+   * The most bytes the namespace's cookies may take in all (default 4096): they are sent with
+   * every request to the site, and servers commonly refuse request headers over 8 KB. A record
+   * that would exceed it, or the browser's 4 KB per cookie, is kept in memory instead.
+   */
   readonly maxTotalBytes?: number;
 }
 
@@ -49,7 +59,7 @@ export interface CookieJar {
  * namespace's key prefix. Every method may throw (a sandboxed document's `document.cookie`
  * throws a SecurityError): the caller catches.
  */
-export function cookieJar(prefix: string, options: CookieJarOptions): CookieJar {
+export function cookieJar(prefix: string, options: CookieOptions): CookieJar {
   const doc = () => (globalThis as { document?: CookieDocument }).document;
   const namePrefix = encode(prefix);
   const budget = options.maxTotalBytes ?? DEFAULT_COOKIE_BUDGET;

@@ -7,7 +7,9 @@
  * @packageDocumentation
  */
 import type { Logger, StoredAssignment, UserStorage } from '@vwo/core';
-import { type CookieJar, cookieJar } from './cookies.js';
+import { type CookieJar, type CookieOptions, cookieJar } from './cookies.js';
+
+export type { CookieOptions } from './cookies.js';
 
 /**
  * Where records are kept: `'localStorage'` (survives reloads and restarts), `'cookie'` (survives
@@ -28,26 +30,6 @@ export interface StorageLike {
   key(index: number): string | null;
   /** How many keys the storage holds (used by `clear()`). */
   readonly length: number;
-}
-
-/** Options of the cookie fallback ({@link LocalStorageOptions.cookie}). */
-export interface CookieOptions {
-  /** The cookies' `path` (default `'/'`, the whole site). */
-  readonly path?: string;
-  /** The cookies' `domain` (default none: this host only). */
-  readonly domain?: string;
-  /** Lifetime in seconds (default one year). */
-  readonly maxAge?: number;
-  /** The cookies' `SameSite` (default `'Lax'`); `'None'` implies `Secure`. */
-  readonly sameSite?: 'Lax' | 'Strict' | 'None';
-  /** Whether the cookies are `Secure` (default: when the page is `https:`). */
-  readonly secure?: boolean;
-  /**
-   * The most bytes the namespace's cookies may take in all (default 4096): they are sent with
-   * every request to the site, and servers commonly refuse request headers over 8 KB. A record
-   * that would exceed it, or the browser's 4 KB per cookie, is kept in memory instead.
-   */
-  readonly maxTotalBytes?: number;
 }
 
 /** Options of {@link createLocalStorage}. */
