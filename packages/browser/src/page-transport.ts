@@ -11,7 +11,7 @@ const HANDED_OVER: TransportResponse = { status: 202 };
  * While the page is being left (`pagehide`), no answer will be read. A request the collector has
  * not failed yet counts as delivered once the browser has it (a beacon, or a `fetch` with
  * `keepalive`, both outlive the page): waiting would keep it in the outbox, the next visit would
- * send it again, and VWO's servers, which ignore event ids, would count it twice. A request that
+ * send it again, and VWO's servers, which do not deduplicate by event id, would count it twice. A request that
  * already failed (the collector is down) is attempted too but stays in the outbox, so the next
  * visit delivers it if this last attempt fails as well. A tab that is merely hidden is alive:
  * there the real answer counts.
