@@ -1,24 +1,16 @@
-/**
- * Delivery from the page: batched events sent when the page is left or hidden, and events kept
- * in the localStorage outbox while the collector is down, delivered once it is back, in the same
- * page (retries) and after a reload (the next launch resends the outbox), each counted once by
- * its `eid`.
- */
-import { requireChromium } from '@vwo/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CAMPAIGN,
   clickGoal,
   eventsOf,
   expectedVariation,
   goalId,
-  type Harness,
   outboxKeys,
   seedVisitor,
   shown,
   sleep,
-  startHarness,
+  useHarness,
   visitorIn,
   waitFor,
   waitUntilReady,
@@ -92,43 +84,27 @@ function expectUniqueIds(events: ReadonlyArray<{ eid: string | null }>): void {
   expect(new Set(ids).size).toBe(ids.length);
 }
 
-requireChromium('the browser demo end-to-end tests');
-
 describe('event delivery from the demo page', () => {
-  let harness: Harness;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    harness = await startHarness(inject('distDir'));
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
-  beforeEach(async () => {
-    context = await harness.browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const run = useHarness();
 
   it('batched events wait in the queue, and reach the collector when the visitor leaves the page (pagehide)', async () => {
     const visitorId = visitorIn('Control', 'pagehide');
-    await seedVisitor(context, visitorId);
-    await recordRequests(context);
-    const page = await context.newPage();
-    await page.goto(harness.url('&batch=1'));
+    await seedVisitor(run.context, visitorId);
+    await recordRequests(run.context);
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url('&batch=1'));
     await waitUntilReady(page);
     expect(await clickGoal(page, 'signup')).toBe('converted');
 
     await sleep(500);
-    expect(eventsOf(harness.collector, visitorId)).toEqual([]);
+    expect(eventsOf(run.harness.collector, visitorId)).toEqual([]);
     // Until the batch goes out, each queued event waits in the outbox as a request of its own.
     expect(await outboxKeys(page)).toHaveLength(2);
 
     // Leave for another page of the site (same origin: its localStorage shows what was sent).
-    await page.goto(`${harness.site.url}/elsewhere`);
+    await page.goto(`${run.harness.site.url}/elsewhere`);
     const events = await waitFor('the batch sent at pagehide', () => {
-      const all = eventsOf(harness.collector, visitorId);
+      const all = eventsOf(run.harness.collector, visitorId);
       return all.length >= 2 && all;
     });
     expect(events).toEqual([
@@ -146,26 +122,26 @@ describe('event delivery from the demo page', () => {
     // Handed to the browser while the page was left, the batch counted as delivered: the outbox
     // is empty on the next page, and coming back sends nothing again.
     expect(await outboxKeys(page)).toEqual([]);
-    await page.goto(harness.url('&batch=1'));
+    await page.goto(run.harness.url('&batch=1'));
     await waitUntilReady(page);
     await sleep(300);
-    expect(eventsOf(harness.collector, visitorId)).toHaveLength(2);
-    expect(harness.collector.stats().duplicates).toBe(0);
+    expect(eventsOf(run.harness.collector, visitorId)).toHaveLength(2);
+    expect(run.harness.collector.stats().duplicates).toBe(0);
   });
 
   it('batched events reach the collector when the page is hidden (visibilitychange), and queue again once it is shown', async () => {
     const visitorId = visitorIn('Bold-banner', 'hidden');
-    await seedVisitor(context, visitorId);
-    const page = await context.newPage();
-    await page.goto(harness.url('&batch=1'));
+    await seedVisitor(run.context, visitorId);
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url('&batch=1'));
     await waitUntilReady(page);
     expect(await clickGoal(page, 'signup')).toBe('converted');
     await sleep(500);
-    expect(eventsOf(harness.collector, visitorId)).toEqual([]);
+    expect(eventsOf(run.harness.collector, visitorId)).toEqual([]);
 
     await setHidden(page, true);
     const events = await waitFor('the batch sent when the page was hidden', () => {
-      const all = eventsOf(harness.collector, visitorId);
+      const all = eventsOf(run.harness.collector, visitorId);
       return all.length >= 2 && all;
     });
     expect(events.map((e) => [e.kind, e.via])).toEqual([
@@ -179,19 +155,19 @@ describe('event delivery from the demo page', () => {
     await setHidden(page, false);
     expect(await clickGoal(page, 'purchase')).toBe('converted');
     await sleep(500);
-    expect(eventsOf(harness.collector, visitorId)).toHaveLength(2);
+    expect(eventsOf(run.harness.collector, visitorId)).toHaveLength(2);
     expect(await outboxKeys(page)).toHaveLength(1);
   });
 
   it('while the collector is down, events wait in the localStorage outbox; the page delivers them once it is back, each once', async () => {
     const visitorId = visitorIn('Control', 'outage');
-    await seedVisitor(context, visitorId);
-    const page = await context.newPage();
-    await page.goto(harness.url());
+    await seedVisitor(run.context, visitorId);
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url());
     await waitUntilReady(page);
-    await waitFor('the impression', () => eventsOf(harness.collector, visitorId).length === 1);
+    await waitFor('the impression', () => eventsOf(run.harness.collector, visitorId).length === 1);
 
-    await harness.stopCollector();
+    await run.harness.stopCollector();
     const downSince = Date.now();
     expect(await clickGoal(page, 'signup')).toBe('converted');
     expect(await clickGoal(page, 'purchase')).toBe('converted');
@@ -199,11 +175,11 @@ describe('event delivery from the demo page', () => {
 
     // Down for about two seconds: the first retries (after ~1 s) fail too.
     await sleep(Math.max(0, 2000 - (Date.now() - downSince)));
-    await harness.restartCollector();
+    await run.harness.restartCollector();
     const conversions = await waitFor(
       'the conversions, retried',
       () => {
-        const all = eventsOf(harness.collector, visitorId);
+        const all = eventsOf(run.harness.collector, visitorId);
         return all.length >= 2 && all;
       },
       15_000,
@@ -217,17 +193,17 @@ describe('event delivery from the demo page', () => {
     expectUniqueIds(conversions);
     await waitFor('an empty outbox', async () => (await outboxKeys(page)).length === 0);
     await sleep(500);
-    expect(eventsOf(harness.collector, visitorId)).toHaveLength(2);
-    expect(harness.collector.stats().duplicates).toBe(0);
+    expect(eventsOf(run.harness.collector, visitorId)).toHaveLength(2);
+    expect(run.harness.collector.stats().duplicates).toBe(0);
     expect(await page.getByTestId('events').textContent()).toMatch(/pending 0/);
   });
 
   it('the outbox survives a reload while the collector fails: the next launch resends it, and resends of recorded events are dropped by eid', async () => {
     const visitorId = visitorIn('Bold-banner', 'reload');
-    await seedVisitor(context, visitorId);
-    harness.collector.injectFaults([{ kind: 'status', status: 503, endpoints: 'events', forMs: 60_000 }]);
-    const page = await context.newPage();
-    await page.goto(harness.url());
+    await seedVisitor(run.context, visitorId);
+    run.harness.collector.injectFaults([{ kind: 'status', status: 503, endpoints: 'events', forMs: 60_000 }]);
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url());
     await waitUntilReady(page);
     const variation = (await shown(page)).variation;
     expect(await clickGoal(page, 'signup')).toBe('converted');
@@ -235,7 +211,7 @@ describe('event delivery from the demo page', () => {
       const keys = await outboxKeys(page);
       return keys.length === 2 && keys;
     });
-    expect(eventsOf(harness.collector, visitorId)).toEqual([]);
+    expect(eventsOf(run.harness.collector, visitorId)).toEqual([]);
 
     await page.reload();
     await waitUntilReady(page);
@@ -245,21 +221,21 @@ describe('event delivery from the demo page', () => {
       const keys = await outboxKeys(page);
       return keys.length === 2 && keys.every((key) => !before.includes(key));
     });
-    expect(eventsOf(harness.collector, visitorId)).toEqual([]);
+    expect(eventsOf(run.harness.collector, visitorId)).toEqual([]);
 
     // The collector recovers, but its first two answers are lost: it records the events, the
     // page sees 503 and sends them again, with the same eids.
-    harness.collector.injectFaults([{ kind: 'status', status: 503, endpoints: 'events', processed: true, count: 2 }]);
+    run.harness.collector.injectFaults([{ kind: 'status', status: 503, endpoints: 'events', processed: true, count: 2 }]);
     await waitFor('an empty outbox', async () => (await outboxKeys(page)).length === 0, 20_000);
     await sleep(300);
-    const events = eventsOf(harness.collector, visitorId);
+    const events = eventsOf(run.harness.collector, visitorId);
     expect(events.map((e) => e.kind).sort()).toEqual(['conversion', 'impression']);
     expectUniqueIds(events);
     for (const event of events) {
-      const requests = harness.collector.received().filter((r) => r.params.eid === event.eid);
+      const requests = run.harness.collector.received().filter((r) => r.params.eid === event.eid);
       expect(requests.length, `requests carrying ${event.eid}`).toBeGreaterThanOrEqual(2);
     }
-    expect(harness.collector.stats().duplicates).toBeGreaterThanOrEqual(2);
+    expect(run.harness.collector.stats().duplicates).toBeGreaterThanOrEqual(2);
     // The reload sent no second impression: the variation came from the user storage.
     expect(events.filter((e) => e.kind === 'impression')).toHaveLength(1);
   });

@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CollectedEvent, type Collector, startCollector } from '@vwo/collector';
 import { decide, parseSettings, type Settings, visitorUuid } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath } from '@vwo/test-support';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { type StaticServer, serveStatic } from '../scripts/static-server.mjs';
 import { CAMPAIGN_KEY } from '../src/config.js';
 import { VISITOR_KEY } from '../src/visitor.js';
@@ -187,6 +188,36 @@ export async function startHarness(distDir: string): Promise<Harness> {
     },
     async close() {
       await Promise.allSettled([browser.close(), site.close(), collector.close()]);
+    },
+  };
+}
+
+/**
+ * Registers, in the calling `describe` block, a harness for the block (started once, closed after
+ * its last test) and a fresh browser context, so a localStorage of its own, for each test.
+ */
+export function useHarness(): { readonly harness: Harness; readonly context: BrowserContext } {
+  requireChromium('the browser demo end-to-end tests');
+  let harness: Harness | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(inject('distDir'));
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    context = await (harness as Harness).browser.newContext();
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+  return {
+    get harness() {
+      return harness as Harness;
+    },
+    get context() {
+      return context as BrowserContext;
     },
   };
 }

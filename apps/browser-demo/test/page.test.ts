@@ -5,9 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { createClient } from '@vwo/core';
-import { requireChromium } from '@vwo/test-support';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_KEY, PURCHASE_REVENUE } from '../src/config.js';
 import { VISITOR_KEY } from '../src/visitor.js';
 import {
@@ -16,12 +14,11 @@ import {
   eventsOf,
   expectedVariation,
   goalId,
-  type Harness,
   SETTINGS,
   seedVisitor,
   shown,
   sleep,
-  startHarness,
+  useHarness,
   uuidOf,
   visitorIn,
   waitFor,
@@ -31,28 +28,12 @@ import {
 /** Long enough for a stray second impression or a retry to arrive, if one were sent. */
 const SETTLE_MS = 600;
 
-requireChromium('the browser demo end-to-end tests');
-
 describe('the demo page in headless Chromium', () => {
-  let harness: Harness;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    harness = await startHarness(inject('distDir'));
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
-  beforeEach(async () => {
-    context = await harness.browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const run = useHarness();
 
   it('a new visitor gets an id kept in localStorage, sees the variation @vwo/core computes for it, and the collector gets one impression with an eid', async () => {
-    const page = await context.newPage();
-    await page.goto(harness.url());
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url());
     await waitUntilReady(page);
 
     const { visitorId, variation } = await shown(page);
@@ -65,9 +46,9 @@ describe('the demo page in headless Chromium', () => {
     expect(await client.activate(CAMPAIGN_KEY, visitorId)).toBe(expected.name);
     await client.close();
 
-    await waitFor('the impression', () => eventsOf(harness.collector, visitorId).length > 0);
+    await waitFor('the impression', () => eventsOf(run.harness.collector, visitorId).length > 0);
     await sleep(SETTLE_MS);
-    const events = eventsOf(harness.collector, visitorId);
+    const events = eventsOf(run.harness.collector, visitorId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       kind: 'impression',
@@ -78,7 +59,7 @@ describe('the demo page in headless Chromium', () => {
       accountId: String(SETTINGS.accountId),
     });
     expect(events[0]?.eid).toMatch(/\S/);
-    const requests = harness.collector.received().filter((r) => r.endpoint === 'track-user' && r.params.eid === events[0]?.eid);
+    const requests = run.harness.collector.received().filter((r) => r.endpoint === 'track-user' && r.params.eid === events[0]?.eid);
     expect(requests).toHaveLength(1);
   });
 
@@ -86,18 +67,18 @@ describe('the demo page in headless Chromium', () => {
     const looks = [];
     for (const variation of CAMPAIGN.variations) {
       const visitorId = visitorIn(variation.name, 'look');
-      const own = await harness.browser.newContext();
+      const own = await run.harness.browser.newContext();
       try {
         await seedVisitor(own, visitorId);
         const page = await own.newPage();
-        await page.goto(harness.url());
+        await page.goto(run.harness.url());
         await waitUntilReady(page);
         const seen = await shown(page);
         expect(seen.visitorId).toBe(visitorId);
         expect(seen.variation).toBe(variation.name);
         expect(await page.getByTestId('variation').textContent()).toContain(variation.name);
         const impressions = await waitFor(`the impression of ${visitorId}`, () => {
-          const events = eventsOf(harness.collector, visitorId);
+          const events = eventsOf(run.harness.collector, visitorId);
           return events.length > 0 && events;
         });
         expect(impressions.map((e) => e.variationId)).toEqual([variation.id]);
@@ -112,9 +93,9 @@ describe('the demo page in headless Chromium', () => {
 
   it('a click on a goal button converts it: the collector gets the conversion for the campaign, variation, goal and visitor', async () => {
     const visitorId = visitorIn('Bold-banner', 'convert');
-    await seedVisitor(context, visitorId);
-    const page = await context.newPage();
-    await page.goto(harness.url());
+    await seedVisitor(run.context, visitorId);
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url());
     await waitUntilReady(page);
 
     expect(await clickGoal(page, 'signup')).toBe('converted');
@@ -126,11 +107,11 @@ describe('the demo page in headless Chromium', () => {
     expect(await clickGoal(page, 'purchase')).toBe('converted');
 
     const events = await waitFor('the impression and both conversions', () => {
-      const all = eventsOf(harness.collector, visitorId);
+      const all = eventsOf(run.harness.collector, visitorId);
       return all.length >= 3 && all;
     });
     await sleep(SETTLE_MS);
-    expect(eventsOf(harness.collector, visitorId)).toHaveLength(3);
+    expect(eventsOf(run.harness.collector, visitorId)).toHaveLength(3);
     const variationId = expectedVariation(visitorId).id;
     const conversions = events.filter((e) => e.kind === 'conversion').sort((a, b) => (a.goalId ?? 0) - (b.goalId ?? 0));
     expect(conversions).toEqual([
@@ -146,16 +127,16 @@ describe('the demo page in headless Chromium', () => {
     const ids = events.map((e) => e.eid);
     expect(ids.every((id) => typeof id === 'string' && id !== '')).toBe(true);
     expect(new Set(ids).size).toBe(3);
-    const stats = harness.collector.stats().campaigns[String(CAMPAIGN.id)]?.variations[String(variationId)];
+    const stats = run.harness.collector.stats().campaigns[String(CAMPAIGN.id)]?.variations[String(variationId)];
     expect(stats?.uniqueConversions).toMatchObject({ [goalId('signup')]: 1, [goalId('purchase')]: 1 });
   });
 
   it('a reload keeps the visitor and the variation, and sends no second impression', async () => {
-    const page = await context.newPage();
-    await page.goto(harness.url());
+    const page = await run.context.newPage();
+    await page.goto(run.harness.url());
     await waitUntilReady(page);
     const first = await shown(page);
-    await waitFor('the first impression', () => eventsOf(harness.collector, first.visitorId).length > 0);
+    await waitFor('the first impression', () => eventsOf(run.harness.collector, first.visitorId).length > 0);
 
     await page.reload();
     await waitUntilReady(page);
@@ -167,11 +148,11 @@ describe('the demo page in headless Chromium', () => {
     );
 
     await sleep(SETTLE_MS);
-    const events = eventsOf(harness.collector, first.visitorId);
+    const events = eventsOf(run.harness.collector, first.visitorId);
     expect(events.map((e) => e.kind)).toEqual(['impression']);
-    expect(harness.collector.received().filter((r) => r.endpoint === 'track-user' && r.params.u === uuidOf(first.visitorId))).toHaveLength(
-      1,
-    );
+    expect(
+      run.harness.collector.received().filter((r) => r.endpoint === 'track-user' && r.params.u === uuidOf(first.visitorId)),
+    ).toHaveLength(1);
   });
 
   it('says so, and shows no variation, when the collector cannot be reached at launch', async () => {
@@ -181,8 +162,8 @@ describe('the demo page in headless Chromium', () => {
         server.close(() => resolve(port));
       });
     });
-    const page = await context.newPage();
-    await page.goto(`${harness.site.url}/?collector=http://127.0.0.1:${closedPort}`);
+    const page = await run.context.newPage();
+    await page.goto(`${run.harness.site.url}/?collector=http://127.0.0.1:${closedPort}`);
     const status = page.locator('[data-testid="status"][data-state="error"]');
     await status.waitFor({ timeout: 15_000 });
     expect(await status.textContent()).toMatch(/did not start.*settings/i);

@@ -2,17 +2,13 @@ import {
   type ClientConfig,
   checkSettingsSource,
   createClient,
-  fetchSettingsFile,
-  fetchWithRetries,
-  LAUNCH_FETCH_RETRY_WAITS_MS,
-  numericLogLevel,
+  launchUsage,
   type Settings,
-  type SettingsEndpoint,
   type SettingsSourceOptions,
   safeLogger,
+  settingsFetcher,
   settingsFetchFailed,
   settingsForLaunch,
-  settingsUrl,
   type Transport,
   type VWOClient,
   VWOConfigError,
@@ -57,8 +53,7 @@ export interface LaunchConfig
  * button.onclick = () => vwo.track('checkout-button', visitorId, 'purchase');
  */
 export async function launch(config: LaunchConfig): Promise<VWOClient> {
-  if (typeof config !== 'object' || config === null || Array.isArray(config))
-    throw new VWOConfigError('config', 'expected an object of options');
+  checkLaunchOptions(config);
   const {
     settingsFile,
     accountId,
@@ -70,7 +65,6 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     storageNamespace,
     ...clientOptions
   } = config;
-  checkLaunchOptions(config);
   const log = safeLogger(config.logger, config.logLevel);
   // The page may never come back once hidden: send what is queued, and retries due later, while it still can.
   let client: VWOClient | undefined;
@@ -82,17 +76,13 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
       createBeaconTransport(),
       page,
     );
-  const fetchFrom = (endpoint: SettingsEndpoint, account: string | number, key: string) =>
-    fetchSettingsFile(transport, settingsUrl(config.collectorUrl, endpoint, account, key, Math.random()));
+  const fetcher = settingsFetcher(transport, config.collectorUrl);
 
   let settings: Settings;
   try {
     const file =
       settingsFile ??
-      (await fetchWithRetries(
-        () => fetchFrom('settings', accountId as string | number, sdkKey as string),
-        LAUNCH_FETCH_RETRY_WAITS_MS,
-      ).catch((error: unknown) => {
+      (await fetcher.atLaunch(accountId as string | number, sdkKey as string).catch((error: unknown) => {
         throw settingsFetchFailed(accountId, error);
       }));
     settings = settingsForLaunch(file, log);
@@ -114,18 +104,12 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     settings,
     transport,
     eventOutbox,
-    fetchSettings: (account, key) => {
-      if (!key) return Promise.reject(new Error('no sdkKey to fetch the settings with'));
-      return fetchFrom('pull', account, key);
-    },
+    fetchSettings: fetcher.refresh,
     onClose: () => {
       stopPolling?.();
       page.stop();
     },
-    usage: {
-      pollingInterval: pollingInterval !== undefined,
-      logLevel: numericLogLevel(config.logLevel),
-    },
+    usage: launchUsage(config),
   });
   if (pollingInterval !== undefined) {
     const polled = client;
@@ -136,8 +120,8 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
 }
 
 function checkLaunchOptions(config: LaunchConfig): void {
-  const { persistEvents, storageNamespace } = config;
   checkSettingsSource(config);
+  const { persistEvents, storageNamespace } = config;
   if (persistEvents !== undefined && typeof persistEvents !== 'boolean') throw new VWOConfigError('persistEvents', 'expected a boolean');
   if (storageNamespace !== undefined && (typeof storageNamespace !== 'string' || storageNamespace === ''))
     throw new VWOConfigError('storageNamespace', 'expected a non-empty string');

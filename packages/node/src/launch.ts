@@ -2,16 +2,12 @@ import {
   type ClientConfig,
   checkSettingsSource,
   createClient,
-  fetchSettingsFile,
-  fetchWithRetries,
-  LAUNCH_FETCH_RETRY_WAITS_MS,
-  numericLogLevel,
-  type SettingsEndpoint,
+  launchUsage,
   type SettingsSourceOptions,
   safeLogger,
+  settingsFetcher,
   settingsFetchFailed,
   settingsForLaunch,
-  settingsUrl,
   type Transport,
   type VWOClient,
   VWOConfigError,
@@ -55,8 +51,7 @@ export interface LaunchConfig
  * await vwo.close();
  */
 export async function launch(config: LaunchConfig): Promise<VWOClient> {
-  if (typeof config !== 'object' || config === null || Array.isArray(config))
-    throw new VWOConfigError('config', 'expected an object of options');
+  checkLaunchOptions(config);
   const {
     settingsFile,
     accountId,
@@ -68,22 +63,17 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     pollingSource,
     ...clientOptions
   } = config;
-  checkLaunchOptions(config);
   const log = safeLogger(config.logger, config.logLevel);
   const fromCache = pollingSource === 'cache';
   const transport = given ?? createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout });
-  const fetchFrom = (endpoint: SettingsEndpoint, account: string | number, key: string) =>
-    fetchSettingsFile(transport, settingsUrl(config.collectorUrl, endpoint, account, key, Math.random()));
+  const fetcher = settingsFetcher(transport, config.collectorUrl);
 
   let file = settingsFile;
   let fetched = false;
   if (file === undefined && fromCache) file = await readValidSettingsCache(settingsCache!, log);
   if (file === undefined) {
     try {
-      file = await fetchWithRetries(
-        () => fetchFrom('settings', accountId as string | number, sdkKey as string),
-        LAUNCH_FETCH_RETRY_WAITS_MS,
-      );
+      file = await fetcher.atLaunch(accountId as string | number, sdkKey as string);
       fetched = true;
     } catch (error) {
       const cached = settingsCache && !fromCache ? await readValidSettingsCache(settingsCache, log) : undefined;
@@ -101,22 +91,16 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     ...clientOptions,
     settings,
     transport,
-    fetchSettings: (account, key) => {
-      if (!key) return Promise.reject(new Error('no sdkKey to fetch the settings with'));
-      return fetchFrom('pull', account, key);
-    },
+    fetchSettings: fetcher.refresh,
     onClose: () => stopPolling?.(),
-    usage: {
-      pollingInterval: pollingInterval !== undefined,
-      logLevel: numericLogLevel(config.logLevel),
-    },
+    usage: launchUsage(config),
   });
   if (pollingInterval !== undefined) {
     const pollKey = sdkKey ?? settings.sdkKey;
     const pollAccount = settings.accountId;
     stopPolling = startPolling(
       () => client,
-      fromCache ? () => pollSettingsCache(settingsCache!) : () => fetchFrom('settings', pollAccount, pollKey as string),
+      fromCache ? () => pollSettingsCache(settingsCache!) : () => fetcher.fetch('settings', pollAccount, pollKey as string),
       pollingInterval,
       log,
       settings.raw,
@@ -127,8 +111,8 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
 }
 
 function checkLaunchOptions(config: LaunchConfig): void {
+  checkSettingsSource(config, config?.pollingSource !== 'cache');
   const { settingsCache, pollingSource } = config;
-  checkSettingsSource(config, pollingSource !== 'cache');
   if (
     settingsCache !== undefined &&
     !(

@@ -4,10 +4,17 @@
  */
 export {
   checkSettingsSource,
-  LAUNCH_FETCH_RETRY_WAITS_MS,
-  numericLogLevel,
+  launchUsage,
   type SettingsSourceOptions,
   settingsFetchFailed,
   settingsForLaunch,
 } from './launch-options.js';
-export { fetchSettingsFile, fetchWithRetries, type SettingsEndpoint, SettingsFetchError, settingsUrl } from './settings-source.js';
+export {
+  fetchSettingsFile,
+  fetchWithRetries,
+  type SettingsEndpoint,
+  SettingsFetchError,
+  type SettingsFetcher,
+  settingsFetcher,
+  settingsUrl,
+} from './settings-source.js';

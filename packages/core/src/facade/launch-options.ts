@@ -1,5 +1,6 @@
 import { VWOConfigError } from '../client/errors.js';
 import type { Logger, LogLevel } from '../client/types.js';
+import type { UsageStatsInput } from '../events/usage-stats.js';
 import type { Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
 
@@ -16,9 +17,6 @@ export interface SettingsSourceOptions {
   /** Time-out of each HTTP request of the default transport (ms, default 10,000). */
   readonly requestTimeout?: number;
 }
-
-/** Waits between the attempts of the settings fetch at launch: launch should not hang for 1.73.0's 31 s. */
-export const LAUNCH_FETCH_RETRY_WAITS_MS: readonly number[] = [500, 1000];
 
 /** The error `launch` rejects with when the settings file could not be fetched. */
 export function settingsFetchFailed(accountId: string | number | undefined, error: unknown): VWOConfigError {
@@ -42,10 +40,13 @@ export function settingsForLaunch(file: unknown, log: Pick<Logger, 'warn'>): Set
 }
 
 /**
- * Throws a {@link VWOConfigError} naming the first bad option of where the settings come from.
- * `pollingNeedsSdkKey` is false when a facade polls something other than VWO (a settings cache).
+ * Throws a {@link VWOConfigError} naming the first bad option of where the settings come from
+ * (`config` itself when it is not an object of options). `pollingNeedsSdkKey` is false when a
+ * facade polls something other than VWO (a settings cache).
  */
 export function checkSettingsSource(options: SettingsSourceOptions, pollingNeedsSdkKey = true): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new VWOConfigError('config', 'expected an object of options');
   const { settingsFile, accountId, sdkKey, pollingInterval, requestTimeout } = options;
   if (settingsFile === undefined) {
     if (accountId === undefined)
@@ -74,7 +75,11 @@ export function checkSettingsSource(options: SettingsSourceOptions, pollingNeeds
   }
 }
 
-/** 1.73.0's numeric log levels, as its usage statistics send them (`ll`). */
-export function numericLogLevel(level: LogLevel | undefined): number | undefined {
-  return level === undefined ? undefined : { debug: 1, info: 2, warn: 3, error: 4, silent: 4 }[level];
+/** The launch options 1.73.0's usage statistics report (`ClientConfig.usage`): polling, and the log level as a number (`ll`). */
+export function launchUsage(options: { readonly pollingInterval?: number; readonly logLevel?: LogLevel }): UsageStatsInput {
+  const { pollingInterval, logLevel } = options;
+  return {
+    pollingInterval: pollingInterval !== undefined,
+    logLevel: logLevel === undefined ? undefined : { debug: 1, info: 2, warn: 3, error: 4, silent: 4 }[logLevel],
+  };
 }

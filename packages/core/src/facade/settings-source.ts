@@ -65,3 +65,36 @@ export async function fetchWithRetries(fetchOnce: () => Promise<unknown>, waitsM
   }
   throw lastError;
 }
+
+/** Waits between the attempts of the settings fetch at launch: launch should not hang for 1.73.0's 31 s. */
+const LAUNCH_FETCH_RETRY_WAITS_MS: readonly number[] = [500, 1000];
+
+/** The settings fetches of one facade's client, over its transport. */
+export interface SettingsFetcher {
+  /** One GET of `endpoint`; rejects with a {@link SettingsFetchError}. */
+  fetch(endpoint: SettingsEndpoint, accountId: string | number, sdkKey: string): Promise<unknown>;
+  /** The fetch at launch: `settings`, tried again after 0.5 and 1 s; rejects with the last error. */
+  atLaunch(accountId: string | number, sdkKey: string): Promise<unknown>;
+  /** `ClientConfig.fetchSettings` (`getAndUpdateSettingsFile`): the `pull` endpoint; rejects without an SDK key. */
+  refresh(accountId: string | number, sdkKey: string | undefined): Promise<unknown>;
+}
+
+/**
+ * The settings fetches a facade's `launch` makes, all through `transport`, from `collectorUrl`
+ * (default VWO's).
+ *
+ * @example
+ * const settings = settingsFetcher(transport, config.collectorUrl);
+ * const file = await settings.atLaunch(123456, 'your-sdk-key');
+ * createClient({ settings: parseSettings(file).settings, transport, fetchSettings: settings.refresh });
+ */
+export function settingsFetcher(transport: Transport, collectorUrl: string | undefined): SettingsFetcher {
+  const fetch = (endpoint: SettingsEndpoint, accountId: string | number, sdkKey: string) =>
+    fetchSettingsFile(transport, settingsUrl(collectorUrl, endpoint, accountId, sdkKey, Math.random()));
+  return {
+    fetch,
+    atLaunch: (accountId, sdkKey) => fetchWithRetries(() => fetch('settings', accountId, sdkKey), LAUNCH_FETCH_RETRY_WAITS_MS),
+    refresh: (accountId, sdkKey) =>
+      sdkKey ? fetch('pull', accountId, sdkKey) : Promise.reject(new Error('no sdkKey to fetch the settings with')),
+  };
+}
