@@ -58,6 +58,7 @@ function parseRule(value: unknown, field: string, now: number): ActiveFault {
   }
   if (kind === 'delay') integer(value.ms, `${field}.ms`, 0, MAX_DELAY_MS);
   optionalBoolean(value.processed, `${field}.processed`);
+  optionalBoolean(value.windowFromFirstHit, `${field}.windowFromFirstHit`);
 
   const endpoints = targets(value.endpoints, `${field}.endpoints`);
   const count = value.count === undefined ? null : integer(value.count, `${field}.count`, 1, MAX_COUNT);
@@ -66,14 +67,22 @@ function parseRule(value: unknown, field: string, now: number): ActiveFault {
   if (value.until !== undefined) {
     until = integer(value.until, `${field}.until`, 0, now + MAX_WINDOW_MS);
   }
+  let windowMs: number | null = null;
   if (value.forMs !== undefined) {
-    const end = now + integer(value.forMs, `${field}.forMs`, 1, MAX_WINDOW_MS);
-    until = until === null ? end : Math.min(until, end);
+    const forMs = integer(value.forMs, `${field}.forMs`, 1, MAX_WINDOW_MS);
+    if (value.windowFromFirstHit === true) {
+      if (until !== null) fail(`${field}.windowFromFirstHit`, 'cannot be combined with until');
+      windowMs = forMs;
+    } else {
+      until = until === null ? now + forMs : Math.min(until, now + forMs);
+    }
+  } else if (value.windowFromFirstHit === true) {
+    fail(`${field}.windowFromFirstHit`, 'needs forMs');
   }
   // Bounded by construction: no count and no window means "the next matching request".
-  const remaining = count ?? (until === null ? 1 : null);
+  const remaining = count ?? (until === null && windowMs === null ? 1 : null);
   const rule = JSON.parse(JSON.stringify(value)) as FaultRule;
-  return { rule, endpoints, remaining, skip, until };
+  return { rule, endpoints, remaining, skip, until, windowMs };
 }
 
 /** Validates a plan (`[rule, …]` or `{ faults: [rule, …] }`); throws `InvalidRequest` naming the bad field. */
@@ -104,6 +113,10 @@ export function takeFault(plan: ActiveFault[], endpoint: Endpoint, now: number):
       fault.skip -= 1;
       index += 1;
       continue;
+    }
+    if (fault.windowMs !== null) {
+      fault.until = now + fault.windowMs;
+      fault.windowMs = null;
     }
     if (fault.remaining !== null) fault.remaining -= 1;
     if (fault.remaining === 0) plan.splice(index, 1);

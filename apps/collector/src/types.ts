@@ -149,8 +149,13 @@ interface FaultRuleBase {
   skip?: number;
   /** Stop applying at this time (ms since the epoch, at most one hour ahead). */
   until?: number;
-  /** Stop applying this many ms after the plan was injected (at most one hour). */
+  /** Stop applying this many ms after the plan was injected (at most one hour), or after the first hit with `windowFromFirstHit`. */
   forMs?: number;
+  /**
+   * Start the `forMs` window at the first request the rule applies to, not at injection: an
+   * outage of exactly `forMs` as the client sees it, however late its first request arrives.
+   */
+  windowFromFirstHit?: boolean;
 }
 
 export type FaultRule = FaultRuleBase &
@@ -203,8 +208,10 @@ export interface ActiveFault {
   remaining: number | null;
   /** Matching requests still to let through first. */
   skip: number;
-  /** Expiry time (ms since the epoch), null when bounded by count only. */
-  readonly until: number | null;
+  /** Expiry time (ms since the epoch), null when bounded by count only (or until the first hit opens the window). */
+  until: number | null;
+  /** The `forMs` window still to open at the first hit (`windowFromFirstHit`), else null. */
+  windowMs: number | null;
 }
 
 export interface CollectorOptions {

@@ -87,6 +87,29 @@ describe('time-bounded faults', () => {
     expect((await impression()).status).toBe(200);
   });
 
+  test('windowFromFirstHit opens the forMs window at the first matching request, not at injection', async () => {
+    collector.injectFaults([{ kind: 'status', status: 503, forMs: 200, windowFromFirstHit: true }]);
+    await sleep(300); // a window counted from injection would be over by now
+    expect((await impression()).status).toBe(503);
+    const firstHit = Date.now();
+    expect((await impression()).status).toBe(503);
+    await sleep(Math.max(0, firstHit + 250 - Date.now()));
+    expect((await impression()).status).toBe(200);
+    expect(collector.stats().requests).toMatchObject({ accepted: 1, faulted: 2 });
+  });
+
+  test('windowFromFirstHit needs forMs and does not combine with until', () => {
+    expect(() => collector.injectFaults([{ kind: 'drop', windowFromFirstHit: true }])).toThrow(
+      'plan[0].windowFromFirstHit: needs forMs',
+    );
+    expect(() => collector.injectFaults([{ kind: 'drop', forMs: 10, until: Date.now() + 10, windowFromFirstHit: true }])).toThrow(
+      'plan[0].windowFromFirstHit: cannot be combined with until',
+    );
+    expect(() => collector.injectFaults([{ kind: 'drop', forMs: 10, windowFromFirstHit: 'yes' as never }])).toThrow(
+      'plan[0].windowFromFirstHit: expected a boolean',
+    );
+  });
+
   test('an until time in the past never applies', async () => {
     collector.injectFaults([{ kind: 'status', status: 503, until: Date.now() - 1 }]);
     expect((await impression()).status).toBe(200);

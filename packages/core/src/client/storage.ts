@@ -98,7 +98,12 @@ function withTimeout<T>(pending: PromiseLike<T>, ms: number): Promise<T | typeof
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = startTimer(() => resolve(TIMED_OUT), ms);
   });
-  return Promise.race([Promise.resolve(pending), timeout]).finally(() => stopTimer(timer));
+  // The deadline is checked as well as raced: when a blocked event loop lets both the storage's
+  // own timer and ours fall due, Node may run the storage's first (its timer list expires
+  // earlier), and a late answer must still count as late.
+  const deadline = Date.now() + ms;
+  const answered = Promise.resolve(pending).then((value) => (Date.now() > deadline ? TIMED_OUT : value));
+  return Promise.race([answered, timeout]).finally(() => stopTimer(timer));
 }
 
 export function message(error: unknown): string {
