@@ -117,3 +117,28 @@ describe('repeated calls for the same user', () => {
     expect(await vwo.activate('K', 'Ashley')).toBeNull();
   });
 });
+
+describe('the time of a track call', () => {
+  it('every conversion of one call carries the moment of the call; the next call a later one', async () => {
+    let clock = 1_700_000_000_000;
+    // Each reading of the clock moves it a whole second on, so a second reading within one
+    // call would show as another session id (sId = the time in seconds, rounded up).
+    const now = () => {
+      clock += 1000;
+      return clock;
+    };
+    const goal = [{ id: 7, identifier: 'purchase', type: 'CUSTOM_GOAL' }];
+    const file = settingsFile([
+      campaign({ id: 1, key: 'one', goals: goal }),
+      campaign({ id: 2, key: 'two', goals: goal }),
+      campaign({ id: 3, key: 'three', goals: goal }),
+    ]);
+    const { vwo, transport } = batchingClient({ now }, file);
+    expect(await vwo.track(null, 'Ashley', 'purchase')).toEqual({ one: true, two: true, three: true });
+    expect(await vwo.track(['one', 'three'], 'Ashley', 'purchase')).toEqual({ one: true, three: true });
+    await vwo.flushEvents();
+    const sessions = (JSON.parse(transport.requests[0]?.body ?? '{}') as { ev: Array<{ sId: number }> }).ev.map((e) => e.sId);
+    const first = sessions[0] as number;
+    expect(sessions).toEqual([first, first, first, first + 1, first + 1]);
+  });
+});

@@ -1,5 +1,6 @@
 import { apiAcceptsCampaign, featureEnabled } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
+import type { Decision } from '../decision/types.js';
 import { createDelivery } from '../delivery/index.js';
 import { usageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings } from '../settings/model.js';
@@ -98,13 +99,20 @@ class Client implements VWOClient {
       const call = this.prepare('activate', campaignKey, userId, options);
       if (!call) return null;
       const { settings, campaign, opts } = call;
-      const returning = Boolean(opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser);
-      return chain(this.core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true }), (decision) => {
-        if (decision.variationName === null) return null;
-        if (decision.outcome !== 'stored' || returning) this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
-        return decision.variationName;
-      });
+      const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
+      // No closure unless the storage made the decision wait: this is the hot path.
+      if (!isPromiseLike(decided)) return this.activated(settings, campaign, userId, opts, decided);
+      return decided.then((decision) => this.activated(settings, campaign, userId, opts, decision));
     });
+  }
+
+  /** `activate`'s answer, after sending its impression (not again for a stored user unless returning users are tracked). */
+  private activated(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): string | null {
+    if (decision.variationName === null) return null;
+    if (decision.outcome !== 'stored' || opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser) {
+      this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
+    }
+    return decision.variationName;
   }
 
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
@@ -181,10 +189,10 @@ class Client implements VWOClient {
       if (typeof specifier === 'string' && settings.campaignsByKey.get(specifier)?.isMAB && !this.core.storage) {
         return this.reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
       }
-      return chain(runTrack(this.core, settings, specifier, userId, goalIdentifier, checked.options), (result) => {
-        if (result === null) this.log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
-        return result;
-      });
+      const tracked = runTrack(this.core, settings, specifier, userId, goalIdentifier, checked.options);
+      // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
+      if (tracked === null) this.log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
+      return tracked;
     });
   }
 

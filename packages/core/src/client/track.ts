@@ -24,6 +24,8 @@ interface TrackRun {
   readonly goalTypeToTrack: GoalTypeToTrack;
   readonly shouldTrackReturningUser: boolean;
   readonly targets: readonly (Campaign | Placeholder)[];
+  /** When the conversions happened: one moment for every campaign of the call, read once (not per campaign). */
+  time: number | undefined;
   /** `track`'s answer: campaign key → converted. */
   readonly result: Record<string, boolean>;
   // Filled only by the modes that need them: most calls never allocate these.
@@ -67,6 +69,7 @@ export function runTrack(
     // Unlike activate, a call-level false here does override a launch-level true.
     shouldTrackReturningUser: options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false),
     targets: trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack),
+    time: undefined,
     result: {},
     goalRecords: undefined,
     converted: undefined,
@@ -89,7 +92,7 @@ function trackFrom(run: TrackRun, start: number): MaybePromise<Record<string, bo
     }
     result[String(target.key)] = tracked;
   }
-  if (Object.keys(result).length === 0) return null;
+  if (targets.length === 0) return null; // else every target has set its key in result
   send(run, targets.length > 1);
   return result;
 }
@@ -141,14 +144,14 @@ function converted(run: TrackRun, campaign: Campaign, goal: Goal, decision: Deci
   const eventArch = run.settings.isEventArchEnabled;
   const variation = decision.variation ?? NO_VARIATION;
   if (core.delivery.batching) {
-    core.delivery.enqueue(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
+    core.delivery.enqueue(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options, conversionTime(run)));
   } else if (eventArch) {
     run.converted ??= [];
     run.converted.push({ campaign, goal });
     return true;
   } else {
     run.goalRecords ??= [];
-    run.goalRecords.push(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options));
+    run.goalRecords.push(goalEvent(core.eventContext, campaign, variation, goal, run.userId, options, conversionTime(run)));
   }
   // The record ends up with only this goal, replacing the joined list written above (1.73.0).
   if (eventArch) return true;
@@ -157,6 +160,11 @@ function converted(run: TrackRun, campaign: Campaign, goal: Goal, decision: Deci
 }
 
 const NO_VARIATION = Object.freeze({ id: undefined });
+
+function conversionTime(run: TrackRun): number {
+  run.time ??= run.core.eventContext.now();
+  return run.time;
+}
 
 /**
  * In event-architecture settings a revenue goal may take its value from `eventProperties`

@@ -63,7 +63,10 @@ export function impressionEvent(
   };
 }
 
-/** A conversion of `goal` in `campaign` by `userId` (bucketed into `variation`). */
+/**
+ * A conversion of `goal` in `campaign` by `userId` (bucketed into `variation`), stamped with
+ * `time` (default `ctx.now()`; one `track` call stamps all its conversions alike).
+ */
 export function goalEvent(
   ctx: EventContext,
   campaign: Pick<Campaign, 'id'>,
@@ -71,6 +74,7 @@ export function goalEvent(
   goal: Pick<Goal, 'id' | 'type' | 'revenueProp'>,
   userId: string,
   options: GoalEventOptions = {},
+  time: number = ctx.now(),
 ): GoalRecord {
   let hasRevenue = false;
   let revenue: unknown;
@@ -89,7 +93,7 @@ export function goalEvent(
   return {
     type: 'goal',
     visitorUuid: uuidOf(ctx, userId),
-    time: ctx.now(),
+    time,
     eventId: ctx.eventId?.(),
     campaignId: campaign.id,
     variationId: variation.id,
