@@ -99,9 +99,7 @@ describe('time-bounded faults', () => {
   });
 
   test('windowFromFirstHit needs forMs and does not combine with until', () => {
-    expect(() => collector.injectFaults([{ kind: 'drop', windowFromFirstHit: true }])).toThrow(
-      'plan[0].windowFromFirstHit: needs forMs',
-    );
+    expect(() => collector.injectFaults([{ kind: 'drop', windowFromFirstHit: true }])).toThrow('plan[0].windowFromFirstHit: needs forMs');
     expect(() => collector.injectFaults([{ kind: 'drop', forMs: 10, until: Date.now() + 10, windowFromFirstHit: true }])).toThrow(
       'plan[0].windowFromFirstHit: cannot be combined with until',
     );
