@@ -29,6 +29,13 @@ async function runForAsync(fn, inputs, ms) {
   return { opsPerSecond: (ops / elapsed) * 1000 };
 }
 
+/**
+ * A full collection before each contender's round (the child runs with --expose-gc): otherwise
+ * a round pays for the garbage the contender before it left, and the contenders interleaved in
+ * one process tax each other.
+ */
+const collect = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -41,7 +48,10 @@ export function measure(workload, { rounds = 7, roundMs = 250 } = {}) {
   const samples = new Map(workload.contenders.map((c) => [c.name, []]));
   for (const c of workload.contenders) runFor(c.fn, c.inputs.slice(0, 2000), 100); // warm-up and JIT
   for (let round = 0; round < rounds; round++) {
-    for (const c of workload.contenders) samples.get(c.name).push(runFor(c.fn, c.inputs, roundMs).opsPerSecond);
+    for (const c of workload.contenders) {
+      collect();
+      samples.get(c.name).push(runFor(c.fn, c.inputs, roundMs).opsPerSecond);
+    }
   }
   return workload.contenders.map((c) => ({ workload: workload.name, contender: c.name, opsPerSecond: median(samples.get(c.name)) }));
 }
@@ -52,7 +62,10 @@ export async function measureAsync(workload, { rounds = 7, roundMs = 250 } = {})
   const run = (c, inputs, ms) => (c.async ? runForAsync(c.fn, inputs, ms) : Promise.resolve(runFor(c.fn, inputs, ms)));
   for (const c of workload.contenders) await run(c, c.inputs.slice(0, 2000), 100);
   for (let round = 0; round < rounds; round++) {
-    for (const c of workload.contenders) samples.get(c.name).push((await run(c, c.inputs, roundMs)).opsPerSecond);
+    for (const c of workload.contenders) {
+      collect();
+      samples.get(c.name).push((await run(c, c.inputs, roundMs)).opsPerSecond);
+    }
   }
   return workload.contenders.map((c) => ({ workload: workload.name, contender: c.name, opsPerSecond: median(samples.get(c.name)) }));
 }

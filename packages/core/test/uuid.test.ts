@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { visitorUuid } from '../src/events/index.js';
-import { sha1 } from '../src/events/sha1.js';
+import { packBytes, paddedWordCount, padWords, sha1 } from '../src/events/sha1.js';
+import { sha1Words as compactRounds } from '../src/events/sha1-rounds.compact.js';
+import { sha1Words as unrolledRounds } from '../src/events/sha1-rounds.js';
 import { uuidV5Bytes } from '../src/events/uuid.js';
 import table from './cases/uuid.json';
 
@@ -141,8 +143,20 @@ describe('visitor UUID (events.md §9)', () => {
   });
 });
 
-describe('SHA-1', () => {
-  const digest = (bytes: Uint8Array) => Buffer.from(sha1(bytes)).toString('hex');
+/** SHA-1 through one build's rounds: the unrolled ones servers get, or the browser build's compact loop. */
+function sha1With(rounds: typeof unrolledRounds, bytes: Uint8Array): string {
+  const words = new Int32Array(paddedWordCount(bytes.length));
+  packBytes(bytes, bytes.length, words);
+  const state = new Int32Array(5);
+  rounds(words, padWords(words, bytes.length), state);
+  return Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+describe.each([
+  ['unrolled rounds (servers, the edge)', unrolledRounds],
+  ['compact rounds (the browser build)', compactRounds],
+])('SHA-1, %s', (_, rounds) => {
+  const digest = (bytes: Uint8Array) => sha1With(rounds, bytes);
   const nodeDigest = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
 
   it('matches the FIPS 180 test vectors', () => {
@@ -166,5 +180,12 @@ describe('SHA-1', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('sha1()', () => {
+  it('is the digest of the rounds the source build uses', () => {
+    const bytes = Uint8Array.from('abc', (c) => c.charCodeAt(0));
+    expect(Buffer.from(sha1(bytes)).toString('hex')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
   });
 });

@@ -133,7 +133,11 @@ function hashName(name: string, namespace: Int32Array): void {
   // into the padded block, every word written once.
   const count = paddedWordCount(16 + length);
   const buffer = scratchWords(count, false);
-  buffer.set(namespace);
+  // Four stores: `TypedArray.prototype.set` costs more than the copy for so few words.
+  buffer[0] = namespace[0] as number;
+  buffer[1] = namespace[1] as number;
+  buffer[2] = namespace[2] as number;
+  buffer[3] = namespace[3] as number;
   let word = 0;
   for (let i = 0; i < length; i++) {
     const code = name.charCodeAt(i);
