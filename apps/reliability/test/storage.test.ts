@@ -11,7 +11,7 @@ import { createRedisStorage } from '@vwo/storage-redis';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SIZES } from './support/config.js';
-import { ms, recordingLogger, sleep, watchUnhandled } from './support/helpers.js';
+import { ms, noUnhandledGoal, recordingLogger, sleep, watchUnhandled } from './support/helpers.js';
 import { redisServer } from './support/redis.js';
 import { type Row, section } from './support/report.js';
 import { richSettings } from './support/settings.js';
@@ -263,12 +263,7 @@ describe('storage faults', () => {
     await reference.close();
     await sleep(50);
     unhandled.stop();
-    report.goal(
-      'no unhandled rejection or uncaught exception',
-      unhandled.errors.length === 0,
-      unhandled.errors.map(String).slice(0, 3),
-      '0',
-    );
+    noUnhandledGoal(report, 'no unhandled rejection or uncaught exception', unhandled);
     report.note(
       `Calls rotate over ${CALLS.map((c) => c.name).join(', ')}, ${CONCURRENCY} in flight, ${USERS} users; storageTimeout ${STORAGE_TIMEOUT_MS} ms. ` +
         `Garbage: ${values.length} values (hostile objects first: a Proxy that throws on every read, a throwing getter, thenables that throw or never settle, a circular record, then fast-check \`anything\`).`,
@@ -363,12 +358,7 @@ describe('storage faults', () => {
       `${hitsAfterRestart} hits after the restart`,
       '> 0',
     );
-    report.goal(
-      'Redis: no unhandled rejection or uncaught exception',
-      unhandled.errors.length === 0,
-      unhandled.errors.map(String).slice(0, 3),
-      '0',
-    );
+    noUnhandledGoal(report, 'Redis: no unhandled rejection or uncaught exception', unhandled);
     report.note(
       `Redis: ${perPhase * phases.length * 2} calls in ${(wallMs / 1000).toFixed(1)} s (${redisUsers} users, up to 50 in flight), storage timeoutMs 50; ` +
         `the storage logged ${storageLog.count()} lines (${storageLog.lines

@@ -94,47 +94,28 @@ const fieldOf = <T>(usual: fc.Arbitrary<T>) => fc.oneof({ arbitrary: usual, weig
 const time = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4_000_000_000_000 }), weight: 4 }, { arbitrary: oddNumber, weight: 1 });
 const eventId = fc.option(fieldOf(usualText), { nil: undefined });
 
-const impression = fc.record(
-  {
-    type: fc.constant('impression' as const),
-    visitorUuid: fieldOf(usualText),
-    time,
-    eventId,
-    campaignId: fieldOf(fc.integer({ min: 1, max: 10_000 })),
-    variationId: fieldOf(fc.integer({ min: 1, max: 10 })),
-    userAgent: fieldOf(usualText),
-    userIpAddress: fieldOf(usualText),
-  },
-  { requiredKeys: ['type', 'visitorUuid', 'time', 'campaignId', 'variationId', 'userAgent', 'userIpAddress'] },
-);
+/** What impressions and conversions have in common; only `eventId` may be missing. */
+const eventFields = {
+  visitorUuid: fieldOf(usualText),
+  time,
+  eventId,
+  campaignId: fieldOf(fc.integer({ min: 1, max: 10_000 })),
+  variationId: fieldOf(fc.integer({ min: 1, max: 10 })),
+  userAgent: fieldOf(usualText),
+  userIpAddress: fieldOf(usualText),
+};
+const eventKeys = ['type', 'visitorUuid', 'time', 'campaignId', 'variationId', 'userAgent', 'userIpAddress'] as const;
+
+const impression = fc.record({ type: fc.constant('impression' as const), ...eventFields }, { requiredKeys: [...eventKeys] });
 const goal = fc.record(
   {
     type: fc.constant('goal' as const),
-    visitorUuid: fieldOf(usualText),
-    time,
-    eventId,
-    campaignId: fieldOf(fc.integer({ min: 1, max: 10_000 })),
-    variationId: fieldOf(fc.integer({ min: 1, max: 10 })),
+    ...eventFields,
     goalId: fieldOf(fc.integer({ min: 1, max: 100_000 })),
     hasRevenue: fc.boolean(),
     revenue: fieldOf(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constantFrom('10.5', '0', 'abc'))),
-    userAgent: fieldOf(usualText),
-    userIpAddress: fieldOf(usualText),
   },
-  {
-    requiredKeys: [
-      'type',
-      'visitorUuid',
-      'time',
-      'campaignId',
-      'variationId',
-      'goalId',
-      'hasRevenue',
-      'revenue',
-      'userAgent',
-      'userIpAddress',
-    ],
-  },
+  { requiredKeys: [...eventKeys, 'goalId', 'hasRevenue', 'revenue'] },
 );
 const push = fc.record(
   {

@@ -29,24 +29,18 @@ function memoryCache(initial?: unknown) {
   return Object.assign(cache, { api });
 }
 
-const allControl = () =>
+/** A file that puts every user into one variation: which file a client runs on shows in its answers. */
+const everyoneIn = (name: 'Control' | 'Variation-1') => () =>
   settingsFile([
     abCampaign({
       variations: [
-        { id: 1, name: 'Control', weight: 100 },
-        { id: 2, name: 'Variation-1', weight: 0 },
+        { id: 1, name: 'Control', weight: name === 'Control' ? 100 : 0 },
+        { id: 2, name: 'Variation-1', weight: name === 'Control' ? 0 : 100 },
       ],
     }),
   ]);
-const allVariation = () =>
-  settingsFile([
-    abCampaign({
-      variations: [
-        { id: 1, name: 'Control', weight: 0 },
-        { id: 2, name: 'Variation-1', weight: 100 },
-      ],
-    }),
-  ]);
+const allControl = everyoneIn('Control');
+const allVariation = everyoneIn('Variation-1');
 const fetches = () =>
   collector()
     .received()

@@ -1,5 +1,6 @@
 /** Small tools the sections share: waiting with a bound, a recording logger, counting logged drops. */
 import type { Logger } from '@vwo/node';
+import type { Section } from './report.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -64,7 +65,12 @@ export function loggedLosses(lines: readonly LogLine[]): { lines: number; events
 export const ms = (value: number) => Math.round(value * 10) / 10;
 
 /** Catches unhandled rejections and uncaught exceptions for the duration of a test. */
-export function watchUnhandled(): { errors: unknown[]; stop: () => void } {
+export interface UnhandledWatch {
+  readonly errors: unknown[];
+  stop(): void;
+}
+
+export function watchUnhandled(): UnhandledWatch {
   const errors: unknown[] = [];
   const onError = (error: unknown) => errors.push(error);
   process.on('unhandledRejection', onError);
@@ -76,4 +82,9 @@ export function watchUnhandled(): { errors: unknown[]; stop: () => void } {
       process.off('uncaughtException', onError);
     },
   };
+}
+
+/** The goal every fault run records: nothing escaped to the process (first three errors shown). */
+export function noUnhandledGoal(report: Pick<Section, 'goal'>, name: string, unhandled: UnhandledWatch, expected = '0'): boolean {
+  return report.goal(name, unhandled.errors.length === 0, unhandled.errors.map(String).slice(0, 3), expected);
 }

@@ -101,18 +101,21 @@ class Client implements VWOClient {
       const { settings, campaign, opts } = call;
       const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
       // No closure unless the storage made the decision wait: this is the hot path.
-      if (!isPromiseLike(decided)) return this.activated(settings, campaign, userId, opts, decided);
-      return decided.then((decision) => this.activated(settings, campaign, userId, opts, decision));
+      if (!isPromiseLike(decided)) return this.impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
+      return decided.then((decision) => (this.impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
     });
   }
 
-  /** `activate`'s answer, after sending its impression (not again for a stored user unless returning users are tracked). */
-  private activated(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): string | null {
-    if (decision.variationName === null) return null;
+  /**
+   * Whether the user is bucketed; if so, sends the impression of `activate` and
+   * `isFeatureEnabled` (not again for a stored user, unless returning users are tracked).
+   */
+  private impressed(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): boolean {
+    if (decision.variationName === null) return false;
     if (decision.outcome !== 'stored' || opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser) {
       this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
     }
-    return decision.variationName;
+    return true;
   }
 
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
@@ -130,15 +133,10 @@ class Client implements VWOClient {
       const call = this.prepare('isFeatureEnabled', campaignKey, userId, options);
       if (!call) return false;
       const { settings, campaign, opts } = call;
-      const returning = Boolean(opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser);
+      // An impression goes out whether the feature is on or off for the user (1.73.0).
       return chain(
         this.core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }),
-        (decision) => {
-          if (decision.variationName === null) return false;
-          // An impression goes out whether the feature is on or off for the user (1.73.0).
-          if (decision.outcome !== 'stored' || returning) this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
-          return featureEnabled(campaign, decision);
-        },
+        (decision) => this.impressed(settings, campaign, userId, opts, decision) && featureEnabled(campaign, decision),
       );
     });
   }

@@ -133,18 +133,14 @@ function hashName(name: string, namespace: Int32Array): void {
   // into the padded block, every word written once.
   const count = paddedWordCount(16 + length);
   const buffer = scratchWords(count, false);
-  // Four stores: `TypedArray.prototype.set` costs more than the copy for so few words.
-  buffer[0] = namespace[0] as number;
-  buffer[1] = namespace[1] as number;
-  buffer[2] = namespace[2] as number;
-  buffer[3] = namespace[3] as number;
+  writeNamespace(buffer, namespace);
   let word = 0;
   for (let i = 0; i < length; i++) {
     const code = name.charCodeAt(i);
     if (code >= 0x80) {
       const utf8Count = paddedWordCount(16 + maxUtf8Length(name));
       const utf8Buffer = scratchWords(utf8Count, true);
-      utf8Buffer.set(namespace);
+      writeNamespace(utf8Buffer, namespace);
       sha1Words(utf8Buffer, packUtf8(name, utf8Buffer), state);
       return;
     }
@@ -158,6 +154,14 @@ function hashName(name: string, namespace: Int32Array): void {
   while (at < count) buffer[at++] = 0;
   buffer[count - 1] = (16 + length) * 8;
   sha1Words(buffer, count, state);
+}
+
+/** The namespace's four words at the start of the message; `TypedArray.prototype.set` costs more than the copy for so few. */
+function writeNamespace(buffer: Int32Array, namespace: Int32Array): void {
+  buffer[0] = namespace[0] as number;
+  buffer[1] = namespace[1] as number;
+  buffer[2] = namespace[2] as number;
+  buffer[3] = namespace[3] as number;
 }
 
 /** Packs UTF-8(name) after the 16 namespace bytes and pads; returns the word count. */
