@@ -6,7 +6,7 @@ import { decide, murmurhash3, parseSettings } from '@vwo/core';
 import { launch } from '@vwo/node';
 import { measure, measureAsync } from './harness.mjs';
 import { optimizelyClient } from './optimizely.mjs';
-import { launchReference } from './reference.mjs';
+import { launchReference, launchReferenceSending, referenceRequests } from './reference.mjs';
 import * as w from './workloads.mjs';
 
 const users = w.userIds(10_000);
@@ -14,6 +14,11 @@ const referenceUsers = users.slice(0, 2_000); // the reference is slow: fewer in
 const noopTransport = { send: async () => ({ status: 200, body: '' }) };
 const experiment = { key: 'campaign-1', variations: ['Control', 'Variation-1'], weights: [0.5, 0.5], hashAttribute: 'id' };
 const pro = { plan: 'Pro' };
+
+/** The reference's row counts only if it really built and "sent" its requests (reference.mjs). */
+function assertReferenceSent(workload) {
+  if (referenceRequests.sent === 0) throw new Error(`${workload}: vwo-node-sdk sent no request to the no-op network`);
+}
 
 function settingsOf(file) {
   const result = parseSettings(file);
@@ -113,7 +118,7 @@ export const COMPARISONS = {
       logLevel: 'silent',
       batchEvents: { eventsPerRequest: 1000 },
     });
-    const sdk = launchReference(w.twoVariations, { batchEvents: { eventsPerRequest: 1000 } });
+    const sdk = launchReferenceSending(w.twoVariations, { batchEvents: { eventsPerRequest: 1000 } });
     const gb = await growthBook();
     const exposures = [];
     const trackingCallback = () => {
@@ -146,6 +151,7 @@ export const COMPARISONS = {
     return async (timing) => {
       const results = await measureAsync({ name: 'API: activate + track, batched', contenders }, timing);
       await vwo.close();
+      assertReferenceSent('API: activate + track, batched');
       return results;
     };
   },
@@ -157,7 +163,7 @@ export const COMPARISONS = {
       logLevel: 'silent',
       batchEvents: { eventsPerRequest: 5000 },
     });
-    const sdk = launchReference(w.fiftySharingAGoal, { batchEvents: { eventsPerRequest: 5000 } });
+    const sdk = launchReferenceSending(w.fiftySharingAGoal, { batchEvents: { eventsPerRequest: 5000 } });
     const contenders = [
       { name: '@vwo/node track(null, …)', async: true, fn: (u) => vwo.track(null, u, 'purchase'), inputs: users.slice(0, 2000) },
       { name: 'vwo-node-sdk track(null, …)', fn: (u) => sdk.track(null, u, 'purchase'), inputs: referenceUsers.slice(0, 200) },
@@ -165,6 +171,7 @@ export const COMPARISONS = {
     return async (timing) => {
       const results = await measureAsync({ name: 'API: track(null) across 50 campaigns, batched', contenders }, timing);
       await vwo.close();
+      assertReferenceSent('API: track(null) across 50 campaigns, batched');
       return results;
     };
   },

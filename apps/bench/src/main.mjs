@@ -52,6 +52,8 @@ const report = [
   'its contenders run interleaved in that process (median of the rounds). The same settings and users for every contender.',
   '@vwo/node is awaited call by call; vwo-node-sdk, GrowthBook and Optimizely are called synchronously (their natural API).',
   'GrowthBook has no conversion call: its activate+track row is the exposure with a tracking callback.',
+  'In the batched workloads vwo-node-sdk builds and "sends" every request to a no-op network, as @vwo/node does to its',
+  'no-op transport (apps/bench/src/reference.mjs). User ids are flat strings, as parsed from a request.',
   '',
   'Goals: `decide` ≥ 100× vwo-node-sdk and ≥ 1/3 of the bare hash loop (issue 2); the public API ≥ 50× vwo-node-sdk,',
   '≥ 2× GrowthBook and Optimizely on the shared A/B decision (issues 3 and 10).',

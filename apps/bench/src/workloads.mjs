@@ -43,6 +43,12 @@ export const twoHundred = file(Array.from({ length: 200 }, (_, i) => abCampaign(
 export const fiftySharingAGoal = file(twoHundred.campaigns.slice(0, 50));
 export const thousand = file(Array.from({ length: 1000 }, (_, i) => abCampaign(i + 1, i % 3 === 0 ? SIX_CONDITIONS : {})));
 
+/**
+ * User ids as a server gets them: parsed from a request (a cookie, a header, a JSON body), which
+ * gives flat strings. Built by concatenation, V8 keeps them as ropes, and every character read
+ * goes through one more indirection for every contender (apps/bench/README.md).
+ */
 export function userIds(count) {
-  return Array.from({ length: count }, (_, i) => `user-${i}-${((i * 2654435761) >>> 0).toString(36)}`);
+  const built = Array.from({ length: count }, (_, i) => `user-${i}-${((i * 2654435761) >>> 0).toString(36)}`);
+  return JSON.parse(JSON.stringify(built));
 }

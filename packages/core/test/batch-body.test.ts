@@ -230,13 +230,44 @@ describe('the batch body (events.md §7)', () => {
     expect(calls).toBe(withUndefinedRevenue.length);
   });
 
+  it('keeps each event’s campaign, variation, second and goal when many events share the cached pieces', () => {
+    // The writer keeps the text of a campaign–variation–second and of a goal in direct-mapped
+    // slots (256 and 64 of them): these ids take turns in the same slots, as the many campaigns
+    // of one track(null) may.
+    const campaigns = [5, 5 + 256, 5 + 512, 42, 42 + 256 * 7, 99, 99, 99];
+    const variations = [1, 2, 1 + 256];
+    const goals = [10, 10 + 64, 10 + 128, 10 + 64 * 50];
+    const next = eventIdSource(() => 0.25);
+    const batch: EventRecord[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const campaignId = campaigns[i % campaigns.length] as number;
+      const base = {
+        visitorUuid: visitorUuid(888888, `user-${i % 37}`),
+        time: 1_795_928_066_123 + Math.floor(i / 900) * 1000 + (i % 3),
+        eventId: i % 5 === 4 ? undefined : next(),
+        campaignId,
+        variationId: variations[Math.floor(i / campaigns.length) % variations.length] as number,
+        userAgent: '',
+        userIpAddress: '',
+      };
+      batch.push(
+        i % 2 === 0
+          ? { type: 'impression', ...base }
+          : { type: 'goal', ...base, goalId: goals[i % goals.length] as number, hasRevenue: false, revenue: undefined },
+      );
+    }
+    const expected = referenceBody(batch);
+    expect(batchRequest(ctx, batch, true).body).toBe(expected);
+    expect(toBatchRequest(ctx, batch).body).toBe(expected);
+  });
+
   it('is identical over many events, user agents of every length and several chunks', () => {
     const random = fc.sample(fc.oneof(usualText, oddText, fc.string({ minLength: 500, maxLength: 4000 })), { numRuns: 3000, seed: 7 });
     const batch: EventRecord[] = random.map((userAgent, i) => ({
       type: i % 3 === 0 ? 'impression' : 'goal',
       visitorUuid: 'A46F7AA3A53150368683EE064793BAFD',
       time: 1_795_928_066_123 + i,
-      eventId: `k2f0x9q3c1m8z7a4b6d5.${i.toString(36)}`,
+      eventId: i % 4 === 3 ? undefined : `k2f0x9q3c1m8z7a4b6d5.${i.toString(36)}`,
       campaignId: 230,
       variationId: 1 + (i % 2),
       goalId: 214,
@@ -254,6 +285,8 @@ describe('the batch body (events.md §7)', () => {
     expect(request.body?.length).toBeGreaterThan(3 * 64 * 1024);
     expect(request.body).toBe(expected);
     expect(request.headers?.['Content-Length']).toBe(String(utf8Bytes(expected)));
+    // The client's own path (ids not re-checked) crosses the same chunk borders identically.
+    expect(batchRequest(ctx, batch, true).body).toBe(expected);
   });
 
   it('throws where JSON.stringify throws (a BigInt revenue), so the delivery counts the batch as failed', () => {

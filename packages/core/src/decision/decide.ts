@@ -34,11 +34,11 @@ export function decide(
   const trace: Trace = options.trace ? [] : null;
   const campaign = typeof campaignOrKey === 'string' ? settings.campaignsByKey.get(campaignOrKey) : campaignOrKey;
   if (campaign === undefined) {
-    record(trace, 'campaign', false, `no campaign has the key ${JSON.stringify(campaignOrKey)}`);
+    if (trace) record(trace, 'campaign', false, `no campaign has the key ${JSON.stringify(campaignOrKey)}`);
     return finish(trace, 'campaign-not-found', undefined, undefined);
   }
   if (!campaign.isRunning) {
-    record(trace, 'campaign', false, `status is ${JSON.stringify(campaign.status)}, not "RUNNING"`);
+    if (trace) record(trace, 'campaign', false, `status is ${JSON.stringify(campaign.status)}, not "RUNNING"`);
     return finish(trace, 'campaign-not-running', campaign, undefined);
   }
   // 1.73.0 reads the group name before anything else, and fails on a missing group.
@@ -53,7 +53,8 @@ export function decide(
   if (campaign.whitelistable.length > 0 || membership) targeting = targetingVariables(settings, campaign, userId, options);
   if (campaign.whitelistable.length > 0) {
     const forced = whitelistedVariation(campaign, userId, targeting as SegmentVariables);
-    record(trace, 'whitelisting', forced !== undefined, forced ? `whitelisted into ${String(forced.name)}` : 'no variation matches');
+    if (trace)
+      record(trace, 'whitelisting', forced !== undefined, forced ? `whitelisted into ${String(forced.name)}` : 'no variation matches');
     if (forced) return finish(trace, 'whitelisted', campaign, forced);
   }
 
@@ -61,7 +62,7 @@ export function decide(
   if (storage) {
     const stored = readStored(settings, campaign.key, storage.record, storage);
     if (stored.variation) {
-      record(trace, 'storage', true, `stored variation ${String(stored.variation.name)}`);
+      if (trace) record(trace, 'storage', true, `stored variation ${String(stored.variation.name)}`);
       return finish(trace, 'stored', campaign, stored.variation, stored.goalIdentifier);
     }
     if (!stored.stale && options.isTrackUser === false) {
@@ -80,10 +81,12 @@ export function decide(
   const trafficHash = murmurhash3(campaign.seedPrefix + userId, HASH_SEED);
   const traffic = bucketFromHash(trafficHash, MAX_TRAFFIC_PERCENT);
   if (traffic === 0 || !(traffic <= campaign.percentTraffic)) {
-    record(trace, 'traffic', false, `traffic bucket ${traffic} is above percentTraffic ${campaign.percentTraffic}`, { bucket: traffic });
+    if (trace)
+      record(trace, 'traffic', false, `traffic bucket ${traffic} is above percentTraffic ${campaign.percentTraffic}`, { bucket: traffic });
     return finish(trace, 'not-in-traffic', campaign, undefined);
   }
-  record(trace, 'traffic', true, `traffic bucket ${traffic} is within percentTraffic ${campaign.percentTraffic}`, { bucket: traffic });
+  if (trace)
+    record(trace, 'traffic', true, `traffic bucket ${traffic} is within percentTraffic ${campaign.percentTraffic}`, { bucket: traffic });
 
   let target = campaign;
   if (membership?.group) {

@@ -34,12 +34,12 @@ export function resolveGroup(
   const members = group.members;
   if (members === undefined) return fault(trace, `groups.${String(group.id)}.campaigns is not a list`);
   if (members.length === 0) {
-    record(trace, 'group', false, `group ${String(group.id)} has no known campaign`);
+    if (trace) record(trace, 'group', false, `group ${String(group.id)} has no known campaign`);
     return EMPTY;
   }
   const owner = ownedByOtherMember(settings, members, called, userId, targeting, options);
   if (owner) {
-    record(trace, 'group', false, `${owner.key} already holds this user in group ${String(group.id)}`);
+    if (trace) record(trace, 'group', false, `${owner.key} already holds this user in group ${String(group.id)}`);
     return TAKEN;
   }
   const customVariables = options.customVariables;
@@ -50,12 +50,13 @@ export function resolveGroup(
   const groupBucket = bucketValue(`${String(group.id)}_${userId}`);
   const winner = group.randomAlgorithm ? equalSplitWinner(eligible, groupBucket) : advancedWinner(group, eligible, groupBucket);
   if (typeof winner === 'string') return fault(trace, winner);
-  const data = { groupId: group.id, eligible: eligible.map((c) => c.key), groupBucket, winner: winner?.key ?? null };
+  // What the trace shows of the draw: built only when a trace is asked for (explain).
+  const data = trace ? { groupId: group.id, eligible: eligible.map((c) => c.key), groupBucket, winner: winner?.key ?? null } : undefined;
   if (winner === undefined || winner.id !== called.id) {
-    record(trace, 'group', false, `group ${String(group.id)} chose ${winner ? winner.key : 'no campaign'}`, data);
+    if (trace) record(trace, 'group', false, `group ${String(group.id)} chose ${winner ? winner.key : 'no campaign'}`, data);
     return LOST;
   }
-  record(trace, 'group', true, `group ${String(group.id)} chose this campaign`, data);
+  if (trace) record(trace, 'group', true, `group ${String(group.id)} chose this campaign`, data);
   return { kind: 'allocate', campaign: winner };
 }
 

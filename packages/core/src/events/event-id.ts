@@ -30,7 +30,9 @@ export function eventIdSource(random: () => number = Math.random): () => string 
   const prefix = `${randomDigits(random)}.`;
   let counter = 0;
   // `counter.toString(36)` on every call cost as much as the rest of an event's record: the
-  // last digit is picked from a string, the ones before it converted once per 36 ids.
+  // last digit is picked from a string, the ones before it converted once per 36 ids. The
+  // shared part is joined into one block (`+` would leave a rope), so that a batch body
+  // copies each id with one step less (batch-body.ts).
   let high = 0;
   let highText = prefix;
   return () => {
@@ -38,7 +40,7 @@ export function eventIdSource(random: () => number = Math.random): () => string 
     const upper = Math.floor(id / 36);
     if (upper !== high) {
       high = upper;
-      highText = prefix + upper.toString(36);
+      highText = [prefix, upper.toString(36)].join('');
     }
     return highText + DIGITS[id % 36];
   };
