@@ -23,6 +23,28 @@ function runChild(kind, name) {
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/**
+ * Each comparison runs in this many processes; a contender's figure is the median of its
+ * per-process medians. One process's JIT and heap can put a contender a few per cent off its
+ * usual rate, the same for the whole run (apps/bench/README.md), which more rounds in one
+ * process do not even out.
+ */
+const COMPARISON_PROCESSES = quick ? 1 : 3;
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The comparison's rows, each contender's rate the median over the processes; `samples` keeps them all. */
+function runComparison(name) {
+  const runs = Array.from({ length: COMPARISON_PROCESSES }, () => runChild('comparison', name));
+  return runs[0].map((first) => {
+    const samples = runs.map((rows) => rows.find((r) => r.contender === first.contender)?.opsPerSecond ?? Number.NaN);
+    return { ...first, opsPerSecond: median(samples), samples };
+  });
+}
+
 const selected = (names) => names.filter((name) => !only || name.includes(only));
 const rateLines = [
   '| comparison | contender | per second | × vwo-node-sdk | × GrowthBook | × Optimizely | ÷ bare hash |',
@@ -30,12 +52,22 @@ const rateLines = [
 ];
 for (const name of selected(Object.keys(COMPARISONS))) {
   process.stderr.write(`bench: ${name}\n`);
-  const rows = runChild('comparison', name);
-  const rate = (prefix) => rows.find((r) => r.contender.startsWith(prefix))?.opsPerSecond;
-  const ratio = (value, base) => (base ? `${(value / base).toFixed(value / base < 10 ? 2 : 1)}×` : '');
+  const rows = runComparison(name);
+  const contender = (prefix) => rows.find((r) => r.contender.startsWith(prefix));
+  const rate = (prefix) => contender(prefix)?.opsPerSecond;
+  const times = (x) => `${x.toFixed(x < 10 ? 2 : 1)}×`;
+  const ratio = (value, base) => (base ? times(value / base) : '');
+  // Beside the ratio to vwo-node-sdk, the lowest and highest of the per-process ratios.
+  const referenceRatio = (r) => {
+    const reference = contender('vwo-node-sdk');
+    if (!reference) return '';
+    const perProcess = r.samples.map((value, i) => value / reference.samples[i]);
+    const spread = perProcess.length > 1 && r !== reference ? ` (${times(Math.min(...perProcess))}–${times(Math.max(...perProcess))})` : '';
+    return `${ratio(r.opsPerSecond, reference.opsPerSecond)}${spread}`;
+  };
   for (const r of rows) {
     rateLines.push(
-      `| ${r.workload} | ${r.contender} | ${formatRate(r.opsPerSecond)} | ${ratio(r.opsPerSecond, rate('vwo-node-sdk'))} | ${ratio(r.opsPerSecond, rate('GrowthBook'))} | ${ratio(r.opsPerSecond, rate('Optimizely'))} | ${rate('bare') ? (r.opsPerSecond / rate('bare')).toFixed(2) : ''} |`,
+      `| ${r.workload} | ${r.contender} | ${formatRate(r.opsPerSecond)} | ${referenceRatio(r)} | ${ratio(r.opsPerSecond, rate('GrowthBook'))} | ${ratio(r.opsPerSecond, rate('Optimizely'))} | ${rate('bare') ? (r.opsPerSecond / rate('bare')).toFixed(2) : ''} |`,
     );
   }
 }
@@ -48,8 +80,9 @@ for (const name of selected(Object.keys(MEASURES))) {
 const report = [
   '# Benchmark report',
   '',
-  `Node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick run)' : ''}. Each comparison runs in a process of its own;`,
-  'its contenders run interleaved in that process (median of the rounds). The same settings and users for every contender.',
+  `Node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick run)' : ''}. Each comparison runs in ${COMPARISON_PROCESSES} process(es) of its own;`,
+  'its contenders run interleaved in each (median of the rounds, then median over the processes; in brackets, the lowest and',
+  'highest per-process ratio to vwo-node-sdk). The same settings and users for every contender.',
   '@vwo/node is awaited call by call; vwo-node-sdk, GrowthBook and Optimizely are called synchronously (their natural API).',
   'GrowthBook has no conversion call: its activate+track row is the exposure with a tracking callback.',
   'In the batched workloads vwo-node-sdk builds and "sends" every request to a no-op network, as @vwo/node does to its',

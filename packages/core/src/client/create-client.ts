@@ -184,10 +184,11 @@ class Client implements VWOClient {
       const checked = checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
       if ('problem' in checked) return this.reject('track', checked.problem, null);
       const settings = this.core.settings;
-      if (typeof specifier === 'string' && settings.campaignsByKey.get(specifier)?.isMAB && !this.core.storage) {
+      const keyed = typeof specifier === 'string' ? settings.campaignsByKey.get(specifier) : undefined;
+      if (keyed?.isMAB && !this.core.storage) {
         return this.reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
       }
-      const tracked = runTrack(this.core, settings, specifier, userId, goalIdentifier, checked.options);
+      const tracked = runTrack(this.core, settings, specifier, userId, goalIdentifier, checked.options, keyed);
       // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
       if (tracked === null) this.log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
       return tracked;
