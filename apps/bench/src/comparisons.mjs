@@ -1,6 +1,6 @@
-// Every comparison of `pnpm bench`. Each runs in a process of its own (see main.mjs) so that
+// Every comparison of `pnpm bench`. Each runs in processes of its own (see main.mjs) so that
 // one comparison's JIT state and garbage cannot slow the next; contenders of one comparison
-// run interleaved in that process, so machine drift hits them alike.
+// run interleaved in each process, so machine drift hits them alike.
 import { GrowthBookClient } from '@growthbook/growthbook';
 import { decide, murmurhash3, parseSettings } from '@vwo/core';
 import { launch } from '@vwo/node';

@@ -1,6 +1,6 @@
-// `pnpm bench`: every comparison in a process of its own, then one report (printed and written
-// to bench-report.md at the repository root). `--quick` runs shorter rounds; `--only TEXT` runs
-// the comparisons and measures whose names contain TEXT.
+// `pnpm bench`: every comparison in processes of its own (three; one with --quick), then one
+// report (printed and written to bench-report.md at the repository root). `--quick` runs
+// shorter rounds; `--only TEXT` runs the comparisons and measures whose names contain TEXT.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { COMPARISONS } from './comparisons.mjs';

@@ -23,7 +23,7 @@ export function launchReference(file, extra = {}) {
  * that goes nowhere and never answers, and the reference runs in normal mode. It then builds
  * every request it would send (the batch's JSON body, its URL) as @vwo/node builds its own;
  * development mode skipped the batch body altogether (~1–3 % of the reference's pair). Each
- * comparison runs in a process of its own, and no other contender uses `node:https`.
+ * comparison runs in processes of its own, and no other contender uses `node:https`.
  */
 export function launchReferenceSending(file, extra = {}) {
   silenceHttps();
