@@ -74,7 +74,7 @@ export function runTrack(
     // Unlike activate, a call-level false here does override a launch-level true.
     shouldTrackReturningUser: options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false),
     targets: trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack, keyed),
-    byKey: specifier !== null && specifier !== undefined,
+    byKey: typeof specifier === 'string' || Array.isArray(specifier),
     time: undefined,
     result: {},
     goalRecords: undefined,
