@@ -182,30 +182,24 @@ describe('the batch body (events.md §7)', () => {
   });
 
   it('writes the client’s own events (numbers, hex ids, event ids, plain user agents) without JSON.stringify and identically', () => {
+    const clientFields = {
+      visitorUuid: fc.stringMatching(/^[0-9A-F]{32}$/),
+      time: fc.integer({ min: 0, max: 4_000_000_000_000 }),
+      eventId: fc.stringMatching(/^[0-9a-z]{20}\.[0-9a-z]{1,6}$/),
+      campaignId: fc.integer({ min: 1, max: 10_000 }),
+      variationId: fc.integer({ min: 1, max: 10 }),
+      userAgent: usualText,
+      userIpAddress: usualText,
+    };
     const usual = fc.array(
       fc.oneof(
-        fc.record({
-          type: fc.constant('impression' as const),
-          visitorUuid: fc.stringMatching(/^[0-9A-F]{32}$/),
-          time: fc.integer({ min: 0, max: 4_000_000_000_000 }),
-          eventId: fc.stringMatching(/^[0-9a-z]{20}\.[0-9a-z]{1,6}$/),
-          campaignId: fc.integer({ min: 1, max: 10_000 }),
-          variationId: fc.integer({ min: 1, max: 10 }),
-          userAgent: usualText,
-          userIpAddress: usualText,
-        }),
+        fc.record({ type: fc.constant('impression' as const), ...clientFields }),
         fc.record({
           type: fc.constant('goal' as const),
-          visitorUuid: fc.stringMatching(/^[0-9A-F]{32}$/),
-          time: fc.integer({ min: 0, max: 4_000_000_000_000 }),
-          eventId: fc.stringMatching(/^[0-9a-z]{20}\.[0-9a-z]{1,6}$/),
-          campaignId: fc.integer({ min: 1, max: 10_000 }),
-          variationId: fc.integer({ min: 1, max: 10 }),
+          ...clientFields,
           goalId: fc.integer({ min: 1, max: 100_000 }),
           hasRevenue: fc.boolean(),
           revenue: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(undefined)),
-          userAgent: usualText,
-          userIpAddress: usualText,
         }),
       ),
       { maxLength: 20 },
@@ -289,19 +283,22 @@ describe('the batch body (events.md §7)', () => {
     expect(batchRequest(ctx, batch, true).body).toBe(expected);
   });
 
+  /** A conversion of a revenue goal whose revenue JSON.stringify handles its own way. */
+  const revenueGoal = (revenue: unknown): EventRecord => ({
+    type: 'goal',
+    visitorUuid: 'A46F7AA3A53150368683EE064793BAFD',
+    time: 1_795_928_066_123,
+    campaignId: 230,
+    variationId: 1,
+    goalId: 214,
+    hasRevenue: true,
+    revenue,
+    userAgent: '',
+    userIpAddress: '',
+  });
+
   it('throws where JSON.stringify throws (a BigInt revenue), so the delivery counts the batch as failed', () => {
-    const bigint: EventRecord = {
-      type: 'goal',
-      visitorUuid: 'A46F7AA3A53150368683EE064793BAFD',
-      time: 1_795_928_066_123,
-      campaignId: 230,
-      variationId: 1,
-      goalId: 214,
-      hasRevenue: true,
-      revenue: 10n,
-      userAgent: '',
-      userIpAddress: '',
-    };
+    const bigint = revenueGoal(10n);
     expect(() => referenceBody([bigint])).toThrow(TypeError);
     expect(() => toBatchRequest(ctx, [bigint])).toThrow(TypeError);
   });
@@ -320,18 +317,7 @@ describe('the batch body (events.md §7)', () => {
         return 5;
       },
     };
-    const record: EventRecord = {
-      type: 'goal',
-      visitorUuid: 'A46F7AA3A53150368683EE064793BAFD',
-      time: 1_795_928_066_123,
-      campaignId: 230,
-      variationId: 1,
-      goalId: 214,
-      hasRevenue: true,
-      revenue,
-      userAgent: '',
-      userIpAddress: '',
-    };
+    const record = revenueGoal(revenue);
     expect(toBatchRequest(ctx, [record]).body).toBe(referenceBody([record]));
     expect(keys).toEqual(['r', 'r']);
   });

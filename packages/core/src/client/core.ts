@@ -219,4 +219,5 @@ function recentVisitorUuids(accountId: string | number): (userId: string) => str
   };
 }
 
-const NO_VARIATION = Object.freeze({ id: undefined });
+/** The variation of a decision that has none, for the event records that read its id. */
+export const NO_VARIATION = Object.freeze({ id: undefined });

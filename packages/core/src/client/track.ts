@@ -5,7 +5,7 @@ import { conversionEvent, type GoalRecord, goalEvent, toBatchRequest, toEventArc
 import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
 import { isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
-import type { ClientCore } from './core.js';
+import { type ClientCore, NO_VARIATION } from './core.js';
 import type { ApiOptions } from './types.js';
 
 const GOAL_SEPARATOR = '_vwo_';
@@ -172,8 +172,6 @@ function converted(run: TrackRun, campaign: Campaign, goal: Goal, decision: Deci
   const saved = core.save(run.userId, name, campaign, run.goalIdentifier, options);
   return isPromiseLike(saved) ? saved.then(() => true) : true;
 }
-
-const NO_VARIATION = Object.freeze({ id: undefined });
 
 function conversionTime(run: TrackRun): number {
   run.time ??= run.core.eventContext.now();

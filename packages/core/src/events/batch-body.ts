@@ -16,6 +16,7 @@
  * its event through `JSON.stringify`, `toJSON` and exceptions included.
  */
 import { utf8Length } from './encoding.js';
+import { sessionId } from './session-id.js';
 import type { EventRecord } from './types.js';
 
 /** What a string may hold to be written between quotes as it is: printable ASCII except `"` and `\`. */
@@ -49,7 +50,7 @@ export function batchBody(records: readonly EventRecord[], ownIds: boolean): { b
     if (chunk.length === before) {
       ascii = false;
       // `JSON.stringify` leaves out a top-level `undefined`, as the array it sat in wrote `null`.
-      chunk += (first ? '' : ',') + (JSON.stringify(batchEvent(record, Math.ceil(record.time / 1000))) ?? 'null');
+      chunk += (first ? '' : ',') + (JSON.stringify(batchEvent(record, sessionId(record.time))) ?? 'null');
     }
     first = false;
   }
@@ -87,7 +88,7 @@ function appendEvent(chunk: string, first: boolean, record: EventRecord, ownIds:
   if (record.type !== 'impression' && record.type !== 'goal') return chunk;
   const { time, campaignId, variationId, visitorUuid, eventId, userAgent, userIpAddress } = record;
   // A time that is not a number is converted (maybe by its own valueOf) on JSON.stringify's path only.
-  const sId = typeof time === 'number' ? Math.ceil(time / 1000) : Number.NaN;
+  const sId = typeof time === 'number' ? sessionId(time) : Number.NaN;
   if (
     !(
       finite(sId) &&

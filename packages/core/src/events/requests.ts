@@ -6,6 +6,7 @@
  */
 import { batchBody } from './batch-body.js';
 import { encodeComponent, jsText, queryValue, utf8Length } from './encoding.js';
+import { sessionId } from './session-id.js';
 import {
   type ConversionRecord,
   DEFAULT_COLLECTOR_URL,
@@ -221,10 +222,6 @@ function conversionMeta(record: ConversionRecord): Record<string, unknown> {
 /** `eid=<id>&` after 1.73.0's parameters, or nothing when the record has no id. */
 function eventIdParam(record: { readonly eventId?: string | undefined }): string {
   return record.eventId === undefined ? '' : `eid=${record.eventId}&`;
-}
-
-function sessionId(time: number): number {
-  return Math.ceil(time / 1000);
 }
 
 function baseParams(ctx: EventContext, record: EventRecord): string {

@@ -36,9 +36,12 @@ export function padWords(words: Int32Array, byteLength: number): number {
   return count;
 }
 
-/** Packs `bytes[0..length)` into big-endian words from word 0 (the words must be zero). */
-export function packBytes(bytes: Uint8Array, length: number, words: Int32Array): void {
-  for (let i = 0; i < length; i++) words[i >>> 2] |= bytes[i] << (24 - ((i & 3) << 3));
+/** Packs `bytes[0..length)` into big-endian words from byte `at` of the message on (those words must be zero). */
+export function packBytes(bytes: Uint8Array, length: number, words: Int32Array, at = 0): void {
+  for (let i = 0; i < length; i++) {
+    const to = at + i;
+    words[to >>> 2] |= bytes[i] << (24 - ((to & 3) << 3));
+  }
 }
 
 /**

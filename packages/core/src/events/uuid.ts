@@ -1,5 +1,5 @@
 import { maxUtf8Length, writeUtf8 } from './encoding.js';
-import { paddedWordCount, padWords, sha1Words } from './sha1.js';
+import { packBytes, paddedWordCount, padWords, sha1Words } from './sha1.js';
 
 /**
  * `uuidv5("https://vwo.com", URL namespace)` = 11e13cd7-6c48-53ec-8679-7e9c752273c5, the root
@@ -173,10 +173,7 @@ function packUtf8(name: string, buffer: Int32Array): number {
     if (needed <= MAX_SCRATCH_WORDS * 4) utf8 = bytes;
   }
   const end = writeUtf8(name, bytes, 0);
-  for (let i = 0; i < end; i++) {
-    const at = 16 + i;
-    buffer[at >>> 2] |= bytes[i] << (24 - ((at & 3) << 3));
-  }
+  packBytes(bytes, end, buffer, 16);
   return padWords(buffer, 16 + end);
 }
 
