@@ -15,12 +15,24 @@ const ctx: EventContext = {
   random: () => 0.5,
 };
 
-/** The event objects as the writer replaced them: one object per record, then `JSON.stringify`. */
-function referenceBody(records: readonly EventRecord[]): string {
-  return JSON.stringify({ ev: records.map(referenceEvent) });
+/**
+ * A context whose visitor ids are the user ids themselves, so that generated odd values reach
+ * `u` as they are: only a custom `visitorUuid` can hand the writer text that needs escaping.
+ */
+const idCtx: EventContext = { ...ctx, visitorUuid: (userId) => userId };
+const asIs = (userId: string): unknown => userId;
+/** The ids `ctx` derives: the visitor UUIDs of account 888888. */
+const uuidOf = (userId: string): unknown => visitorUuid(888888, userId);
+
+/**
+ * The event objects as the writer replaced them: one object per record, then `JSON.stringify`;
+ * `u` is the visitor id the context derives from the record's user id.
+ */
+function referenceBody(records: readonly EventRecord[], visitorIdOf: (userId: string) => unknown = uuidOf): string {
+  return JSON.stringify({ ev: records.map((record) => referenceEvent(record, visitorIdOf(record.userId))) });
 }
 
-function referenceEvent(record: EventRecord): Record<string, unknown> {
+function referenceEvent(record: EventRecord, u: unknown): Record<string, unknown> {
   const sId = Math.ceil(record.time / 1000);
   let event: Record<string, unknown>;
   switch (record.type) {
@@ -29,7 +41,7 @@ function referenceEvent(record: EventRecord): Record<string, unknown> {
         e: record.campaignId,
         c: record.variationId,
         sId,
-        u: record.visitorUuid,
+        u,
         eT: 1,
         visitor_ua: record.userAgent,
         visitor_ip: record.userIpAddress,
@@ -40,7 +52,7 @@ function referenceEvent(record: EventRecord): Record<string, unknown> {
         e: record.campaignId,
         c: record.variationId,
         sId,
-        u: record.visitorUuid,
+        u,
         eT: 2,
         visitor_ua: record.userAgent,
         visitor_ip: record.userIpAddress,
@@ -49,7 +61,7 @@ function referenceEvent(record: EventRecord): Record<string, unknown> {
       if (record.hasRevenue) event.r = record.revenue;
       break;
     case 'push':
-      event = { sId, u: record.visitorUuid, eT: 3, t: encodeURIComponent(JSON.stringify({ u: { [record.key]: record.value } })) };
+      event = { sId, u, eT: 3, t: encodeURIComponent(JSON.stringify({ u: { [record.key]: record.value } })) };
       break;
   }
   if (record.eventId !== undefined) event.eid = record.eventId;
@@ -96,7 +108,7 @@ const eventId = fc.option(fieldOf(usualText), { nil: undefined });
 
 /** What impressions and conversions have in common; only `eventId` may be missing. */
 const eventFields = {
-  visitorUuid: fieldOf(usualText),
+  userId: fieldOf(usualText),
   time,
   eventId,
   campaignId: fieldOf(fc.integer({ min: 1, max: 10_000 })),
@@ -104,7 +116,7 @@ const eventFields = {
   userAgent: fieldOf(usualText),
   userIpAddress: fieldOf(usualText),
 };
-const eventKeys = ['type', 'visitorUuid', 'time', 'campaignId', 'variationId', 'userAgent', 'userIpAddress'] as const;
+const eventKeys = ['type', 'userId', 'time', 'campaignId', 'variationId', 'userAgent', 'userIpAddress'] as const;
 
 const impression = fc.record({ type: fc.constant('impression' as const), ...eventFields }, { requiredKeys: [...eventKeys] });
 const goal = fc.record(
@@ -120,13 +132,13 @@ const goal = fc.record(
 const push = fc.record(
   {
     type: fc.constant('push' as const),
-    visitorUuid: fieldOf(usualText),
+    userId: fieldOf(usualText),
     time,
     eventId,
     key: fc.oneof(usualText, fc.string({ unit: 'grapheme', maxLength: 8 })),
     value: fc.option(fc.oneof(usualText, fc.string({ unit: 'grapheme', maxLength: 8 })), { nil: undefined }),
   },
-  { requiredKeys: ['type', 'visitorUuid', 'time', 'key', 'value'] },
+  { requiredKeys: ['type', 'userId', 'time', 'key', 'value'] },
 );
 const records = fc.array(fc.oneof(impression, goal, push), { maxLength: 12 }) as fc.Arbitrary<EventRecord[]>;
 
@@ -134,8 +146,8 @@ describe('the batch body (events.md §7)', () => {
   it('is byte-identical to JSON.stringify of the event objects, for any records', () => {
     fc.assert(
       fc.property(records, (batch) => {
-        const request = toBatchRequest(ctx, batch);
-        const expected = referenceBody(batch);
+        const request = toBatchRequest(idCtx, batch);
+        const expected = referenceBody(batch, asIs);
         expect(request.body).toBe(expected);
         expect(request.headers?.['Content-Length']).toBe(String(utf8Bytes(expected)));
       }),
@@ -147,7 +159,7 @@ describe('the batch body (events.md §7)', () => {
     const ownRecords = records.map((batch) =>
       batch.map((record, i) => ({
         ...record,
-        visitorUuid: visitorUuid(888888, `user-${i}`),
+        userId: `user-${i}`,
         eventId: i % 4 === 3 ? undefined : `k2f0x9q3c1m8z7a4b6d5.${i.toString(36)}`,
       })),
     ) as fc.Arbitrary<EventRecord[]>;
@@ -183,7 +195,7 @@ describe('the batch body (events.md §7)', () => {
 
   it('writes the client’s own events (numbers, hex ids, event ids, plain user agents) without JSON.stringify and identically', () => {
     const clientFields = {
-      visitorUuid: fc.stringMatching(/^[0-9A-F]{32}$/),
+      userId: fc.string({ maxLength: 24 }),
       time: fc.integer({ min: 0, max: 4_000_000_000_000 }),
       eventId: fc.stringMatching(/^[0-9a-z]{20}\.[0-9a-z]{1,6}$/),
       campaignId: fc.integer({ min: 1, max: 10_000 }),
@@ -236,7 +248,7 @@ describe('the batch body (events.md §7)', () => {
     for (let i = 0; i < 4000; i++) {
       const campaignId = campaigns[i % campaigns.length] as number;
       const base = {
-        visitorUuid: visitorUuid(888888, `user-${i % 37}`),
+        userId: `user-${i % 37}`,
         time: 1_795_928_066_123 + Math.floor(i / 900) * 1000 + (i % 3),
         eventId: i % 5 === 4 ? undefined : next(),
         campaignId,
@@ -259,7 +271,7 @@ describe('the batch body (events.md §7)', () => {
     const random = fc.sample(fc.oneof(usualText, oddText, fc.string({ minLength: 500, maxLength: 4000 })), { numRuns: 3000, seed: 7 });
     const batch: EventRecord[] = random.map((userAgent, i) => ({
       type: i % 3 === 0 ? 'impression' : 'goal',
-      visitorUuid: 'A46F7AA3A53150368683EE064793BAFD',
+      userId: 'Ashley',
       time: 1_795_928_066_123 + i,
       eventId: i % 4 === 3 ? undefined : `k2f0x9q3c1m8z7a4b6d5.${i.toString(36)}`,
       campaignId: 230,
@@ -286,7 +298,7 @@ describe('the batch body (events.md §7)', () => {
   /** A conversion of a revenue goal whose revenue JSON.stringify handles its own way. */
   const revenueGoal = (revenue: unknown): EventRecord => ({
     type: 'goal',
-    visitorUuid: 'A46F7AA3A53150368683EE064793BAFD',
+    userId: 'Ashley',
     time: 1_795_928_066_123,
     campaignId: 230,
     variationId: 1,
@@ -304,7 +316,7 @@ describe('the batch body (events.md §7)', () => {
   });
 
   it('writes a record of an unknown type as null, and fails on one with an event id, as JSON.stringify of the body did', () => {
-    const stray = { type: 'other', visitorUuid: 'A46F7AA3A53150368683EE064793BAFD', time: 1_795_928_066_123 } as unknown as EventRecord;
+    const stray = { type: 'other', userId: 'Ashley', time: 1_795_928_066_123 } as unknown as EventRecord;
     expect(toBatchRequest(ctx, [stray]).body).toBe('{"ev":[null]}');
     expect(() => toBatchRequest(ctx, [{ ...stray, eventId: 'x.1' } as EventRecord])).toThrow(TypeError);
   });

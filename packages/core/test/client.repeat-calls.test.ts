@@ -1,7 +1,8 @@
 /**
  * The client answers an `activate` and a `track` of the same user (the usual pair within one
- * request) with one SHA-1 and one bucketing: it keeps the visitor ids of recent users and the
- * last decision made without storage or variables. These tests prove that what users and
+ * request) with one SHA-1 and one bucketing: it keeps the visitor ids of recent users (derived
+ * when a request is written, so once for the two events side by side in a batch) and the last
+ * decision made without storage or variables. These tests prove that what users and
  * VWO see is exactly what deciding and hashing afresh every time gives.
  */
 import { describe, expect, it } from 'vitest';
@@ -105,6 +106,21 @@ describe('repeated calls for the same user', () => {
     expect(await vwo.activate('K', 'Ashley')).toBe('Variation-1');
     await vwo.flushEvents();
     expect(eventsOf(transport.requests).map((event) => event.c)).toEqual([1, 2, 2]);
+  });
+
+  it('a batch names its visitors in the account it is sent to, even when the settings changed account after the calls', async () => {
+    const { vwo, transport } = batchingClient();
+    await vwo.activate('K', 'Ashley');
+    await vwo.track('K', 'Ashley', 'CUSTOM');
+    vwo.updateSettings(parsed(settingsFile([campaign()], { accountId: 123456 })));
+    await vwo.activate('K', 'Zoe');
+    await vwo.flushEvents();
+    expect(transport.requests).toHaveLength(1);
+    // Visitor ids are derived when the batch is written, with the account its URL names.
+    expect(transport.requests[0]?.url).toContain('?a=123456&');
+    expect(eventsOf(transport.requests).map((event) => event.u)).toEqual(
+      ['Ashley', 'Ashley', 'Zoe'].map((user) => visitorUuid(123456, user)),
+    );
   });
 
   it('a call with variables is decided on its own variables, never from the call before', async () => {

@@ -230,6 +230,50 @@ describe('usage statistics', () => {
   });
 });
 
+describe('visitor ids', () => {
+  it('are derived from each record’s user when a request is written, through the context’s own function when it has one', () => {
+    const asked: string[] = [];
+    const settings: EventSettings = { accountId: 888888, sdkKey: 'k', isEventArchEnabled: false, collectionPrefix: undefined };
+    const ctx: EventContext = {
+      settings,
+      visitorUuid: (userId) => {
+        asked.push(userId);
+        return `V${userId.length}`;
+      },
+      now: () => 1_795_928_066_123,
+      random: () => 0.5,
+    };
+    const goal = { id: 2, type: 'CUSTOM_GOAL', revenueProp: undefined };
+    const impression = impressionEvent(ctx, { id: 1 }, { id: 1 }, 'Ashley');
+    const conversion = goalEvent(ctx, { id: 1 }, { id: 1 }, goal, 'Bo');
+    const push = pushEvent(ctx, 'k', 'v', 'Cy');
+    const converted = conversionEvent(ctx, 'purchase', [{ campaign: { id: 1 }, goal }], 'Dee');
+    const props = visitorPropsEvent(ctx, { k: 'v' }, 'Eve');
+    expect(asked).toEqual([]);
+    expect([impression, conversion, push, converted, props].map((record) => record.userId)).toEqual(['Ashley', 'Bo', 'Cy', 'Dee', 'Eve']);
+
+    expect(toGetRequest(ctx, impression).url).toContain('&u=V6&');
+    expect(toGetRequest(ctx, conversion).url).toContain('&u=V2&');
+    expect(toGetRequest(ctx, push).url).toContain('&u=V2&');
+    const batch = JSON.parse(toBatchRequest(ctx, [impression, conversion, push]).body ?? '') as { ev: { u: string }[] };
+    expect(batch.ev.map((event) => event.u)).toEqual(['V6', 'V2', 'V2']);
+    for (const record of [converted, props]) {
+      const { d } = JSON.parse(toEventArchRequest({ ...ctx, settings: { ...settings, isEventArchEnabled: true } }, record).body ?? '');
+      expect([d.visId, d.msgId]).toEqual(['V3', 'V3-1795928066123']);
+    }
+    expect(asked).toEqual(['Ashley', 'Bo', 'Cy', 'Ashley', 'Bo', 'Cy', 'Dee', 'Eve']);
+  });
+
+  it('are the account’s visitor UUIDs without such a function', () => {
+    const ctx: EventContext = {
+      settings: { accountId: 888888, sdkKey: 'k', isEventArchEnabled: false, collectionPrefix: undefined },
+      now: () => 1,
+      random: () => 0.5,
+    };
+    expect(toGetRequest(ctx, impressionEvent(ctx, { id: 1 }, { id: 1 }, 'Ashley')).url).toContain('&u=A46F7AA3A53150368683EE064793BAFD&');
+  });
+});
+
 describe('SDK identity', () => {
   it('is the name and version VWO servers expect from vwo-node-sdk 1.73.0', () => {
     expect([SDK_NAME, SDK_VERSION]).toEqual(['vwo-node-sdk', '1.73.0']);

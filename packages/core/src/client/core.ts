@@ -198,8 +198,10 @@ const NOT_TRACK_USER: DecideOptions = Object.freeze({ isTrackUser: false });
 const RECENT_VISITORS = 16;
 
 /**
- * The visitor UUIDs of recent users: an `activate` and a `track` of the same user (the common
- * pattern within one request, also with a few requests interleaved) need the same SHA-1 twice.
+ * The visitor UUIDs of recent users, derived when a request is written: the events of an
+ * `activate` and a `track` of the same user (the common pattern within one request, also with
+ * a few requests interleaved) sit side by side in a batch, or go out as two GETs, and would
+ * need the same SHA-1 twice.
  * Direct-mapped on the id's length and last character, so a lookup is one `===`; a scan of
  * the ring it replaced cost ~60 ns per miss, and a large map cost more than it saved. The
  * cache is deliberately tiny: it serves one request's calls, not users returning later.

@@ -26,7 +26,8 @@ const NEEDS_JSON_ESCAPE = /[^ !#-[\]-~]/;
 const CHUNK_CHARS = 64 * 1024;
 
 /**
- * The batch body of `records` and its UTF-8 byte length (`Content-Length`).
+ * The batch body of `records` and its UTF-8 byte length (`Content-Length`); `visitorUuidOf`
+ * gives each event's `u` from its record's user id.
  *
  * `ownIds`: every record comes from the client's own context, whose visitor ids (32 hex
  * digits) and event ids (base-36 digits and a dot) never need escaping, so those two strings
@@ -35,7 +36,11 @@ const CHUNK_CHARS = 64 * 1024;
  * Like `JSON.stringify`'s own result for a large value, the text is left as a few flat chunks
  * rather than copied into one block: whoever sends it copies it once anyway.
  */
-export function batchBody(records: readonly EventRecord[], ownIds: boolean): { body: string; byteLength: number } {
+export function batchBody(
+  records: readonly EventRecord[],
+  ownIds: boolean,
+  visitorUuidOf: (userId: string) => string,
+): { body: string; byteLength: number } {
   let body = '';
   let chunk = '{"ev":[';
   let ascii = true;
@@ -46,11 +51,11 @@ export function batchBody(records: readonly EventRecord[], ownIds: boolean): { b
       chunk = '';
     }
     const before = chunk.length;
-    chunk = appendEvent(chunk, first, record, ownIds);
+    chunk = appendEvent(chunk, first, record, ownIds, visitorUuidOf);
     if (chunk.length === before) {
       ascii = false;
       // `JSON.stringify` leaves out a top-level `undefined`, as the array it sat in wrote `null`.
-      chunk += (first ? '' : ',') + (JSON.stringify(batchEvent(record, sessionId(record.time))) ?? 'null');
+      chunk += (first ? '' : ',') + (JSON.stringify(batchEvent(record, sessionId(record.time), visitorUuidOf)) ?? 'null');
     }
     first = false;
   }
@@ -84,9 +89,15 @@ function solid(pieces: readonly (string | number)[]): string {
  * produces — finite numbers, strings with nothing to escape — so only ASCII; `chunk` itself
  * (unchanged) for any other record. The common heads and middles are reused.
  */
-function appendEvent(chunk: string, first: boolean, record: EventRecord, ownIds: boolean): string {
+function appendEvent(
+  chunk: string,
+  first: boolean,
+  record: EventRecord,
+  ownIds: boolean,
+  visitorUuidOf: (userId: string) => string,
+): string {
   if (record.type !== 'impression' && record.type !== 'goal') return chunk;
-  const { time, campaignId, variationId, visitorUuid, eventId, userAgent, userIpAddress } = record;
+  const { time, campaignId, variationId, eventId, userAgent, userIpAddress } = record;
   // A time that is not a number is converted (maybe by its own valueOf) on JSON.stringify's path only.
   const sId = typeof time === 'number' ? sessionId(time) : Number.NaN;
   if (
@@ -94,8 +105,6 @@ function appendEvent(chunk: string, first: boolean, record: EventRecord, ownIds:
       finite(sId) &&
       finite(campaignId) &&
       finite(variationId) &&
-      typeof visitorUuid === 'string' &&
-      (ownIds || plainText(visitorUuid)) &&
       (eventId === undefined || (typeof eventId === 'string' && (ownIds || plainText(eventId)))) &&
       plainText(userAgent) &&
       plainText(userIpAddress)
@@ -103,6 +112,8 @@ function appendEvent(chunk: string, first: boolean, record: EventRecord, ownIds:
   ) {
     return chunk;
   }
+  const visitorUuid = visitorUuidOf(record.userId);
+  if (typeof visitorUuid !== 'string' || !(ownIds || plainText(visitorUuid))) return chunk;
   const noVisitor = userAgent === '' && userIpAddress === '';
   const withId = eventId !== undefined;
   let middle: string;
@@ -178,17 +189,17 @@ function plainText(value: unknown): value is string {
  * type gives `undefined` (written `null` in the array), or a TypeError when it has an event id,
  * exactly as the object-building code this writer replaced did.
  */
-function batchEvent(record: EventRecord, sId: number): Record<string, unknown> | undefined {
+function batchEvent(record: EventRecord, sId: number, visitorUuidOf: (userId: string) => string): Record<string, unknown> | undefined {
   let event: Record<string, unknown> | undefined;
   if (record.type === 'push') {
     // Unlike the GET, key and value are not encoded one by one here: the whole JSON is.
-    event = { sId, u: record.visitorUuid, eT: 3, t: encodeURIComponent(JSON.stringify({ u: { [record.key]: record.value } })) };
+    event = { sId, u: visitorUuidOf(record.userId), eT: 3, t: encodeURIComponent(JSON.stringify({ u: { [record.key]: record.value } })) };
   } else if (record.type === 'impression' || record.type === 'goal') {
     event = {
       e: record.campaignId,
       c: record.variationId,
       sId,
-      u: record.visitorUuid,
+      u: visitorUuidOf(record.userId),
       eT: record.type === 'goal' ? 2 : 1,
       visitor_ua: record.userAgent,
       visitor_ip: record.userIpAddress,

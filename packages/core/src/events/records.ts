@@ -9,12 +9,6 @@ import type {
   VisitorOptions,
   VisitorPropsRecord,
 } from './types.js';
-import { visitorUuid } from './uuid.js';
-
-/** The visitor UUID from the context's cache when it has one (a client keeps recent ones). */
-function uuidOf(ctx: EventContext, userId: string): string {
-  return ctx.visitorUuid ? ctx.visitorUuid(userId) : visitorUuid(ctx.settings.accountId, userId);
-}
 
 /** Options of a conversion in one campaign. */
 export interface GoalEventOptions extends VisitorOptions {
@@ -53,7 +47,7 @@ export function impressionEvent(
 ): ImpressionRecord {
   return {
     type: 'impression',
-    visitorUuid: uuidOf(ctx, userId),
+    userId,
     time: ctx.now(),
     eventId: ctx.eventId?.(),
     campaignId: campaign.id,
@@ -92,7 +86,7 @@ export function goalEvent(
   }
   return {
     type: 'goal',
-    visitorUuid: uuidOf(ctx, userId),
+    userId,
     time,
     eventId: ctx.eventId?.(),
     campaignId: campaign.id,
@@ -114,7 +108,7 @@ export function goalEvent(
 export function pushEvent(ctx: EventContext, key: string, value: unknown, userId: string): PushRecord {
   return {
     type: 'push',
-    visitorUuid: uuidOf(ctx, userId),
+    userId,
     time: ctx.now(),
     eventId: ctx.eventId?.(),
     key,
@@ -135,7 +129,7 @@ export function conversionEvent(
 ): ConversionRecord {
   return {
     type: 'conversion',
-    visitorUuid: uuidOf(ctx, userId),
+    userId,
     time: ctx.now(),
     eventId: ctx.eventId?.(),
     goalIdentifier,
@@ -152,7 +146,7 @@ export function conversionEvent(
 export function visitorPropsEvent(ctx: EventContext, dimensions: Readonly<Record<string, unknown>>, userId: string): VisitorPropsRecord {
   return {
     type: 'visitorProps',
-    visitorUuid: uuidOf(ctx, userId),
+    userId,
     time: ctx.now(),
     eventId: ctx.eventId?.(),
     props: Object.keys(dimensions).map((key) => [key, dimensionText(dimensions[key])] as const),

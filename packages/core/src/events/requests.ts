@@ -20,6 +20,7 @@ import {
   SDK_NAME,
   SDK_VERSION,
 } from './types.js';
+import { visitorUuidOf } from './uuid.js';
 
 /** Event endpoints (events.md §2). */
 export type EventPath =
@@ -132,7 +133,7 @@ export function batchRequest(ctx: EventContext, records: readonly EventRecord[],
     usageParams(ctx) +
     `sdk=${queryValue(ctx.sdkName ?? SDK_NAME)}&sdk-v=${queryValue(ctx.sdkVersion ?? SDK_VERSION)}&` +
     `env=${queryValue(jsText(sdkKey))}&`;
-  const { body, byteLength } = batchBody(records, ownIds);
+  const { body, byteLength } = batchBody(records, ownIds, (userId) => visitorUuidOf(ctx, userId));
   const headers: Record<string, string> = { 'Content-Length': String(byteLength) };
   if (sdkKey) headers.Authorization = sdkKey;
   else headers['User-Agent'] = ctx.sdkName ?? SDK_NAME;
@@ -188,10 +189,11 @@ export function toEventArchRequest(ctx: EventContext, record: EventArchRecord): 
     visitorParams(userAgent, userIpAddress) +
     usage +
     eventIdParam(record);
+  const visitorUuid = visitorUuidOf(ctx, record.userId);
   const body = JSON.stringify({
     d: {
-      msgId: `${record.visitorUuid}-${record.time}`,
-      visId: record.visitorUuid,
+      msgId: `${visitorUuid}-${record.time}`,
+      visId: visitorUuid,
       sessionId: sessionId(record.time),
       event: { props: eventProps, name, time: record.time },
       visitor: { props: visitorProps },
@@ -226,7 +228,7 @@ function eventIdParam(record: { readonly eventId?: string | undefined }): string
 
 function baseParams(ctx: EventContext, record: EventRecord): string {
   return (
-    `sId=${sessionId(record.time)}&u=${record.visitorUuid}&` +
+    `sId=${sessionId(record.time)}&u=${visitorUuidOf(ctx, record.userId)}&` +
     `sdk=${queryValue(ctx.sdkName ?? SDK_NAME)}&sdk-v=${queryValue(ctx.sdkVersion ?? SDK_VERSION)}&` +
     `env=${queryValue(jsText(ctx.settings.sdkKey))}&account_id=${queryValue(jsText(ctx.settings.accountId))}&` +
     `random=${queryValue(jsText(ctx.random()))}&ap=server&`

@@ -1,5 +1,6 @@
 import { maxUtf8Length, writeUtf8 } from './encoding.js';
 import { packBytes, paddedWordCount, padWords, sha1Words } from './sha1.js';
+import type { EventContext } from './types.js';
 
 /**
  * `uuidv5("https://vwo.com", URL namespace)` = 11e13cd7-6c48-53ec-8679-7e9c752273c5, the root
@@ -58,6 +59,15 @@ function uuidV5(name: string, namespace: Int32Array): void {
  */
 export function visitorUuid(accountId: string | number, userId: string): string {
   return visitorUuidIn(accountNamespace(accountId), userId);
+}
+
+/**
+ * The visitor UUID that requests written with `ctx` carry for `userId`: the context's own
+ * function when it has one (a client's remembers its recent users), else {@link visitorUuid}
+ * of the context's account. Internal: the request writers call it.
+ */
+export function visitorUuidOf(ctx: Pick<EventContext, 'settings' | 'visitorUuid'>, userId: string): string {
+  return ctx.visitorUuid ? ctx.visitorUuid(userId) : visitorUuid(ctx.settings.accountId, userId);
 }
 
 /**
