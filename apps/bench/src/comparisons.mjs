@@ -158,6 +158,27 @@ export const COMPARISONS = {
     };
   },
 
+  'API: isFeatureEnabled, feature test, batched': async () => {
+    const vwo = await launch({
+      settingsFile: w.featureTest,
+      transport: noopTransport,
+      logLevel: 'silent',
+      batchEvents: { eventsPerRequest: 1000 },
+    });
+    const sdk = launchReferenceSending(w.featureTest, { batchEvents: { eventsPerRequest: 1000 } });
+    // Each call decides and queues an impression, whether the feature is on or off for the user.
+    const contenders = [
+      { name: '@vwo/node isFeatureEnabled', async: true, fn: (u) => vwo.isFeatureEnabled('feature-1', u), inputs: users },
+      { name: 'vwo-node-sdk isFeatureEnabled', fn: (u) => sdk.isFeatureEnabled('feature-1', u), inputs: referenceUsers },
+    ];
+    return async (timing) => {
+      const results = await measureAsync({ name: 'API: isFeatureEnabled, feature test, batched', contenders }, timing);
+      await vwo.close();
+      assertReferenceSent('API: isFeatureEnabled, feature test, batched');
+      return results;
+    };
+  },
+
   'API: track(null) across 50 campaigns, batched': async () => {
     const vwo = await launch({
       settingsFile: w.fiftySharingAGoal,

@@ -30,6 +30,27 @@ export function abCampaign(id, segments = {}) {
   };
 }
 
+/** A feature test at 50/50: the feature off in Control, on in Variation-1, one variable each. */
+export function featureTestCampaign(id) {
+  const variation = (variationId, name, enabled, price) => ({
+    id: variationId,
+    name,
+    weight: 50,
+    isFeatureEnabled: enabled,
+    variables: [{ id: 1, key: 'price', type: 'integer', value: price }],
+  });
+  return {
+    id,
+    key: `feature-${id}`,
+    status: 'RUNNING',
+    type: 'FEATURE_TEST',
+    percentTraffic: 100,
+    segments: {},
+    goals: [{ id: id * 10, identifier: 'purchase', type: 'CUSTOM_GOAL' }],
+    variations: [variation(1, 'Control', false, 10), variation(2, 'Variation-1', true, 12)],
+  };
+}
+
 export function file(campaigns) {
   return { accountId: 888888, version: 1, sdkKey: 'bench-sdk-key', campaigns, campaignGroups: {}, groups: {} };
 }
@@ -38,6 +59,7 @@ export const twoVariations = file([abCampaign(1)]);
 export const behindSegment = file([abCampaign(1, SIX_CONDITIONS)]);
 /** One attribute condition, the segment every peer can express (GrowthBook: `{ plan: 'Pro' }`). */
 export const behindOneCondition = file([abCampaign(1, { or: [condition('plan', 'Pro')] })]);
+export const featureTest = file([featureTestCampaign(1)]);
 export const twoHundred = file(Array.from({ length: 200 }, (_, i) => abCampaign(i + 1)));
 /** 50 campaigns sharing the goal `purchase`, for `track(null, …)`. */
 export const fiftySharingAGoal = file(twoHundred.campaigns.slice(0, 50));
