@@ -78,6 +78,23 @@ async function publicDecision(name, file, key, options, { gbExperiment, optimize
   };
 }
 
+/**
+ * A workload whose calls queue events: @vwo/node batched to the no-op transport, vwo-node-sdk
+ * batched alike to its no-op network (reference.mjs), `eventsPerRequest` events a batch. The row
+ * fails if the reference sent nothing.
+ */
+async function batchedComparison(name, file, eventsPerRequest, contendersOf) {
+  const vwo = await launch({ settingsFile: file, transport: noopTransport, logLevel: 'silent', batchEvents: { eventsPerRequest } });
+  const sdk = launchReferenceSending(file, { batchEvents: { eventsPerRequest } });
+  const contenders = await contendersOf(vwo, sdk);
+  return async (timing) => {
+    const results = await measureAsync({ name, contenders }, timing);
+    await vwo.close();
+    assertReferenceSent(name);
+    return results;
+  };
+}
+
 export const COMPARISONS = {
   'decide: 2 variations, no segments': () => decideComparison('decide: 2 variations, no segments', w.twoVariations, 'campaign-1'),
   'decide: behind a 6-condition segment': () =>
@@ -111,91 +128,51 @@ export const COMPARISONS = {
   'API: getVariationName, last of 200 campaigns': () =>
     publicDecision('API: getVariationName, last of 200 campaigns', w.twoHundred, 'campaign-200', undefined, {}),
 
-  'API: activate + track, batched': async () => {
-    const vwo = await launch({
-      settingsFile: w.twoVariations,
-      transport: noopTransport,
-      logLevel: 'silent',
-      batchEvents: { eventsPerRequest: 1000 },
-    });
-    const sdk = launchReferenceSending(w.twoVariations, { batchEvents: { eventsPerRequest: 1000 } });
-    const gb = await growthBook();
-    const exposures = [];
-    const trackingCallback = () => {
-      if (exposures.push(1) > 1000) exposures.length = 0;
-    };
-    const contenders = [
-      {
-        name: '@vwo/node activate+track',
-        async: true,
-        fn: async (u) => {
-          // Each call awaited, as a request handler writes it (returning track's promise instead
-          // added a promise-resolution step of ~1 % to every pair).
-          await vwo.activate('campaign-1', u);
-          await vwo.track('campaign-1', u, 'purchase');
+  'API: activate + track, batched': () =>
+    batchedComparison('API: activate + track, batched', w.twoVariations, 1000, async (vwo, sdk) => {
+      const gb = await growthBook();
+      const exposures = [];
+      const trackingCallback = () => {
+        if (exposures.push(1) > 1000) exposures.length = 0;
+      };
+      return [
+        {
+          name: '@vwo/node activate+track',
+          async: true,
+          fn: async (u) => {
+            // Each call awaited, as a request handler writes it (returning track's promise instead
+            // added a promise-resolution step of ~1 % to every pair).
+            await vwo.activate('campaign-1', u);
+            await vwo.track('campaign-1', u, 'purchase');
+          },
+          inputs: users,
         },
-        inputs: users,
-      },
-      {
-        name: 'vwo-node-sdk activate+track',
-        fn: (u) => {
-          sdk.activate('campaign-1', u);
-          return sdk.track('campaign-1', u, 'purchase');
+        {
+          name: 'vwo-node-sdk activate+track',
+          fn: (u) => {
+            sdk.activate('campaign-1', u);
+            return sdk.track('campaign-1', u, 'purchase');
+          },
+          inputs: referenceUsers,
         },
-        inputs: referenceUsers,
-      },
-      {
-        name: 'GrowthBook exposure with tracking callback',
-        fn: (u) => gb.runInlineExperiment(experiment, { attributes: { id: u }, trackingCallback }).value,
-        inputs: users,
-      },
-    ];
-    return async (timing) => {
-      const results = await measureAsync({ name: 'API: activate + track, batched', contenders }, timing);
-      await vwo.close();
-      assertReferenceSent('API: activate + track, batched');
-      return results;
-    };
-  },
+        {
+          name: 'GrowthBook exposure with tracking callback',
+          fn: (u) => gb.runInlineExperiment(experiment, { attributes: { id: u }, trackingCallback }).value,
+          inputs: users,
+        },
+      ];
+    }),
 
-  'API: isFeatureEnabled, feature test, batched': async () => {
-    const vwo = await launch({
-      settingsFile: w.featureTest,
-      transport: noopTransport,
-      logLevel: 'silent',
-      batchEvents: { eventsPerRequest: 1000 },
-    });
-    const sdk = launchReferenceSending(w.featureTest, { batchEvents: { eventsPerRequest: 1000 } });
-    // Each call decides and queues an impression, whether the feature is on or off for the user.
-    const contenders = [
+  // Each call decides and queues an impression, whether the feature is on or off for the user.
+  'API: isFeatureEnabled, feature test, batched': () =>
+    batchedComparison('API: isFeatureEnabled, feature test, batched', w.featureTest, 1000, (vwo, sdk) => [
       { name: '@vwo/node isFeatureEnabled', async: true, fn: (u) => vwo.isFeatureEnabled('feature-1', u), inputs: users },
       { name: 'vwo-node-sdk isFeatureEnabled', fn: (u) => sdk.isFeatureEnabled('feature-1', u), inputs: referenceUsers },
-    ];
-    return async (timing) => {
-      const results = await measureAsync({ name: 'API: isFeatureEnabled, feature test, batched', contenders }, timing);
-      await vwo.close();
-      assertReferenceSent('API: isFeatureEnabled, feature test, batched');
-      return results;
-    };
-  },
+    ]),
 
-  'API: track(null) across 50 campaigns, batched': async () => {
-    const vwo = await launch({
-      settingsFile: w.fiftySharingAGoal,
-      transport: noopTransport,
-      logLevel: 'silent',
-      batchEvents: { eventsPerRequest: 5000 },
-    });
-    const sdk = launchReferenceSending(w.fiftySharingAGoal, { batchEvents: { eventsPerRequest: 5000 } });
-    const contenders = [
+  'API: track(null) across 50 campaigns, batched': () =>
+    batchedComparison('API: track(null) across 50 campaigns, batched', w.fiftySharingAGoal, 5000, (vwo, sdk) => [
       { name: '@vwo/node track(null, …)', async: true, fn: (u) => vwo.track(null, u, 'purchase'), inputs: users.slice(0, 2000) },
       { name: 'vwo-node-sdk track(null, …)', fn: (u) => sdk.track(null, u, 'purchase'), inputs: referenceUsers.slice(0, 200) },
-    ];
-    return async (timing) => {
-      const results = await measureAsync({ name: 'API: track(null) across 50 campaigns, batched', contenders }, timing);
-      await vwo.close();
-      assertReferenceSent('API: track(null) across 50 campaigns, batched');
-      return results;
-    };
-  },
+    ]),
 };

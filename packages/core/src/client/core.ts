@@ -5,17 +5,9 @@
 import { decide } from '../decision/decide.js';
 import type { DecideOptions, Decision, StorageSnapshot } from '../decision/types.js';
 import type { Delivery } from '../delivery/index.js';
-import {
-  type EventContext,
-  type EventRecord,
-  eventIdSource,
-  impressionEvent,
-  toEventArchRequest,
-  toGetRequest,
-  visitorUuid,
-} from '../events/index.js';
+import { type EventContext, type EventRecord, eventIdSource, impressionEvent, toEventArchRequest, toGetRequest } from '../events/index.js';
 import type { UsageStats } from '../events/usage-stats.js';
-import { accountNamespace, visitorUuidIn } from '../events/uuid.js';
+import { accountNamespace, visitorUuidIn, visitorUuidOf } from '../events/uuid.js';
 import type { Campaign, Settings, Variation } from '../settings/model.js';
 import { chain, type MaybePromise } from '../util/maybe-async.js';
 import { DecisionFailure } from './errors.js';
@@ -156,7 +148,7 @@ export class ClientCore {
     if (callback && decision.notifies) {
       notifyDecision(callback, this.log, request.campaign, decision, {
         userId: request.userId,
-        vwoUserId: this.context.visitorUuid?.(request.userId) ?? visitorUuid(request.settings.accountId, request.userId),
+        vwoUserId: visitorUuidOf(this.context, request.userId),
         source: request.source,
         options: request.options,
         goalIdentifier: request.goalIdentifier,
