@@ -8,9 +8,12 @@
  * sometimes left by an earlier run), launch-level `shouldTrackReturningUser` and
  * `goalTypeToTrack`, a batch queue, integrations, event architecture and a collection prefix.
  *
+ * Our client runs on its default options, as a user who moves from 1.73.0 gets it: in
+ * particular without event ids (`eventIds` is opt-in), so its wire must be 1.73.0's exactly.
  * After every call we compare: the result, the user storage (contents and the records written),
  * the requests sent (method, endpoint, decoded query parameters in order, the headers that
- * matter, the JSON body), the integrations callback payloads and the batch flush callbacks.
+ * matter, the JSON body, and then the URL and body text byte for byte), the integrations
+ * callback payloads and the batch flush callbacks.
  * Deliberate differences (spec README, COMPATIBILITY.md) are applied to the expectation
  * explicitly, each after checking that ours does what we promise instead:
  *  - global-goal batches: ours carries user agent and IP in their own fields, 1.73.0 puts the
@@ -436,9 +439,6 @@ describe('the client agrees with vwo-node-sdk 1.73.0 launched for real', () => {
         usage: { logLevel: launch.logLevel },
         now: () => launch.now,
         random: () => launch.random,
-        // 1.73.0 names no events; without ids our requests must match it byte for byte
-        // (test/event-ids.test.ts covers the ids).
-        eventIds: false,
         ...common,
         ...(ourSide.storage ? { userStorage: ourSide.storage as never } : {}),
         ...(launch.batchEvents ? { batchEvents: { ...launch.batchEvents, flushCallback: flushCallbackInto(ourSide) } } : {}),
@@ -485,9 +485,16 @@ describe('the client agrees with vwo-node-sdk 1.73.0 launched for real', () => {
           compare(step, call, 'storage writes', ourSide.storage.takeWrites().join('\n'), refSide.storage.takeWrites().join('\n'));
           compare(step, call, 'storage contents', ourSide.storage.snapshot(), refSide.storage.snapshot());
         }
-        const expected = expectedFromOurs(ourRequests.map(wireRequest), call, batching);
+        const ourWire = ourRequests.map(wireRequest);
+        const expected = expectedFromOurs(ourWire, call, batching);
         if (expected.problem) compare(step, call, 'listed difference not as promised', expected.problem, undefined);
         compare(step, call, 'requests', JSON.stringify(expected.wire, null, 1), JSON.stringify(refRequests.map(wireRequest), null, 1));
+        // Byte for byte as well: parameter order, encoding and the body text as sent, except the
+        // bodies a listed difference rewrites (global-goal batches with a user agent or IP).
+        compare(step, call, 'URLs as sent', ourRequests.map((r) => r.url).join('\n'), refRequests.map((r) => r.url).join('\n'));
+        const bodies = (requests: CapturedRequest[]) =>
+          requests.map((r, i) => (expected.wire[i] === ourWire[i] ? (r.body ?? '') : '(a listed difference)')).join('\n');
+        compare(step, call, 'bodies as sent', bodies(ourRequests), bodies(refRequests));
         for (const request of ourRequests) {
           if (!contentLengthOk(request))
             compare(step, call, 'Content-Length', JSON.stringify(request.headers), 'the byte length of the body');

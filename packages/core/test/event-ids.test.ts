@@ -1,7 +1,8 @@
 /**
- * Event ids (`eid`) and the event outbox, through the public client: every event carries an id
- * that survives retries and restarts, so a collector can drop the duplicates at-least-once
- * delivery makes, and an outbox keeps what was not delivered for the next client. The transport
+ * Event ids (`eid`) and the event outbox, through the public client: by default no event
+ * carries an id (the wire is 1.73.0's); with `eventIds: true` every event carries one that
+ * survives retries and restarts, so a collector can drop the duplicates at-least-once delivery
+ * makes. An outbox keeps what was not delivered for the next client, with or without ids. The transport
  * here records requests and answers from a script: the failures are the point, and a real
  * server cannot fail on cue this precisely (real HTTP runs in @vwo/node's and the reliability
  * suite's tests).
@@ -97,9 +98,9 @@ describe('eventIdSource', () => {
 });
 
 describe('event ids on the wire', () => {
-  it('every GET (impression, conversion, custom dimension) ends with a distinct eid', async () => {
+  it('with eventIds: true, every GET (impression, conversion, custom dimension) ends with a distinct eid', async () => {
     const transport = scripted();
-    const vwo = client({ transport });
+    const vwo = client({ transport, eventIds: true });
     await vwo.activate('K', 'Ashley');
     await vwo.track('K', 'Ashley', 'REVENUE', { revenueValue: 5 });
     await vwo.push('tier', 'gold', 'Ashley');
@@ -110,9 +111,9 @@ describe('event ids on the wire', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
-  it('each event of a batch carries its own eid, after 1.73.0’s fields', async () => {
+  it('with eventIds: true, each event of a batch carries its own eid, after 1.73.0’s fields', async () => {
     const transport = scripted();
-    const vwo = client({ transport, batchEvents: { eventsPerRequest: 4 } });
+    const vwo = client({ transport, eventIds: true, batchEvents: { eventsPerRequest: 4 } });
     await vwo.activate('K', 'u1');
     await vwo.activate('K2', 'u2');
     await vwo.track(['K', 'K2'], 'u1', 'CUSTOM');
@@ -124,9 +125,9 @@ describe('event ids on the wire', () => {
     expect(new Set(events.map((event) => event.eid)).size).toBe(events.length);
   });
 
-  it('a multi-campaign track without a batch queue names each conversion of its POST', async () => {
+  it('with eventIds: true, a multi-campaign track without a batch queue names each conversion of its POST', async () => {
     const transport = scripted();
-    const vwo = client({ transport });
+    const vwo = client({ transport, eventIds: true });
     await vwo.activate('K', 'u1');
     await vwo.activate('K2', 'u1');
     await vwo.track(null, 'u1', 'CUSTOM');
@@ -138,9 +139,9 @@ describe('event ids on the wire', () => {
     expect(new Set(eids).size).toBe(2);
   });
 
-  it('event-architecture POSTs carry eid as their last query parameter', async () => {
+  it('with eventIds: true, event-architecture POSTs carry eid as their last query parameter', async () => {
     const transport = scripted();
-    const vwo = client({ transport }, true);
+    const vwo = client({ transport, eventIds: true }, true);
     await vwo.activate('K', 'u1');
     await vwo.track('K', 'u1', 'CUSTOM');
     await vwo.close();
@@ -149,22 +150,60 @@ describe('event ids on the wire', () => {
     expect(eidOf(transport.requests[0]?.url ?? '')).not.toBe(eidOf(transport.requests[1]?.url ?? ''));
   });
 
-  it('eventIds: false sends none, anywhere', async () => {
+  it.each([
+    ['default options', {}],
+    ['eventIds: false', { eventIds: false }],
+  ] as const)('with %s, no request carries an eid: GETs, batch bodies, global-goal POSTs, event architecture', async (_, ids) => {
+    /** Every kind of request a client sends, from one client of each shape, all through `transport`. */
+    const sendAll = async (transport: ReturnType<typeof scripted>, options: Partial<ClientConfig>) => {
+      const single = client({ transport, ...options });
+      await single.activate('K', 'u1');
+      await single.track('K', 'u1', 'REVENUE', { revenueValue: 5 });
+      await single.push('tier', 'gold', 'u1');
+      await single.activate('K2', 'u1');
+      await single.track(null, 'u1', 'CUSTOM');
+      await single.push({ tier: 'gold', plan: 'pro' }, 'u1');
+      const batched = client({ transport, ...options, batchEvents: { eventsPerRequest: 3 } });
+      await batched.activate('K', 'u2');
+      await batched.track('K', 'u2', 'CUSTOM');
+      await batched.push('tier', 'gold', 'u2');
+      const eventArch = client({ transport, ...options }, true);
+      await eventArch.activate('K', 'u3');
+      await eventArch.track('K', 'u3', 'CUSTOM');
+      await eventArch.push('tier', 'gold', 'u3');
+      await Promise.all([single.close(), batched.close(), eventArch.close()]);
+    };
     const transport = scripted();
-    const vwo = client({ transport, eventIds: false, batchEvents: { eventsPerRequest: 2 } });
-    await vwo.activate('K', 'u1');
-    await vwo.track('K', 'u1', 'CUSTOM');
-    const single = scripted();
-    const plain = client({ transport: single, eventIds: false });
-    await plain.activate('K', 'u1');
-    await Promise.all([vwo.close(), plain.close()]);
-    expect(transport.requests[0]?.body).not.toContain('eid');
-    expect(single.requests[0]?.url).not.toContain('eid=');
+    await sendAll(transport, ids);
+    const kinds = transport.requests.map((request) => `${request.method} ${request.url.split('?')[0]?.split('/').slice(-2).join('/')}`);
+    expect(new Set(kinds)).toEqual(
+      new Set([
+        'GET server-side/track-user',
+        'GET server-side/track-goal',
+        'GET server-side/push',
+        'POST server-side/batch-events',
+        'POST events/t',
+      ]),
+    );
+    expect(transport.requests.filter((request) => request.body?.includes('"ev"'))).toHaveLength(3);
+    for (const request of transport.requests) {
+      expect(request.url).not.toMatch(/[?&]eid=/);
+      expect(request.body ?? '').not.toContain('eid');
+    }
+
+    // The same calls with ids on name every event, so the checks above would see one.
+    const named = scripted();
+    await sendAll(named, { eventIds: true });
+    expect(named.requests).toHaveLength(transport.requests.length);
+    for (const request of named.requests) {
+      if (request.body?.includes('"ev"')) for (const eid of batchEids(request)) expect(eid).toMatch(/^[0-9a-z]{20}\.[0-9a-z]+$/);
+      else expect(request.url).toMatch(/&eid=[0-9a-z]{20}\.[0-9a-z]+&$/);
+    }
   });
 
   it('a retried request is resent with the same ids', async () => {
     const transport = scripted((call) => (call < 2 ? 503 : 200));
-    const vwo = client({ transport });
+    const vwo = client({ transport, eventIds: true });
     await vwo.activate('K', 'u1');
     for (let waited = 0; transport.requests.length < 3 && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     await vwo.close();
@@ -227,10 +266,18 @@ describe('the event outbox', () => {
     expect(store.size).toBe(0);
   });
 
-  it('keeps queued batch records as single GETs, so a crash before the batch loses none', async () => {
+  it.each([
+    ['without event ids (the default)', false],
+    ['with event ids', true],
+  ])('keeps queued batch records as single GETs, so a crash before the batch loses none, %s', async (_, eventIds) => {
     const { store, outbox } = mapOutbox();
     const never = scripted();
-    const crashed = client({ transport: never, eventOutbox: outbox, batchEvents: { eventsPerRequest: 100, requestTimeInterval: 600 } });
+    const crashed = client({
+      transport: never,
+      eventIds,
+      eventOutbox: outbox,
+      batchEvents: { eventsPerRequest: 100, requestTimeInterval: 600 },
+    });
     await crashed.activate('K', 'u1');
     await crashed.activate('K', 'u2');
     await crashed.push('tier', 'gold', 'u1');
@@ -240,20 +287,21 @@ describe('the event outbox', () => {
     const kept = [...store.values()].map((entry) => entry.request);
 
     const after = scripted();
-    const next = client({ transport: after, eventOutbox: outbox });
+    const next = client({ transport: after, eventIds, eventOutbox: outbox });
     await next.close();
-    expect(after.requests.map((request) => eidOf(request.url)).sort()).toEqual(kept.map((request) => eidOf(request.url)).sort());
+    expect(after.requests.map((request) => request.url).sort()).toEqual(kept.map((request) => request.url).sort());
     expect(after.requests.map((request) => request.method)).toEqual(['GET', 'GET', 'GET']);
+    expect(after.requests.every((request) => eidOf(request.url) !== undefined)).toBe(eventIds);
 
     // Once the batch goes out, the records' own entries give way to the batch's.
     const batchTransport = scripted();
-    const batching = client({ transport: batchTransport, eventOutbox: outbox, batchEvents: { eventsPerRequest: 100 } });
+    const batching = client({ transport: batchTransport, eventIds, eventOutbox: outbox, batchEvents: { eventsPerRequest: 100 } });
     await batching.activate('K', 'u3');
     await batching.activate('K', 'u4');
     expect(store.size).toBe(2);
     await batching.flushEvents();
     expect(store.size).toBe(0);
-    expect(batchEids(batchTransport.requests[0] as EventRequest)).toHaveLength(2);
+    expect(JSON.parse(batchTransport.requests[0]?.body ?? '{}').ev).toHaveLength(2);
     await Promise.all([crashed.close(), batching.close()]);
   });
 

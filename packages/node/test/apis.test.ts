@@ -45,7 +45,6 @@ describe('activate', () => {
       'll',
       '_l',
       'ed',
-      'eid', // ours: the event id, after 1.73.0's parameters
     ]);
     expect(request?.params).toMatchObject({
       experiment_id: '230',
@@ -63,6 +62,16 @@ describe('activate', () => {
       ed: '{"p":"server"}',
     });
     expect(Number(request?.params.sId)).toBe(Math.ceil(Number(request?.params.sId)));
+    await vwo.close();
+  });
+
+  it('with eventIds: true, ends the impression with an eid after 1.73.0’s parameters', async () => {
+    const vwo = await start({ eventIds: true });
+    await vwo.activate('K', IN_CONTROL);
+    await eventually(() => requests().length === 1);
+    const [request] = requests();
+    expect(keys(request as ReceivedRequest).slice(-2)).toEqual(['ed', 'eid']);
+    expect(request?.params.eid).toMatch(/^[0-9a-z]{20}\.[0-9a-z]+$/);
     await vwo.close();
   });
 
@@ -194,7 +203,6 @@ describe('track', () => {
       'visitor_ip',
       'goal_id',
       'r',
-      'eid',
     ]);
     expect(request?.params).toMatchObject({
       experiment_id: '230',

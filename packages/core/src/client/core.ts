@@ -53,7 +53,8 @@ export class ClientCore {
     this.settingsNow = config.settings;
     // 1.73.0 takes the collection prefix from the settings given at launch only.
     this.collectionPrefix = config.settings.collectionPrefix;
-    this.eventId = config.eventIds === false ? undefined : eventIdSource();
+    // Opt-in: 1.73.0 names no events, and VWO's endpoints cannot be tested from here to accept `eid`.
+    this.eventId = config.eventIds === true ? eventIdSource() : undefined;
     this.context = this.contextFor(config.settings);
     this.storage = config.userStorage ? new StorageAccess(config.userStorage, config.storageTimeout ?? 1000, log) : undefined;
   }

@@ -261,9 +261,16 @@ export interface ClientConfig {
   /** Launch options given, for the usage statistics 1.73.0 sends. */
   readonly usage?: UsageStatsInput;
   /**
-   * Name every event with an id (`eid`: a GET parameter, a batch event field) that stays the
-   * same across its resends, so a collector can drop the duplicates at-least-once delivery
-   * makes (default `true`). `false` sends exactly 1.73.0's parameters.
+   * Name every event with an id (`eid`: the last GET or event-architecture query parameter, the
+   * last field of each batch event) that stays the same across its resends, so that a collector
+   * which reads it can drop the duplicates at-least-once delivery makes.
+   *
+   * Default `false`: requests are exactly vwo-node-sdk 1.73.0's, parameter order and encoding
+   * included. VWO's own endpoints do not deduplicate by `eid`, and whether they accept the
+   * extra field could not be verified; an endpoint that refused it with a 4xx (not retried)
+   * would lose every event. Turn it on only when your own collector or proxy deduplicates by it.
+   * Without it, an event resent after a lost answer (a retry, a restored outbox) can be counted
+   * twice by whatever receives it.
    */
   readonly eventIds?: boolean;
   /** Keeps unsent requests where they outlive the page or process (the browser facade's `localStorage` outbox); default none. */

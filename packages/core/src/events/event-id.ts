@@ -1,8 +1,9 @@
 /**
  * Event ids: one per event, kept across every resend of it (retries, a restored outbox), so a
  * collector can drop the duplicates that at-least-once delivery makes. vwo-node-sdk 1.73.0 sends
- * none. VWO's own endpoints do not deduplicate by it; whether they tolerate the extra field
- * could not be checked from here (no network), which is why `eventIds: false` exists.
+ * none. VWO's own endpoints do not deduplicate by it, and whether they tolerate the extra field
+ * could not be checked from here (no network), which is why a client sends ids only with
+ * `eventIds: true`.
  */
 
 /** Random base-36 digits: ten from each 52-bit draw, so a prefix carries about 100 bits. */
