@@ -83,9 +83,12 @@ describe('@vwo/browser in headless Chromium', () => {
     );
   }
 
-  it('decides as the core does in Node, and every event reaches the collector with an id', async () => {
+  it.each([
+    ['by default, without event ids (1.73.0’s wire)', {}],
+    ['with eventIds: true, each with an id of its own', { eventIds: true }],
+  ])('decides as the core does in Node, and every event reaches the collector %s', async (_, options: { eventIds?: boolean }) => {
     const page = await openPage();
-    await launchIn(page);
+    await launchIn(page, options);
     const users = Array.from({ length: 40 }, (_, i) => `visitor-${i}`);
     const inPage = await page.evaluate(async (ids) => {
       const out: Array<string | null> = [];
@@ -104,8 +107,13 @@ describe('@vwo/browser in headless Chromium', () => {
       .received()
       .filter((request) => request.endpoint !== 'settings')
       .map((request) => request.params.eid);
-    expect(ids.every((id) => typeof id === 'string' && /^[0-9a-z]+\.[0-9a-z]+$/.test(id))).toBe(true);
-    expect(new Set(ids).size).toBe(41);
+    expect(ids).toHaveLength(41);
+    if (options.eventIds) {
+      expect(ids.every((id) => typeof id === 'string' && /^[0-9a-z]+\.[0-9a-z]+$/.test(id))).toBe(true);
+      expect(new Set(ids).size).toBe(41);
+    } else {
+      expect(ids.every((id) => id === undefined)).toBe(true);
+    }
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });

@@ -55,8 +55,17 @@ describe('launch', () => {
     await vwo.activate('hero', 'visitor-1');
     await vwo.close();
     expect(collector.stats().events.impressions).toBe(1);
-    expect(collector.received()[0]?.params.eid).toMatch(/^[0-9a-z]+\.[0-9a-z]+$/);
+    // The default wire is 1.73.0's: no event id.
+    expect(collector.received()[0]?.params).not.toHaveProperty('eid');
     await core.close();
+  });
+
+  it('names each event with an eid when eventIds is true', async () => {
+    const vwo = await launch({ settingsFile: abSettings(), collectorUrl: collector.url, logLevel: 'silent', eventIds: true });
+    collector.reset();
+    await vwo.activate('hero', 'visitor-1');
+    await vwo.close();
+    expect(collector.received()[0]?.params.eid).toMatch(/^[0-9a-z]+\.[0-9a-z]+$/);
   });
 
   it('rejects with a VWOConfigError naming settingsFile when the settings cannot be fetched', async () => {
