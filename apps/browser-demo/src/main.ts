@@ -35,6 +35,9 @@ function startSdk(config: PageConfig): Promise<VWOClient> {
     collectorUrl: config.collectorUrl,
     userStorage: createLocalStorage(),
     logLevel: config.logLevel,
+    // The page shows at-least-once delivery from the localStorage outbox counted exactly once,
+    // which needs ids its collector (the local one, never VWO's) can drop resends by.
+    eventIds: true,
     ...(config.batch ? { batchEvents: { requestTimeInterval: BATCH_INTERVAL_S, eventsPerRequest: 100 } } : {}),
   });
 }

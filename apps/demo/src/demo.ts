@@ -98,6 +98,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       logLevel: 'warn',
       logger: { debug: keep, info: keep, warn: keep, error: keep },
       integrations: { callback: onDecision },
+      // The report demands that the collector counted exactly what the SDK sent. A batch resent
+      // after its answer was lost would be counted twice without ids; the local collector reads
+      // them (VWO's endpoints are never the target here, so the extra field is safe).
+      eventIds: true,
     });
     const random = seededRandom(options.seed);
     const progress = createProgress(options.users, options.progress ?? process.stderr);
