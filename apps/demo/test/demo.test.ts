@@ -89,6 +89,13 @@ describe('the demo with a small population', () => {
     expect(stats.events.byVia.batch).toBe(stats.events.total);
   });
 
+  it('names every event with an id of its own, so a batch resent after a lost answer cannot inflate the report', () => {
+    const ids = collector.events().map((event) => event.eid);
+    expect(ids).toHaveLength(stats.events.total);
+    expect(ids.every((id) => typeof id === 'string' && /^[0-9a-z]{20}\.[0-9a-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('prints the same numbers in its table', () => {
     for (const campaign of report.campaigns) {
       const rows = printedRows(run.stdout, campaign.key);
