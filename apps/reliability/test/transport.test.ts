@@ -136,7 +136,7 @@ report.note(
     'batching on = `batchEvents: { eventsPerRequest: 10, requestTimeInterval: 1 }`; logLevel `warn` into a recording logger.',
 );
 report.note(
-  'Event ids: turned on (`eventIds: true`; off by default, when the wire is exactly 1.73.0\'s): every event carries `eid` (a GET parameter, a field of each batch event), the same in every resend. The collector drops an event whose id it ' +
+  "Event ids: turned on (`eventIds: true`; off by default, when the wire is exactly 1.73.0's): every event carries `eid` (a GET parameter, a field of each batch event), the same in every resend. The collector drops an event whose id it " +
     'has seen; across a collector restart (the down-time runs) the suite matches ids itself. A duplicate is an arrival of an event that had arrived before.',
 );
 report.note(
