@@ -274,7 +274,10 @@ class Client implements VWOClient {
         outcome,
         steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${String(noAnswer(api))}` }],
       });
-      if (this.optedOut) return stopped('opted-out', 'setOptOut() was called');
+      if (this.optedOut) {
+        this.log.info('explain: the SDK is opted out');
+        return stopped('opted-out', 'setOptOut() was called');
+      }
       const storage = this.core.storage;
       const gate = apiGate(api, campaignKey, campaign, storage !== undefined);
       // A missing or paused campaign is the decision's own first step; the other rules are the API's.
