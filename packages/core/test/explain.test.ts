@@ -12,6 +12,7 @@ import {
   type EventRequest,
   type ExplainOptions,
   type TransportResponse,
+  type UserStorage,
   type VWOClient,
 } from '../src/index.js';
 import { campaign, settingsFile, variationsFor } from './support/files.js';
@@ -33,9 +34,11 @@ function recorder() {
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-function clientFor(file: Record<string, unknown>, config: Partial<ClientConfig> = {}) {
+function clientFor(file: Record<string, unknown>, config: Partial<Omit<ClientConfig, 'userStorage'>> & { userStorage?: MapStorage } = {}) {
   const transport = recorder();
-  const client = createClient({ settings: parsed(file), transport, logger: silent, ...config });
+  // MapStorage returns whatever was stored (1.73.0's contract), typed unknown.
+  const userStorage = config.userStorage as UserStorage | undefined;
+  const client = createClient({ settings: parsed(file), transport, logger: silent, ...config, userStorage });
   return { client, requests: transport.requests };
 }
 
