@@ -13,4 +13,7 @@ export const OUTCOME_TEXT: Readonly<Record<string, string>> = {
   bucketed: 'bucketed',
   'no-variation-in-range': 'bucket in no variation range',
   error: 'the decision failed',
+  'bandit-without-storage': 'a multi-armed bandit campaign needs a user storage',
+  'campaign-type-not-served': 'the API does not serve this campaign type',
+  'opted-out': 'the client is opted out',
 };

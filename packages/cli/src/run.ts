@@ -1,4 +1,4 @@
-import { formatIssues, parseSettings } from '@vwo/core';
+import { type CampaignApi, formatIssues, parseSettings } from '@vwo/core';
 import { type CommandLine, type OptionSpecs, parseCommandLine, positiveInteger, requiredString } from './args.js';
 import { decideAll } from './commands/decide.js';
 import { explainLines, traceOf } from './commands/explain.js';
@@ -22,6 +22,8 @@ export interface CliOutput {
 }
 
 const MAX_USERS = 10_000_000;
+
+const EXPLAINED_APIS: readonly CampaignApi[] = ['activate', 'getVariationName', 'isFeatureEnabled', 'getFeatureVariableValue'];
 
 const HELP = `vwo ${VERSION} — check and try VWO FullStack settings files, offline
 
@@ -126,19 +128,34 @@ ${VARS_HELP}
     },
   },
   explain: {
-    options: { ...USER_OPTIONS, json: { type: 'boolean' } },
-    help: `Usage: vwo explain <settings.json> --campaign <key> --user <id> [--vars <json>] [--targeting <json>] [--json]
+    options: { ...USER_OPTIONS, api: { type: 'string' }, variable: { type: 'string' }, json: { type: 'boolean' } },
+    help: `Usage: vwo explain <settings.json> --campaign <key> --user <id> [--vars <json>] [--targeting <json>] [--api <name>] [--variable <key>] [--json]
 
-Prints the steps of one decision (whitelisting, pre-segmentation, traffic, mutually exclusive
-group, variation), one line each with ✔ or ✘, and how it ended.
+Prints the steps of one API call (the API's own rules, whitelisting, pre-segmentation, traffic,
+mutually exclusive group, variation, what the API reads from it), one line each with ✔ or ✘,
+how it ended and what the call answers. Without user storage, as vwo decide.
 
   -c, --campaign <key>   the campaign key
   -u, --user <id>        the user id
 ${VARS_HELP}
+  --api <name>         activate, getVariationName, isFeatureEnabled or getFeatureVariableValue
+                       (default: activate for an A/B campaign, else isFeatureEnabled)
+  --variable <key>     the variable of getFeatureVariableValue (implies that API)
   --json               print the trace as JSON`,
     async run(line, file, out) {
       const { loaded, campaign, userId, context } = userCommand('explain', line, file);
-      const trace = await traceOf(loaded.settings, campaign, userId, context);
+      const variableKey = line.values.variable as string | undefined;
+      const api = (line.values.api as string | undefined) ?? (variableKey === undefined ? undefined : 'getFeatureVariableValue');
+      if (api !== undefined && !EXPLAINED_APIS.includes(api as CampaignApi)) {
+        throw new CliError(`vwo explain: --api expects one of ${EXPLAINED_APIS.join(', ')}, got ${JSON.stringify(api)}`);
+      }
+      if (api === 'getFeatureVariableValue' && variableKey === undefined) {
+        throw new CliError('vwo explain: --api getFeatureVariableValue needs --variable <key>');
+      }
+      if (api !== 'getFeatureVariableValue' && variableKey !== undefined) {
+        throw new CliError('vwo explain: --variable goes with --api getFeatureVariableValue');
+      }
+      const trace = await traceOf(loaded.settings, campaign, userId, { ...context, api: api as CampaignApi | undefined, variableKey });
       if (line.values.json) out.stdout(JSON.stringify(trace, null, 2));
       else for (const text of explainLines(campaign, trace)) out.stdout(text);
       return EXIT_OK;

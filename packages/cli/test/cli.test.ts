@@ -261,9 +261,11 @@ describe('vwo explain', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^pricing-page \(FEATURE_TEST\) for user "Ashley" → (Control|Cards|Table|no variation)$/);
     expect(
-      lines.slice(1, -1).every((line) => /^ {2}[✔✘] (traffic|variation|whitelisting|pre-segmentation|group|storage|campaign): /.test(line)),
+      lines
+        .slice(1, -1)
+        .every((line) => /^ {2}[✔✘] (traffic|variation|whitelisting|pre-segmentation|group|storage|campaign|feature): /.test(line)),
     ).toBe(true);
-    expect(lines.at(-1)).toMatch(/^outcome: /);
+    expect(lines.at(-1)).toMatch(/^outcome: .*; isFeatureEnabled answers (true|false)$/);
   });
 
   it('a group member that lost the user says so', () => {
@@ -280,13 +282,63 @@ describe('vwo explain', () => {
   it('pre-segmentation and feature state are shown', () => {
     const run = vwo(['explain', SETTINGS, '-c', 'new-search', '-u', 'x', '--vars', '{"plan":"free"}']);
     expect(run.stdout).toContain('  ✘ pre-segmentation: customVariables do not match the campaign segment');
-    expect(run.stdout).toContain('outcome: segment-failed (did not pass pre-segmentation); feature disabled');
+    expect(run.stdout).toContain('outcome: segment-failed (did not pass pre-segmentation); isFeatureEnabled answers false');
   });
 
   it('--json prints the trace', () => {
     const trace = json(vwo(['explain', SETTINGS, '-c', 'checkout-button', '-u', 'Ashley', '--json']));
-    expect(trace).toMatchObject({ campaignKey: 'checkout-button', userId: 'Ashley', variationName: 'Control', outcome: 'bucketed' });
+    expect(trace).toMatchObject({
+      campaignKey: 'checkout-button',
+      userId: 'Ashley',
+      api: 'activate',
+      answer: 'Control',
+      variationName: 'Control',
+      outcome: 'bucketed',
+    });
     expect((trace.steps as { step: string }[]).map((s) => s.step)).toEqual(['whitelisting', 'traffic', 'variation']);
+  });
+
+  it('a multi-armed bandit without a user storage: the bandit rule, not a variation activate does not give', () => {
+    const file = JSON.parse(readFileSync(SETTINGS, 'utf8')) as { campaigns: Record<string, unknown>[] };
+    for (const campaign of file.campaigns) if (campaign.key === 'checkout-button') campaign.isMAB = true;
+    const run = vwo(['explain', '-', '-c', 'checkout-button', '-u', 'Ashley'], JSON.stringify(file));
+    expect(run.stdout).toContain('checkout-button (VISUAL_AB) for user "Ashley" → no variation');
+    expect(run.stdout).toMatch(
+      / {2}✘ api: checkout-button is a multi-armed bandit campaign and needs a user storage: activate answers null/,
+    );
+    expect(run.stdout).toContain(
+      'outcome: bandit-without-storage (a multi-armed bandit campaign needs a user storage); activate answers null',
+    );
+    // getVariationName has no such rule in 1.73.0.
+    const named = vwo(['explain', '-', '-c', 'checkout-button', '-u', 'Ashley', '--api', 'getVariationName'], JSON.stringify(file));
+    expect(named.stdout).toContain('outcome: bucketed; getVariationName answers "Control"');
+  });
+
+  it('--api and --variable explain another call: a feature variable with the step that reads it', () => {
+    // Ashley's traffic bucket is 50, within new-search's 70 %.
+    const run = vwo([
+      'explain',
+      SETTINGS,
+      '-c',
+      'new-search',
+      '-u',
+      'Ashley',
+      '--vars',
+      '{"plan":"pro"}',
+      '--variable',
+      'results',
+      '--json',
+    ]);
+    const trace = json(run);
+    expect(trace).toMatchObject({ api: 'getFeatureVariableValue', variableKey: 'results', answer: 25, outcome: 'bucketed' });
+    expect((trace.steps as { step: string }[]).at(-1)).toMatchObject({ step: 'variable' });
+    expect(vwo(['explain', SETTINGS, '-c', 'new-search', '-u', 'Ashley', '--api', 'track'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--api expects one of activate'),
+    });
+    expect(vwo(['explain', SETTINGS, '-c', 'new-search', '-u', 'Ashley', '--api', 'getFeatureVariableValue']).stderr).toContain(
+      'needs --variable',
+    );
   });
 });
 

@@ -70,7 +70,7 @@ describe('bad input', () => {
     expect(lines, JSON.stringify(lines)).toHaveLength(1);
   });
 
-  it('after setOptOut every method answers null/false with one line each', async () => {
+  it('after setOptOut every method answers null/false (explain: why) with one line each', async () => {
     const { logger: optLogger, lines: optLines } = recordingLogger();
     const opted = await launch({ settingsFile: file, isDevelopmentMode: true, logger: optLogger, logLevel: 'info' });
     await opted.setOptOut();
@@ -81,7 +81,8 @@ describe('bad input', () => {
       [() => opted.getFeatureVariableValue('FT', 'label', 'u'), null],
       [() => opted.track('K', 'u', 'CUSTOM'), null],
       [() => opted.push('k', 'v', 'u'), null],
-      [() => opted.explain('K', 'u'), null],
+      // explain still explains: every call now answers null/false because of the opt-out.
+      [() => opted.explain('K', 'u'), expect.objectContaining({ answer: null, variationName: null, outcome: 'opted-out' })],
     ];
     for (const [call, expected] of calls) {
       optLines.length = 0;

@@ -11,7 +11,7 @@ import {
 import type { VWOClient } from '@vwo/core';
 import { ClientHolder } from './shared/client-holder.js';
 import { type Answer, type Prepared, prepare, settle } from './shared/evaluation.js';
-import { changedFlags, type FlagType } from './shared/flags.js';
+import { callOf, changedFlags, type FlagType } from './shared/flags.js';
 import { type ProviderSetup, readSetup, type VWOClientSource, type VWOProviderOptions } from './shared/options.js';
 import { failed, type Resolution } from './shared/resolution.js';
 import { trackGoal } from './shared/track.js';
@@ -23,8 +23,9 @@ import { trackGoal } from './shared/track.js';
  * feature flag (`campaignKey`) calls `isFeatureEnabled`, an A/B campaign's variation
  * (`campaignKey`, as a string) calls `activate`, and both send an impression exactly as those
  * calls do (once per user with a user storage, else on every call); a variable
- * (`campaignKey.variableKey`) calls `getFeatureVariableValue`, which sends nothing. The reason
- * comes from `explain` of the same decision, which has no side effects.
+ * (`campaignKey.variableKey`) calls `getFeatureVariableValue`, which sends nothing. The value is
+ * the call's answer; the reason and variant come from `explain` of the same call, which applies
+ * the same rules and has no side effects.
  *
  * @example
  * import { OpenFeature } from '@openfeature/server-sdk';
@@ -103,7 +104,8 @@ export class VWOServerProvider implements Provider {
       if (!('user' in prepared)) return toDetails(prepared);
       const { campaign } = prepared.flag;
       const { userId, options } = prepared.user;
-      const trace = await client.explain(campaign.key, userId, options);
+      // Explain first: it has no side effects, while the call may store the user and change it.
+      const trace = await client.explain(campaign.key, userId, { ...options, ...callOf(prepared.flag) });
       return toDetails(settle(prepared, trace, await answer(client, prepared), defaultValue));
     } catch (error) {
       // The client never rejects; this is a bug of ours, and the host still gets its default.

@@ -8,22 +8,30 @@ import {
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/web-sdk';
-import type { DecisionTrace, Settings, VWOClient } from '@vwo/core';
+import type { CampaignApi, DecisionTrace, Settings, VWOClient } from '@vwo/core';
 import { ClientHolder } from './shared/client-holder.js';
 import { userFromContext } from './shared/context.js';
-import { type Answer, enabledIn, type Prepared, prepare, settle } from './shared/evaluation.js';
-import { changedFlags, type FlagType } from './shared/flags.js';
+import { type Prepared, prepare, settle } from './shared/evaluation.js';
+import { callOf, campaignFlagType, changedFlags, type Flag, type FlagType, variableKeysOf } from './shared/flags.js';
 import { type ProviderSetup, readSetup, type VWOClientSource, type VWOProviderOptions } from './shared/options.js';
 import { failed, isFailure, type Resolution } from './shared/resolution.js';
 import { trackGoal } from './shared/track.js';
-import { castVariable, variableFor } from './shared/variables.js';
+
+/** The explained call behind one flag, and the flag's key (for `flagsChanged`). */
+interface Decided {
+  readonly flagKey: string;
+  readonly trace: DecisionTrace | null;
+}
 
 /** Every decision for one context, taken when the context or the settings changed. */
 interface Snapshot {
   readonly context: EvaluationContext;
   readonly settings: Settings;
-  /** `explain` of every running campaign for the context's user (empty without a usable user). */
-  readonly traces: ReadonlyMap<string, DecisionTrace | null>;
+  /**
+   * `explain` of the call behind every flag of every running campaign for the context's user,
+   * by {@link decisionKey} (empty without a usable user): its `answer` is the flag's value.
+   */
+  readonly decided: ReadonlyMap<string, Decided>;
   /** `campaignKey \0 variationName` of the impressions sent for this context. */
   readonly impressions: Set<string>;
 }
@@ -33,14 +41,18 @@ interface Snapshot {
  *
  * Web evaluations are synchronous and the VWO client is not, so the provider decides ahead:
  * when the context is set (`initialize`, `onContextChange`) and when the client's settings
- * change, it takes `explain` of every running campaign for the context's user — decisions
- * without side effects — and evaluations read that snapshot: variation names, feature flags
- * and variables all come from the one decision per campaign.
+ * change, it takes `explain` of the call behind every flag for the context's user (`activate`
+ * or `isFeatureEnabled` per campaign, `getFeatureVariableValue` per variable) — the client's
+ * own rules and answers, without side effects — and evaluations read that snapshot: every
+ * value is what the client's call answers for the context.
  *
  * Impressions: the first evaluation of a campaign flag (`campaignKey`) that finds the user in a
  * variation calls `activate` (A/B) or `isFeatureEnabled` (feature campaigns) once for this
  * context and variation, which send the impression exactly as those calls do. Re-evaluations
- * (every render) send nothing more; variables send nothing, as `getFeatureVariableValue`.
+ * (every render) send nothing more; variables send nothing, as `getFeatureVariableValue`. Once
+ * such a call has stored the user (with a user storage), the provider decides again and emits
+ * `PROVIDER_CONFIGURATION_CHANGED` for the flags whose answers changed (variables, which VWO
+ * answers only for stored users; other campaigns of a mutually exclusive group).
  *
  * @example
  * import { OpenFeature } from '@openfeature/web-sdk';
@@ -122,17 +134,51 @@ export class VWOWebProvider implements Provider {
   private async decideFor(client: VWOClient, context: EvaluationContext, keepImpressions: boolean): Promise<void> {
     const generation = ++this.generation;
     const settings = client.settings;
-    const user = userFromContext(context, this.setup.targetingAttribute);
-    const traces = new Map<string, DecisionTrace | null>();
-    if (!isFailure(user)) {
-      const running = [...settings.campaignsByKey.values()].filter((campaign) => campaign.isRunning);
-      // All explains start before the first await, so they all read the same settings.
-      const decided = await Promise.all(running.map((campaign) => client.explain(campaign.key, user.userId, user.options)));
-      for (const [i, campaign] of running.entries()) traces.set(campaign.key, decided[i] ?? null);
-    }
+    const decided = await this.explainAll(client, context);
     if (generation !== this.generation) return;
     const impressions = keepImpressions && this.snapshot ? this.snapshot.impressions : new Set<string>();
-    this.snapshot = { context, settings, traces, impressions };
+    this.snapshot = { context, settings, decided, impressions };
+  }
+
+  /** `explain` of every flag's call for the context's user; all start before the first await, so they read the same settings. */
+  private async explainAll(client: VWOClient, context: EvaluationContext): Promise<Map<string, Decided>> {
+    const decided = new Map<string, Decided>();
+    const user = userFromContext(context, this.setup.targetingAttribute);
+    if (isFailure(user)) return decided;
+    const calls: { key: string; flagKey: string; campaignKey: string; api: CampaignApi; variableKey?: string }[] = [];
+    for (const campaign of client.settings.campaignsByKey.values()) {
+      if (!campaign.isRunning) continue;
+      const { key } = campaign;
+      calls.push({ key, flagKey: key, campaignKey: key, ...callOf({ kind: 'campaign', campaign, type: campaignFlagType(campaign) }) });
+      for (const variableKey of variableKeysOf(campaign)) {
+        const flagKey = `${key}${this.setup.separator}${variableKey}`;
+        calls.push({ key: decisionKey(key, variableKey), flagKey, campaignKey: key, api: 'getFeatureVariableValue', variableKey });
+      }
+    }
+    const traces = await Promise.all(
+      calls.map(({ campaignKey, api, variableKey }) => client.explain(campaignKey, user.userId, { ...user.options, api, variableKey })),
+    );
+    for (const [i, { key, flagKey }] of calls.entries()) decided.set(key, { flagKey, trace: traces[i] ?? null });
+    return decided;
+  }
+
+  /**
+   * After a call of the provider's may have stored the user: decides again for the same context
+   * and settings, keeping the impressions, and reports the flags whose answers changed. Gives
+   * way to any newer context or settings (it does not take a generation of its own).
+   */
+  private async decideAgain(client: VWOClient, snapshot: Snapshot): Promise<void> {
+    const generation = this.generation;
+    if (this.snapshot !== snapshot || client.settings !== snapshot.settings) return;
+    const decided = await this.explainAll(client, snapshot.context);
+    if (generation !== this.generation || this.snapshot !== snapshot || client.settings !== snapshot.settings) return;
+    this.snapshot = { ...snapshot, decided };
+    const flagsChanged: string[] = [];
+    for (const [key, now] of decided) {
+      const before = snapshot.decided.get(key);
+      if (!before || !sameAnswer(before.trace, now.trace)) flagsChanged.push(now.flagKey);
+    }
+    if (flagsChanged.length > 0) this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged });
   }
 
   private async settingsChanged(previous: Settings, next: Settings): Promise<void> {
@@ -152,8 +198,9 @@ export class VWOWebProvider implements Provider {
         return toDetails({ value: defaultValue, reason: 'STALE', flagMetadata: {} });
       const prepared = prepare(snapshot.settings, flagKey, type, defaultValue, snapshot.context, this.setup);
       if (!('user' in prepared)) return toDetails(prepared);
-      const trace = snapshot.traces.get(prepared.flag.campaign.key) ?? null;
-      const resolution = settle(prepared, trace, answerFrom(prepared, trace), defaultValue);
+      const trace = snapshot.decided.get(keyOf(prepared.flag))?.trace ?? null;
+      // The snapshot holds the call's answer itself: nothing is derived here.
+      const resolution = settle(prepared, trace, trace?.answer ?? null, defaultValue);
       if (resolution.variant !== undefined && resolution.errorCode === undefined)
         this.sendImpression(client, snapshot, prepared, resolution.variant);
       return toDetails(resolution);
@@ -170,18 +217,28 @@ export class VWOWebProvider implements Provider {
     if (snapshot.impressions.has(key)) return;
     snapshot.impressions.add(key);
     const { key: campaignKey } = flag.campaign;
-    if (flag.type === 'string') void client.activate(campaignKey, user.userId, user.options);
-    else void client.isFeatureEnabled(campaignKey, user.userId, user.options);
+    const called: Promise<unknown> =
+      flag.type === 'string'
+        ? client.activate(campaignKey, user.userId, user.options)
+        : client.isFeatureEnabled(campaignKey, user.userId, user.options);
+    // The client's methods never reject.
+    void called.then(() => this.decideAgain(client, snapshot));
   }
 }
 
-/** VWO's answer computed from the snapshot's decision, by the rules of the client's APIs. */
-function answerFrom({ flag }: Prepared, trace: DecisionTrace | null): Answer {
-  const variationName = trace?.variationName ?? null;
-  if (variationName === null) return flag.kind === 'campaign' && flag.type === 'boolean' ? false : null;
-  if (flag.kind === 'campaign') return flag.type === 'string' ? variationName : enabledIn(flag.campaign, variationName);
-  const variable = variableFor(flag.campaign, variationName, flag.variableKey);
-  return variable ? castVariable(variable) : null;
+/** The snapshot's key of a flag's decision: the campaign key, plus `\0variableKey` for a variable. */
+function decisionKey(campaignKey: string, variableKey?: string): string {
+  return variableKey === undefined ? campaignKey : `${campaignKey}\u0000${variableKey}`;
+}
+
+function keyOf(flag: Flag): string {
+  return decisionKey(flag.campaign.key, flag.kind === 'variable' ? flag.variableKey : undefined);
+}
+
+/** Whether two decisions give the same value and variant. */
+function sameAnswer(a: DecisionTrace | null, b: DecisionTrace | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.variationName === b.variationName && JSON.stringify(a.answer) === JSON.stringify(b.answer);
 }
 
 function toDetails<T>(resolution: Resolution<T>): ResolutionDetails<T> {

@@ -10,6 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type VWOProviderOptions, VWOServerProvider } from '../src/server.js';
 import {
   ACCOUNT_ID,
+  campaigns,
   eventually,
   launchClient,
   recordingLogger,
@@ -269,6 +270,20 @@ describe('errors resolve the default with reason ERROR and an error code', () =>
     expect(details).toMatchObject({ value: true, reason: 'ERROR', errorCode: ErrorCode.GENERAL });
     expect(details.errorMessage).toMatch(/could not be launched/);
   }, 20_000);
+});
+
+describe("the client's rules, not only its decisions", () => {
+  it('a multi-armed bandit campaign without a user storage is false / the default with reason DISABLED, as the client answers, and sends nothing', async () => {
+    const bandits = settingsFile({ campaigns: campaigns().map((c) => (c.key === 'K' || c.key === 'FT' ? { ...c, isMAB: true } : c)) });
+    const { flags } = await withProvider({}, { settingsFile: bandits });
+    const feature = await flags.getBooleanDetails('FT', true, jose);
+    expect(feature).toMatchObject({ value: false, reason: 'DISABLED' });
+    expect(feature.variant).toBeUndefined();
+    expect(await flags.getStringDetails('K', 'x', jose)).toMatchObject({ value: 'x', reason: 'DISABLED' });
+    expect(await flags.getStringDetails('FT.label', 'x', jose)).toMatchObject({ value: 'v1', variant: 'Variation-1', reason: 'SPLIT' });
+    await settle();
+    expect(impressions()).toHaveLength(0);
+  });
 });
 
 describe('stored assignments', () => {

@@ -8,7 +8,18 @@ import { launch } from '@vwo/node';
 import { createMemoryStorage } from '@vwo/storage-memory';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type VWOProviderOptions, VWOWebProvider } from '../src/web.js';
-import { ACCOUNT_ID, eventually, launchClient, recordingLogger, SDK_KEY, settle, useCollector, withCampaign } from './fixtures.js';
+import {
+  ACCOUNT_ID,
+  campaigns,
+  eventually,
+  launchClient,
+  recordingLogger,
+  SDK_KEY,
+  settingsFile,
+  settle,
+  useCollector,
+  withCampaign,
+} from './fixtures.js';
 
 const collector = useCollector();
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
@@ -168,6 +179,42 @@ describe('reasons', () => {
     expect(events).toEqual(['reconciling', 'changed']);
     OpenFeature.removeHandler(ProviderEvents.Reconciling, onReconciling);
     OpenFeature.removeHandler(ProviderEvents.ContextChanged, onChanged);
+  });
+});
+
+describe("the client's rules, not only its decisions", () => {
+  it('a multi-armed bandit campaign without a user storage is false / the default with reason DISABLED, as isFeatureEnabled / activate answer, and sends nothing', async () => {
+    const bandits = settingsFile({ campaigns: campaigns().map((c) => (c.key === 'K' || c.key === 'FT' ? { ...c, isMAB: true } : c)) });
+    const { client, flags } = await withProvider({ targetingKey: 'José' }, {}, { settingsFile: bandits });
+    const feature = flags.getBooleanDetails('FT', true);
+    expect(feature).toMatchObject({ value: false, reason: 'DISABLED' });
+    expect(feature.variant).toBeUndefined();
+    expect(await client.isFeatureEnabled('FT', 'José')).toBe(false);
+    expect(flags.getStringDetails('K', 'x')).toMatchObject({ value: 'x', reason: 'DISABLED' });
+    expect(await client.activate('K', 'José')).toBeNull();
+    // getFeatureVariableValue has no bandit rule in 1.73.0: it answers.
+    expect(flags.getStringDetails('FT.label', 'x')).toMatchObject({ value: 'v1', variant: 'Variation-1', reason: 'SPLIT' });
+    expect(await client.getFeatureVariableValue('FT', 'label', 'José')).toBe('v1');
+    await settle();
+    expect(impressions()).toHaveLength(0);
+  });
+
+  it("with a user storage, variables answer once the feature flag's call has stored the user, announced by CONFIGURATION_CHANGED", async () => {
+    const userStorage = createMemoryStorage();
+    const { flags } = await withProvider({ targetingKey: 'José' }, {}, { userStorage });
+    // getFeatureVariableValue answers only users a storage holds.
+    expect(flags.getStringDetails('FT.label', 'x')).toMatchObject({ value: 'x', reason: 'DEFAULT' });
+    const changed: (string[] | undefined)[] = [];
+    const onChanged: EventHandler = (details) => {
+      changed.push(details?.flagsChanged as string[] | undefined);
+    };
+    OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, onChanged);
+    expect(flags.getBooleanValue('FT', false)).toBe(true);
+    await eventually(() => changed.length === 1);
+    expect(changed[0]).toEqual(expect.arrayContaining(['FT.label', 'FT.count', 'FT.config']));
+    expect(changed[0]).not.toContain('FT');
+    expect(flags.getStringDetails('FT.label', 'x')).toMatchObject({ value: 'v1', variant: 'Variation-1', reason: 'CACHED' });
+    OpenFeature.removeHandler(ProviderEvents.ConfigurationChanged, onChanged);
   });
 });
 

@@ -20,11 +20,11 @@ export interface DecideReport {
   readonly status: string;
   /** The user id. */
   readonly user: string;
-  /** The decision behind the answers (from `explain`). */
+  /** The decision of the campaign's own call (`activate` for A/B, else `isFeatureEnabled`), from `explain`. */
   readonly decision: {
-    /** How it ended: `bucketed`, `whitelisted`, `not-in-traffic`, `segment-failed`, `group-lost`… */
+    /** How it ended: `bucketed`, `whitelisted`, `not-in-traffic`, `segment-failed`, `group-lost`, `bandit-without-storage`… */
     readonly outcome: string;
-    /** The variation decided, whether or not an API returns it. */
+    /** The variation that call decided (`null` when one of its rules stopped it first), whether or not it returns it. */
     readonly variation: string | null;
   };
   /** What `activate` answers. */

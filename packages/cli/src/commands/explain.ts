@@ -1,14 +1,29 @@
-import { type Campaign, createClient, type DecisionTrace, type Settings } from '@vwo/core';
+import { type Campaign, type CampaignApi, createClient, type DecisionTrace, type Settings } from '@vwo/core';
 import { OUTCOME_TEXT } from '../outcomes.js';
 import type { UserContext } from './decide.js';
 
-/** The decision trace of one user, as `explain` records it (development mode: nothing stored or sent). */
-export async function traceOf(settings: Settings, campaign: Campaign, userId: string, context: UserContext = {}): Promise<DecisionTrace> {
+/** The call to explain: by default the campaign's own (`activate` for A/B, else `isFeatureEnabled`). */
+export interface ExplainedCall {
+  /** The API explained. */
+  readonly api?: CampaignApi;
+  /** The variable, with `getFeatureVariableValue`. */
+  readonly variableKey?: string;
+}
+
+/** The trace of one API call for one user, as `explain` records it (development mode: nothing stored or sent). */
+export async function traceOf(
+  settings: Settings,
+  campaign: Campaign,
+  userId: string,
+  context: UserContext & ExplainedCall = {},
+): Promise<DecisionTrace> {
   const client = createClient({ settings, isDevelopmentMode: true, logLevel: 'silent' });
   try {
     const trace = await client.explain(campaign.key, userId, {
       customVariables: context.customVariables,
       variationTargetingVariables: context.variationTargetingVariables,
+      api: context.api,
+      variableKey: context.variableKey,
     });
     if (trace === null) throw new Error('explain returned no trace');
     return trace;
@@ -17,21 +32,16 @@ export async function traceOf(settings: Settings, campaign: Campaign, userId: st
   }
 }
 
-/** A trace as readable lines: a headline, then one line per step with ✔ or ✘. */
+/** A trace as readable lines: a headline, one line per step with ✔ or ✘, then how it ended and what the call answers. */
 export function explainLines(campaign: Campaign, trace: DecisionTrace): string[] {
-  const answer = trace.variationName === null ? 'no variation' : trace.variationName;
-  const lines = [`${campaign.key} (${campaign.type}) for user ${JSON.stringify(trace.userId)} → ${answer}`];
+  const variation = trace.variationName === null ? 'no variation' : trace.variationName;
+  const lines = [`${campaign.key} (${campaign.type}) for user ${JSON.stringify(trace.userId)} → ${variation}`];
   if (trace.steps.length === 0) lines.push('  ✔ no segments, whitelisting, storage or group to check');
   for (const step of trace.steps) lines.push(`  ${step.passed ? '✔' : '✘'} ${step.step}: ${step.detail}${dataText(step.data)}`);
   const outcome = OUTCOME_TEXT[trace.outcome] ?? trace.outcome;
-  let verdict = outcome === trace.outcome ? `outcome: ${trace.outcome}` : `outcome: ${trace.outcome} (${outcome})`;
-  if (campaign.type === 'FEATURE_ROLLOUT' || campaign.type === 'FEATURE_TEST') {
-    const variation = campaign.variations.find((v) => v.name === trace.variationName);
-    // As featureEnabled(): a rollout is on for everyone in it, a feature test by the variation's flag.
-    const enabled = trace.variationName !== null && (campaign.type === 'FEATURE_ROLLOUT' || variation?.isFeatureEnabled === true);
-    verdict += `; feature ${enabled ? 'enabled' : 'disabled'}`;
-  }
-  lines.push(verdict);
+  const verdict = outcome === trace.outcome ? `outcome: ${trace.outcome}` : `outcome: ${trace.outcome} (${outcome})`;
+  const call = trace.variableKey === undefined ? `${trace.api}` : `${trace.api}(${JSON.stringify(trace.variableKey)})`;
+  lines.push(`${verdict}; ${call} answers ${JSON.stringify(trace.answer)}`);
   return lines;
 }
 
@@ -39,7 +49,8 @@ export function explainLines(campaign: Campaign, trace: DecisionTrace): string[]
 function dataText(data: Readonly<Record<string, unknown>> | undefined): string {
   if (!data) return '';
   const parts = Object.entries(data)
-    .filter(([key]) => key !== 'bucket')
+    // The bucket is in the detail already; what a variable step found is too.
+    .filter(([key]) => key !== 'bucket' && key !== 'found' && key !== 'type' && key !== 'value')
     .map(([key, value]) => `${key} ${JSON.stringify(value)}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

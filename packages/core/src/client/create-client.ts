@@ -1,4 +1,4 @@
-import { apiAcceptsCampaign, featureEnabled } from '../decision/api-rules.js';
+import { apiGate, bucketsUnstoredUsers, type CampaignApi } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
 import type { Decision } from '../decision/types.js';
 import { createDelivery } from '../delivery/index.js';
@@ -6,9 +6,10 @@ import { usageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
+import { isPlainObject } from '../util/types.js';
+import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
 import { ClientCore } from './core.js';
-import { castVariable, findVariable } from './feature-variables.js';
 import { type SafeLogger, safeLogger } from './logger.js';
 import { checkOptions, checkString } from './params.js';
 import { readPushArguments, runPush } from './push.js';
@@ -18,13 +19,19 @@ import type {
   ClientConfig,
   DecisionTrace,
   EventStats,
+  ExplainOptions,
   FeatureVariableValue,
   FlushOptions,
   FlushResult,
   VWOClient,
 } from './types.js';
 
-type DecisionApiName = 'activate' | 'getVariationName' | 'isFeatureEnabled' | 'getFeatureVariableValue' | 'track';
+const EXPLAINED_APIS: ReadonlySet<unknown> = new Set<CampaignApi>([
+  'activate',
+  'getVariationName',
+  'isFeatureEnabled',
+  'getFeatureVariableValue',
+]);
 
 /**
  * Creates the client over the given settings and plug-ins. The facades (`@vwo/node`,
@@ -124,7 +131,7 @@ class Client implements VWOClient {
       if (!call) return null;
       const { settings, campaign, opts } = call;
       const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'getVariation', isTrackUser: false });
-      return chain(decided, (decision) => decision.variationName);
+      return chain(decided, (decision) => answerOf('getVariationName', campaign, decision, '', null) as string | null);
     });
   }
 
@@ -136,7 +143,8 @@ class Client implements VWOClient {
       // An impression goes out whether the feature is on or off for the user (1.73.0).
       return chain(
         this.core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }),
-        (decision) => this.impressed(settings, campaign, userId, opts, decision) && featureEnabled(campaign, decision),
+        (decision) =>
+          this.impressed(settings, campaign, userId, opts, decision) && answerOf('isFeatureEnabled', campaign, decision, '', null) === true,
       );
     });
   }
@@ -157,13 +165,11 @@ class Client implements VWOClient {
         isTrackUser: false,
       });
       return chain(decided, (decision) => {
-        if (decision.variationName === null) return null;
-        const variable = findVariable(campaign, decision.variation, variableKey);
-        if (!variable) {
-          this.log.info(`getFeatureVariableValue: ${campaign.key} has no variable ${JSON.stringify(variableKey)} for ${userId}`);
-          return null;
+        const value = answerOf('getFeatureVariableValue', campaign, decision, variableKey, null) as FeatureVariableValue;
+        if (value === null && decision.variationName !== null) {
+          this.log.info(`getFeatureVariableValue: ${campaign.key} has no value of ${JSON.stringify(variableKey)} for ${userId}`);
         }
-        return castVariable(variable);
+        return value;
       });
     });
   }
@@ -236,24 +242,63 @@ class Client implements VWOClient {
     });
   }
 
-  explain(campaignKey: string, userId: string, options?: ApiOptions): Promise<DecisionTrace | null> {
-    return this.guard('explain', null, () => {
+  explain(campaignKey: string, userId: string, options?: ExplainOptions): Promise<DecisionTrace | null> {
+    // Not guarded by opt-out: explaining why every call now answers null/false is the point.
+    return this.protect('explain', null, () => {
       const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
       if (problem) return this.reject('explain', problem, null);
-      const checked = checkOptions(options, {});
-      if ('problem' in checked) return this.reject('explain', checked.problem, null);
-      const opts = checked.options;
       const settings = this.core.settings;
       const campaign = settings.campaignsByKey.get(campaignKey);
-      const snapshot = this.core.storage && campaign ? this.core.storage.snapshot(userId, campaign, opts.userStorageData) : undefined;
-      return chain(snapshot, (storage) => {
+      const requested: unknown = isPlainObject(options) ? options.api : undefined;
+      if (requested !== undefined && !EXPLAINED_APIS.has(requested)) {
+        return this.reject('explain', 'options.api must be activate, getVariationName, isFeatureEnabled or getFeatureVariableValue', null);
+      }
+      const api =
+        (requested as CampaignApi | undefined) ??
+        (campaign === undefined || campaign.type === 'VISUAL_AB' ? 'activate' : 'isFeatureEnabled');
+      const variableKey: unknown = isPlainObject(options) ? options.variableKey : undefined;
+      if (api === 'getFeatureVariableValue') {
+        const bad = checkString('options.variableKey', variableKey);
+        if (bad) return this.reject('explain', bad, null);
+      } else if (variableKey !== undefined) {
+        return this.reject('explain', 'options.variableKey goes only with api: getFeatureVariableValue', null);
+      }
+      const checked = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
+      if ('problem' in checked) return this.reject('explain', checked.problem, null);
+      const opts = checked.options;
+      const call = { campaignKey, userId, api, ...(api === 'getFeatureVariableValue' ? { variableKey: variableKey as string } : {}) };
+      const stopped = (outcome: DecisionTrace['outcome'], detail: string): DecisionTrace => ({
+        ...call,
+        answer: noAnswer(api),
+        variationName: null,
+        outcome,
+        steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${String(noAnswer(api))}` }],
+      });
+      if (this.optedOut) {
+        this.log.info('explain: the SDK is opted out');
+        return stopped('opted-out', 'setOptOut() was called');
+      }
+      const storage = this.core.storage;
+      const gate = apiGate(api, campaignKey, campaign, storage !== undefined);
+      // A missing or paused campaign is the decision's own first step; the other rules are the API's.
+      if (gate && gate.outcome !== 'campaign-not-found' && gate.outcome !== 'campaign-not-running')
+        return stopped(gate.outcome, gate.detail);
+      const snapshot = storage && campaign ? storage.snapshot(userId, campaign, opts.userStorageData) : undefined;
+      return chain(snapshot, (stored) => {
         const decision = decide(settings, campaign ?? campaignKey, userId, {
           customVariables: opts.customVariables,
           variationTargetingVariables: opts.variationTargetingVariables,
-          storage,
+          isTrackUser: bucketsUnstoredUsers(api),
+          storage: stored,
           trace: true,
         });
-        return { campaignKey, userId, variationName: decision.variationName, outcome: decision.outcome, steps: decision.steps ?? [] };
+        const steps = [...(decision.steps ?? [])];
+        // A failed decision makes the call fail (null/false); its last step says why.
+        const answer =
+          campaign && decision.outcome !== 'error'
+            ? answerOf(api, campaign, decision, (variableKey as string) ?? '', steps)
+            : noAnswer(api);
+        return { ...call, answer, variationName: decision.variationName, outcome: decision.outcome, steps };
       });
     });
   }
@@ -289,22 +334,18 @@ class Client implements VWOClient {
   }
 
   /** Validation and campaign checks of the decision APIs (decision-flow.md §2–§3). */
-  private prepare(api: DecisionApiName, campaignKey: unknown, userId: unknown, options: unknown) {
+  private prepare(api: CampaignApi, campaignKey: unknown, userId: unknown, options: unknown) {
     const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
     if (problem) return this.reject(api, problem, undefined);
-    const checked = checkOptions(options, { shouldTrackReturningUser: api === 'activate' || api === 'isFeatureEnabled' });
+    const checked = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
     if ('problem' in checked) return this.reject(api, checked.problem, undefined);
     const settings = this.core.settings;
     const campaign = settings.campaignsByKey.get(campaignKey as string);
-    if ((api === 'activate' || api === 'isFeatureEnabled') && campaign?.isMAB && !this.core.storage) {
-      return this.reject(api, `${String(campaignKey)} is a multi-armed bandit campaign and needs a user storage`, undefined);
-    }
-    if (!campaign?.isRunning) {
-      this.log.warn(`${api}: campaign ${JSON.stringify(campaignKey)} is ${campaign ? 'not running' : 'not in the settings'}`);
-      return undefined;
-    }
-    if (!apiAcceptsCampaign(api, campaign)) {
-      this.log.warn(`${api}: campaign ${campaign.key} is of type ${campaign.type}, which ${api} does not serve`);
+    // The same rules as explain's, so that its trace never promises what the call refuses.
+    const gate = apiGate(api, campaignKey as string, campaign, this.core.storage !== undefined);
+    if (gate) {
+      if (gate.outcome === 'bandit-without-storage') return this.reject(api, gate.detail, undefined);
+      this.log.warn(`${api}: ${gate.detail}`);
       return undefined;
     }
     return { settings, campaign: campaign as Campaign, opts: checked.options };
@@ -321,6 +362,11 @@ class Client implements VWOClient {
       this.log.info(`${api}: the SDK is opted out`);
       return Promise.resolve(failure);
     }
+    return this.protect(api, failure, body);
+  }
+
+  /** The promise to the host that nothing escapes: one log line and the failure value. */
+  private protect<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
     try {
       const result = body();
       // No closure unless the answer is a promise: the decision APIs are the hot path.

@@ -1,3 +1,4 @@
+export type { ApiAnswer } from './answers.js';
 export { createClient } from './create-client.js';
 export { VWOConfigError } from './errors.js';
 export { castVariable, findVariable } from './feature-variables.js';
@@ -11,6 +12,7 @@ export type {
   DecisionTrace,
   EventOutbox,
   EventStats,
+  ExplainOptions,
   FeatureVariableValue,
   FlushOptions,
   FlushResult,
@@ -19,6 +21,7 @@ export type {
   OutboxEntry,
   RetryConfig,
   StoredAssignment,
+  TraceOutcome,
   Transport,
   TransportResponse,
   UserStorage,

@@ -2,7 +2,8 @@
  * The client's public contract: the plug-in interfaces (storage, transport, logger) and the
  * API every facade (`@vwo/node`, `@vwo/browser`) exposes.
  */
-import type { DecisionStep, StoredAssignment } from '../decision/types.js';
+import type { ApiGateOutcome, CampaignApi } from '../decision/api-rules.js';
+import type { DecisionOutcome, DecisionStep, StoredAssignment } from '../decision/types.js';
 import type { EventRequest } from '../events/types.js';
 import type { UsageStatsInput } from '../events/usage-stats.js';
 import type { GoalTypeToTrack } from '../goals/campaigns-for-goal.js';
@@ -195,18 +196,49 @@ export interface EventStats {
   readonly pending: number;
 }
 
-/** The trace `explain` returns: the steps of one decision, without side effects. */
+/**
+ * Why an explained call ended as it did: a {@link DecisionOutcome} of the decision, or a rule of
+ * the API that stopped the call first (`bandit-without-storage`, `campaign-type-not-served`,
+ * `opted-out`).
+ */
+export type TraceOutcome = DecisionOutcome | ApiGateOutcome | 'opted-out';
+
+/**
+ * The trace `explain` returns: the steps of one API call for one user, without side effects.
+ * It applies the same rules as the call, so `answer` is always what the call would answer now.
+ */
 export interface DecisionTrace {
   /** The campaign key of the call. */
   readonly campaignKey: string;
   /** The user id of the call. */
   readonly userId: string;
-  /** What `activate`/`getVariationName` would answer: the variation's name, or `null`. */
+  /** The API explained (by default the campaign's own: `activate` for `VISUAL_AB`, else `isFeatureEnabled`). */
+  readonly api: CampaignApi;
+  /** The variable explained, for `getFeatureVariableValue`. */
+  readonly variableKey?: string;
+  /** What the call answers: a variation name, `isFeatureEnabled`'s boolean, a variable's value; `null` for none. */
+  readonly answer: string | boolean | FeatureVariableValue;
+  /**
+   * The variation the call decided for the user, or `null`: none, or a rule of the API stopped
+   * the call before deciding (then `outcome` names the rule). `activate` and `getVariationName`
+   * answer it; `isFeatureEnabled` and `getFeatureVariableValue` read it.
+   */
   readonly variationName: string | null;
-  /** Why the decision ended as it did (a `DecisionOutcome`: `'bucketed'`, `'not-in-traffic'`, …). */
-  readonly outcome: string;
-  /** Every step taken, in order, with its inputs. */
+  /** Why the call ended as it did: `'bucketed'`, `'not-in-traffic'`, `'bandit-without-storage'`, … */
+  readonly outcome: TraceOutcome;
+  /**
+   * Every step taken, in order, with its inputs; the API's own rules (`api`, `feature`,
+   * `variable`) included wherever the answer is not simply the variation's name.
+   */
   readonly steps: readonly DecisionStep[];
+}
+
+/** The options of `explain`: those of the call explained, plus which call. */
+export interface ExplainOptions extends ApiOptions {
+  /** The API to explain; default: `activate` for a `VISUAL_AB` campaign (or an unknown key), else `isFeatureEnabled`. */
+  readonly api?: CampaignApi;
+  /** The variable, required with `api: 'getFeatureVariableValue'`. */
+  readonly variableKey?: string;
 }
 
 /** Retry schedule of failed sends: 1.73.0's 1, 2, 4, 8, 16 s, with jitter added. */
@@ -312,8 +344,12 @@ export interface VWOClient {
   flushEvents(options?: FlushOptions): Promise<FlushResult>;
   /** Fetches the settings file again and swaps it in; resolves the new file, or `null` if that failed. */
   getAndUpdateSettingsFile(accountId?: string | number, sdkKey?: string): Promise<unknown>;
-  /** Every step of the decision for this user, without storing or sending anything. */
-  explain(campaignKey: string, userId: string, options?: ApiOptions): Promise<DecisionTrace | null>;
+  /**
+   * Every step of one API call for this user, with what the call answers, without storing or
+   * sending anything; `null` for invalid arguments. After `setOptOut()` it still explains (the
+   * `opted-out` outcome), as the calls then answer `null`/`false`.
+   */
+  explain(campaignKey: string, userId: string, options?: ExplainOptions): Promise<DecisionTrace | null>;
   /** Stops everything for good: later calls return `null`/`false` and send nothing. */
   setOptOut(): Promise<boolean>;
   /** Flushes pending events (within `closeTimeout`), stops timers; idempotent. */

@@ -68,8 +68,23 @@ export type DecisionOutcome =
 
 /** One step of a decision, recorded when `trace` is on. */
 export interface DecisionStep {
-  /** Which step of the decision. */
-  readonly step: 'campaign' | 'whitelisting' | 'storage' | 'pre-segmentation' | 'traffic' | 'group' | 'variation';
+  /**
+   * Which step of the decision. `api`, `feature` and `variable` are the explained API's own rules
+   * (`explain` only): a check that stops the call before deciding (a bandit without storage, the
+   * campaign type, opt-out), what `isFeatureEnabled` reads from the variation, which variable
+   * `getFeatureVariableValue` reads and how it is cast.
+   */
+  readonly step:
+    | 'campaign'
+    | 'whitelisting'
+    | 'storage'
+    | 'pre-segmentation'
+    | 'traffic'
+    | 'group'
+    | 'variation'
+    | 'api'
+    | 'feature'
+    | 'variable';
   /** Whether the user got past it (`false` ends the decision, except for skipped optional steps). */
   readonly passed: boolean;
   /** What happened, in words: `traffic bucket 76 is above percentTraffic 70`. */

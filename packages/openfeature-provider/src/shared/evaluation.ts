@@ -3,12 +3,11 @@
  * `prepare` does what needs no decision (flag key, type, context, campaign status) and
  * `settle` turns the decision's trace and VWO's answer into resolution details.
  */
-import { type Campaign, type DecisionTrace, type FeatureVariableValue, featureEnabled, type Settings } from '@vwo/core';
+import type { DecisionTrace, FeatureVariableValue, Settings } from '@vwo/core';
 import { type ContextLike, userFromContext, type VWOUser } from './context.js';
 import { type Flag, type FlagType, findFlag } from './flags.js';
 import type { ProviderSetup } from './options.js';
 import { failed, isFailure, isOfType, metadataOf, type Resolution, reasonOf } from './resolution.js';
-import { castVariable, variableFor } from './variables.js';
 
 export interface Prepared {
   readonly flag: Flag;
@@ -18,7 +17,7 @@ export interface Prepared {
 }
 
 /** VWO's answer for the flag: a variation name, `isFeatureEnabled`, or a variable value (`null`: none). */
-export type Answer = string | boolean | FeatureVariableValue | undefined;
+export type Answer = string | boolean | FeatureVariableValue;
 
 /**
  * Finds the flag, checks the type asked for and the context, and answers a paused campaign at
@@ -60,10 +59,11 @@ function disabled<T>(flag: Flag, defaultValue: T): Resolution<T> {
 }
 
 /**
- * Resolution details from the decision's trace (reason, variant) and VWO's answer (value).
- * `0`, `''` and `false` are values like any other. A feature flag of a user left out is `false`
- * with reason `DEFAULT`, as `isFeatureEnabled` answers; a variation name or variable the user
- * does not get is the caller's default.
+ * Resolution details from `explain` of the flag's call (reason, variant, and the answer the
+ * call gives) and from the call itself where the provider made it (the server). `0`, `''` and
+ * `false` are values like any other. A feature flag of a user left out is `false`, as
+ * `isFeatureEnabled` answers; a variation name or variable the user does not get is the
+ * caller's default.
  */
 export function settle<T>(prepared: Prepared, trace: DecisionTrace | null, answer: Answer, defaultValue: T): Resolution<T> {
   const { flag } = prepared;
@@ -77,72 +77,64 @@ export function settle<T>(prepared: Prepared, trace: DecisionTrace | null, answe
   }
   const reason = reasonOf(trace);
   if (typeof reason !== 'string') return failed(defaultValue, reason, campaign);
-  const flagMetadata = metadataOf(campaign);
-  const variationName = trace.variationName;
-
-  if (variationName === null) {
-    const value = flag.kind === 'campaign' && flag.type === 'boolean' ? answer === true : defaultValue;
-    return { value: value as T, reason, flagMetadata };
+  // The server makes the call after explain: new settings swapped in between can separate them.
+  if (!sameAnswer(answer, trace.answer)) {
+    return failed(
+      defaultValue,
+      {
+        errorCode: 'GENERAL',
+        errorMessage: `VWO answered ${JSON.stringify(answer)} for ${campaign.key} where its decision gave ${JSON.stringify(trace.answer)} (the settings changed meanwhile); see the VWO client's log`,
+      },
+      campaign,
+    );
   }
-  const answered = (value: unknown): Resolution<T> => ({ value: value as T, variant: variationName, reason, flagMetadata });
+  const flagMetadata = metadataOf(campaign);
+  const value = trace.answer;
+  const variant = trace.variationName ?? undefined;
+  const withVariant = (resolved: unknown): Resolution<T> =>
+    variant === undefined ? { value: resolved as T, reason, flagMetadata } : { value: resolved as T, variant, reason, flagMetadata };
 
   if (flag.kind === 'campaign') {
-    if (flag.type === 'string') {
-      // The name VWO answered is the variant too (settings may have changed since the trace).
-      if (typeof answer === 'string') return { value: answer as T, variant: answer, reason, flagMetadata };
-      return failed(defaultValue, disagreement(campaign, `no variation where the decision is ${variationName}`), campaign);
-    }
-    if (answer === false && enabledIn(campaign, variationName)) {
-      return failed(defaultValue, disagreement(campaign, `the feature off where ${variationName} has it on`), campaign);
-    }
-    return answered(answer === true);
+    if (flag.type === 'boolean') return withVariant(value === true);
+    return typeof value === 'string'
+      ? { value: value as T, variant: value, reason, flagMetadata }
+      : { value: defaultValue, reason, flagMetadata };
   }
-
-  if (answer !== null && answer !== undefined) {
-    if (isOfType(answer, prepared.type)) return answered(answer);
+  if (value !== null) {
+    if (isOfType(value, prepared.type)) return withVariant(value);
     return failed(
       defaultValue,
       {
         errorCode: 'TYPE_MISMATCH',
-        errorMessage: `${campaign.key}: variable ${flag.variableKey} is a ${typeof answer}, not ${prepared.type}`,
+        errorMessage: `${campaign.key}: variable ${flag.variableKey} holds a ${typeof value}, not a ${prepared.type}`,
       },
       campaign,
     );
   }
-  const variable = variableFor(campaign, variationName, flag.variableKey);
-  if (!variable) {
-    return failed(
-      defaultValue,
-      {
-        errorCode: 'FLAG_NOT_FOUND',
-        errorMessage: `variation ${variationName} of ${campaign.key} has no variable ${JSON.stringify(flag.variableKey)}`,
-      },
-      campaign,
-    );
-  }
-  if (castVariable(variable) === null) {
+  // A user VWO leaves out (or, with a user storage, has not activated yet) gets the default.
+  if (trace.variationName === null) return { value: defaultValue, reason, flagMetadata };
+  const lookup = [...trace.steps].reverse().find((step) => step.step === 'variable');
+  if (lookup?.data?.found === true) {
     return failed(
       defaultValue,
       {
         errorCode: 'PARSE_ERROR',
-        errorMessage: `${campaign.key}: variable ${flag.variableKey} of type ${String(variable.type)} has a value that is not one: ${JSON.stringify(variable.value) ?? 'nothing'}`,
+        errorMessage: `${campaign.key}: variable ${flag.variableKey} of type ${String(lookup.data.type)} has a value that is not one: ${JSON.stringify(lookup.data.value) ?? 'nothing'}`,
       },
       campaign,
     );
   }
-  // A user storage makes VWO answer variables only for users it has activated before.
-  return { value: defaultValue, reason: 'DEFAULT', flagMetadata };
+  return failed(
+    defaultValue,
+    {
+      errorCode: 'FLAG_NOT_FOUND',
+      errorMessage: `variation ${trace.variationName} of ${campaign.key} has no variable ${JSON.stringify(flag.variableKey)}`,
+    },
+    campaign,
+  );
 }
 
-/** `isFeatureEnabled`'s own rule (a rollout is on for everyone in it; otherwise the variation's flag). */
-export function enabledIn(campaign: Campaign, variationName: string): boolean {
-  const variation = campaign.variations.find((candidate) => candidate.name === variationName);
-  return featureEnabled(campaign, { outcome: 'bucketed', variation, variationName, campaign, notifies: false, store: false });
-}
-
-function disagreement(campaign: Campaign, what: string) {
-  return {
-    errorCode: 'GENERAL' as const,
-    errorMessage: `VWO answered ${what} for ${campaign.key} (a multi-armed bandit campaign without user storage, or settings that changed meanwhile); see the VWO client's log`,
-  };
+/** Answers are JSON values (a `json` variable is a fresh copy on each call). */
+function sameAnswer(a: Answer, b: Answer): boolean {
+  return a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
 }

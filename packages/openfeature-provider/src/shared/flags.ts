@@ -3,7 +3,7 @@
  * boolean for feature campaigns, the variation name for A/B campaigns); `campaignKey.variableKey`
  * is a feature variable with the type the settings file declares.
  */
-import type { Campaign, Settings, Variable } from '@vwo/core';
+import type { Campaign, CampaignApi, Settings, Variable } from '@vwo/core';
 
 /** The four OpenFeature value types. */
 export type FlagType = 'boolean' | 'string' | 'number' | 'object';
@@ -39,6 +39,21 @@ export function findFlag(settings: Settings, flagKey: string, separator: string)
 /** Same split as the client's API rules: `activate` serves only `VISUAL_AB`; `isFeatureEnabled` everything else. */
 export function campaignFlagType(campaign: Campaign): FlagType {
   return campaign.type === 'VISUAL_AB' ? 'string' : 'boolean';
+}
+
+/**
+ * The client call whose answer a flag is: `activate` or `isFeatureEnabled` for a campaign flag
+ * (as {@link campaignFlagType}), `getFeatureVariableValue` for a variable. `explain` is asked
+ * about the same call, so the reason and the variant come from the rules that made the answer.
+ */
+export function callOf(flag: Flag): { readonly api: CampaignApi; readonly variableKey?: string } {
+  if (flag.kind === 'variable') return { api: 'getFeatureVariableValue', variableKey: flag.variableKey };
+  return { api: flag.type === 'string' ? 'activate' : 'isFeatureEnabled' };
+}
+
+/** Every variable key a campaign declares (see `declaredVariables`), in file order. */
+export function variableKeysOf(campaign: Campaign): string[] {
+  return [...declaredVariables(campaign).keys()];
 }
 
 /** The OpenFeature type of a VWO variable type (settings-file.md §5); undefined for types VWO passes through as is. */

@@ -50,20 +50,24 @@ export function isFailure(value: object): value is Failure {
 }
 
 /**
- * Why the user got what they got, from the decision's trace: whitelisting or a matched
- * pre-segmentation is targeting, plain bucketing is a split, a stored assignment (user
- * storage) is cached, a paused campaign is disabled; a user left out (segment, traffic, group)
- * gets the default.
+ * Why the user got what they got, from the trace of the flag's call: whitelisting or a matched
+ * pre-segmentation is targeting, plain bucketing is a split, a stored assignment (user storage)
+ * is cached; a campaign VWO does not serve here (paused, a multi-armed bandit without a user
+ * storage, an opted-out client) is disabled; a user left out (segment, traffic, group, a
+ * variation without a name, not yet activated with a storage) gets the default.
  */
 export function reasonOf(trace: DecisionTrace): ReasonName | Failure {
   switch (trace.outcome) {
     case 'whitelisted':
-      return 'TARGETING_MATCH';
+      return trace.variationName === null ? 'DEFAULT' : 'TARGETING_MATCH';
     case 'stored':
       return 'CACHED';
     case 'bucketed':
+      if (trace.variationName === null) return 'DEFAULT';
       return trace.steps.some((step) => step.step === 'pre-segmentation' && step.passed) ? 'TARGETING_MATCH' : 'SPLIT';
     case 'campaign-not-running':
+    case 'bandit-without-storage':
+    case 'opted-out':
       return 'DISABLED';
     case 'campaign-not-found':
       return { errorCode: 'FLAG_NOT_FOUND', errorMessage: `campaign ${trace.campaignKey} left the settings` };
