@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { endpointPath } from '../src/delivery/index.js';
-import { encodeComponent, jsText, queryValue } from '../src/events/encoding.js';
+import { encodeComponent, jsText, numberText, queryValue } from '../src/events/encoding.js';
 import {
   type EventContext,
   type EventRecord,
@@ -230,6 +230,22 @@ describe('the encodings', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it('numberText writes a number as JavaScript string conversion does, and anything else through jsText', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), number, fc.double({ min: 0, max: 1, maxExcluded: true }), anything), (value) => {
+        expect(numberText(value)).toBe(jsText(value));
+      }),
+      { numRuns: 50_000 },
+    );
+    for (let i = 0; i < 20_000; i++) {
+      const random = Math.random();
+      expect(numberText(random)).toBe(String(random));
+    }
+    for (const value of [-0, 0, 1e21, 1e-7, -1e-7, 5e-324, Number.MAX_VALUE, Number.NaN, Number.NEGATIVE_INFINITY, 2 ** 53 + 2]) {
+      expect(numberText(value)).toBe(String(value));
+    }
   });
 
   it('return plain values as they are, and escape every other printable ASCII character as before', () => {

@@ -157,3 +157,16 @@ export function jsText(value: unknown): string {
   // biome-ignore lint/style/useTemplate: `'' + value` (default hint) is exactly what 1.73.0 evaluates.
   return '' + (value as string);
 }
+
+/**
+ * {@link jsText} of a value that is usually a fresh double, such as `random`: the same text,
+ * written without V8's number-to-string cache. `String(x)` of a double that was never
+ * converted before stores the result in that cache, which lives in the old generation, so
+ * every such string and its number survive the next scavenges and are promoted: on an unbatched
+ * event loop this was the largest part of the garbage collector's time (~1.5–2.5 MB promoted
+ * per scavenge). `JSON.stringify` of a finite number gives the same text (ECMA-262 writes both
+ * with Number::toString) and leaves nothing behind; it also measured ~2× faster here.
+ */
+export function numberText(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? (JSON.stringify(value) as string) : jsText(value);
+}

@@ -5,7 +5,7 @@
  * and push tags percent-encoded as 1.73.0 encodes them.
  */
 import { batchBody } from './batch-body.js';
-import { encodeComponent, jsText, queryValue, utf8Length } from './encoding.js';
+import { encodeComponent, jsText, numberText, queryValue, utf8Length } from './encoding.js';
 import { sessionId } from './session-id.js';
 import {
   type ConversionRecord,
@@ -96,7 +96,7 @@ function impressionGet(ctx: EventContext, record: ImpressionRecord): EventReques
     headers = visitorHeaders(userAgent, ua, userIpAddress, ip);
   }
   let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
-  url += queryValue(jsText(ctx.random()));
+  url += queryValue(numberText(ctx.random()));
   const { eventId } = record;
   url = eventId === undefined ? url + parts.impressionTail : url + parts.impressionTailEid + eventId + AMP;
   return { method: 'GET', url: rememberUrlPath(url, parts.trackUserPath), headers };
@@ -110,7 +110,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
       ? parts.goalHead(campaignId, variationId)
       : `${parts.trackGoal}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&sId=`;
   let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
-  url += queryValue(jsText(ctx.random()));
+  url += queryValue(numberText(ctx.random()));
   let headers: Record<string, string>;
   if (userAgent === '' && userIpAddress === '' && typeof goalId === 'number') {
     url += parts.goalTail(goalId);
@@ -129,7 +129,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
 function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   const parts = getParts(ctx);
   let url = parts.push + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
-  url += queryValue(jsText(ctx.random()));
+  url += queryValue(numberText(ctx.random()));
   // Key and value are encoded *inside* the JSON, so the server's one decoding of the query
   // yields the raw JSON text; the JSON's own `{":}` stay raw as in 1.73.0. This is
   // `JSON.stringify({ u: { [key]: value } })`: what `encodeURIComponent` returns is ASCII
@@ -362,7 +362,7 @@ export function toEventArchRequest(ctx: EventContext, record: EventArchRecord): 
   const ip = encodeComponent(userIpAddress);
   const query =
     `en=${queryValue(name)}&a=${queryValue(jsText(accountId))}&env=${queryValue(jsText(sdkKey))}&` +
-    `eTime=${queryValue(jsText(record.time))}&random=${queryValue(jsText(ctx.random()))}&p=FS&` +
+    `eTime=${queryValue(jsText(record.time))}&random=${queryValue(numberText(ctx.random()))}&p=FS&` +
     `visitor_ua=${ua}&visitor_ip=${ip}&` +
     usage +
     eventIdParam(record);
