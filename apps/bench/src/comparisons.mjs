@@ -79,21 +79,52 @@ async function publicDecision(name, file, key, options, { gbExperiment, optimize
 }
 
 /**
- * A workload whose calls queue events: @vwo/node batched to the no-op transport, vwo-node-sdk
- * batched alike to its no-op network (reference.mjs), `eventsPerRequest` events a batch. The row
- * fails if the reference sent nothing.
+ * A workload whose calls send events, each SDK in its default configuration unless `batchEvents`
+ * is given: @vwo/node to the no-op transport, vwo-node-sdk to its no-op network (reference.mjs).
+ * Batched, `eventsPerRequest` events go in one POST; unbatched (the default of both SDKs), every
+ * impression, conversion and custom dimension is its own GET, and `track` over several campaigns
+ * one POST. The row fails if the reference sent nothing, or if @vwo/node dropped or failed an
+ * event (so every event it counted was handed to the transport).
  */
-async function batchedComparison(name, file, eventsPerRequest, contendersOf) {
-  const vwo = await launch({ settingsFile: file, transport: noopTransport, logLevel: 'silent', batchEvents: { eventsPerRequest } });
-  const sdk = launchReferenceSending(file, { batchEvents: { eventsPerRequest } });
+async function sendingComparison(name, file, batchEvents, contendersOf) {
+  const vwo = await launch({ settingsFile: file, transport: noopTransport, logLevel: 'silent', ...(batchEvents ? { batchEvents } : {}) });
+  const sdk = launchReferenceSending(file, batchEvents ? { batchEvents } : {});
   const contenders = await contendersOf(vwo, sdk);
   return async (timing) => {
     const results = await measureAsync({ name, contenders }, timing);
     await vwo.close();
     assertReferenceSent(name);
+    const stats = vwo.eventStats();
+    if (stats.sent === 0 || stats.dropped > 0 || stats.failed > 0) throw new Error(`${name}: @vwo/node events ${JSON.stringify(stats)}`);
     return results;
   };
 }
+
+const batchedComparison = (name, file, eventsPerRequest, contendersOf) => sendingComparison(name, file, { eventsPerRequest }, contendersOf);
+const unbatchedComparison = (name, file, contendersOf) => sendingComparison(name, file, undefined, contendersOf);
+
+/** `activate` then `track` of the same campaign and user, each awaited as a request handler writes it. */
+const activateTrackPair = (vwo, sdk) => [
+  {
+    name: '@vwo/node activate+track',
+    async: true,
+    fn: async (u) => {
+      // Each call awaited, as a request handler writes it (returning track's promise instead
+      // added a promise-resolution step of ~1 % to every pair).
+      await vwo.activate('campaign-1', u);
+      await vwo.track('campaign-1', u, 'purchase');
+    },
+    inputs: users,
+  },
+  {
+    name: 'vwo-node-sdk activate+track',
+    fn: (u) => {
+      sdk.activate('campaign-1', u);
+      return sdk.track('campaign-1', u, 'purchase');
+    },
+    inputs: referenceUsers,
+  },
+];
 
 export const COMPARISONS = {
   'decide: 2 variations, no segments': () => decideComparison('decide: 2 variations, no segments', w.twoVariations, 'campaign-1'),
@@ -136,25 +167,7 @@ export const COMPARISONS = {
         if (exposures.push(1) > 1000) exposures.length = 0;
       };
       return [
-        {
-          name: '@vwo/node activate+track',
-          async: true,
-          fn: async (u) => {
-            // Each call awaited, as a request handler writes it (returning track's promise instead
-            // added a promise-resolution step of ~1 % to every pair).
-            await vwo.activate('campaign-1', u);
-            await vwo.track('campaign-1', u, 'purchase');
-          },
-          inputs: users,
-        },
-        {
-          name: 'vwo-node-sdk activate+track',
-          fn: (u) => {
-            sdk.activate('campaign-1', u);
-            return sdk.track('campaign-1', u, 'purchase');
-          },
-          inputs: referenceUsers,
-        },
+        ...activateTrackPair(vwo, sdk),
         {
           name: 'GrowthBook exposure with tracking callback',
           fn: (u) => gb.runInlineExperiment(experiment, { attributes: { id: u }, trackingCallback }).value,
@@ -175,4 +188,46 @@ export const COMPARISONS = {
       { name: '@vwo/node track(null, …)', async: true, fn: (u) => vwo.track(null, u, 'purchase'), inputs: users.slice(0, 2000) },
       { name: 'vwo-node-sdk track(null, …)', fn: (u) => sdk.track(null, u, 'purchase'), inputs: referenceUsers.slice(0, 200) },
     ]),
+
+  // The default configuration of both SDKs: no batch queue, so every event is one request
+  // (events.md §4–§7), built in full and handed to the no-op transport / network.
+  'API: isFeatureEnabled, feature test, unbatched': () =>
+    unbatchedComparison('API: isFeatureEnabled, feature test, unbatched', w.featureTest, (vwo, sdk) => [
+      { name: '@vwo/node isFeatureEnabled', async: true, fn: (u) => vwo.isFeatureEnabled('feature-1', u), inputs: users },
+      { name: 'vwo-node-sdk isFeatureEnabled', fn: (u) => sdk.isFeatureEnabled('feature-1', u), inputs: referenceUsers },
+    ]),
+  'API: activate, unbatched': () =>
+    unbatchedComparison('API: activate, unbatched', w.twoVariations, (vwo, sdk) => [
+      { name: '@vwo/node activate', async: true, fn: (u) => vwo.activate('campaign-1', u), inputs: users },
+      { name: 'vwo-node-sdk activate', fn: (u) => sdk.activate('campaign-1', u), inputs: referenceUsers },
+    ]),
+  'API: activate + track, unbatched': () => unbatchedComparison('API: activate + track, unbatched', w.twoVariations, activateTrackPair),
+  // One POST a call in both SDKs: a conversion in each of the 50 campaigns (events.md §7).
+  'API: track(null) across 50 campaigns, unbatched': () =>
+    unbatchedComparison('API: track(null) across 50 campaigns, unbatched', w.fiftySharingAGoal, (vwo, sdk) => [
+      { name: '@vwo/node track(null, …)', async: true, fn: (u) => vwo.track(null, u, 'purchase'), inputs: users.slice(0, 2000) },
+      { name: 'vwo-node-sdk track(null, …)', fn: (u) => sdk.track(null, u, 'purchase'), inputs: referenceUsers.slice(0, 200) },
+    ]),
+  'API: push, unbatched': () =>
+    unbatchedComparison('API: push, unbatched', w.twoVariations, (vwo, sdk) => [
+      { name: '@vwo/node push', async: true, fn: (u) => vwo.push('browser', 'chrome', u), inputs: users },
+      { name: 'vwo-node-sdk push', fn: (u) => sdk.push('browser', 'chrome', u), inputs: referenceUsers },
+    ]),
+  // Every operator kind of the segment DSL in one pre-segmentation (workloads.mjs).
+  'API: getVariationName, every operator kind': () =>
+    publicDecision(
+      'API: getVariationName, every operator kind',
+      w.behindEveryOperator,
+      'campaign-1',
+      { customVariables: w.EVERY_OPERATOR_VARIABLES },
+      {},
+    ),
+  'API: activate, every operator kind, unbatched': () =>
+    unbatchedComparison('API: activate, every operator kind, unbatched', w.behindEveryOperator, (vwo, sdk) => {
+      const options = { customVariables: w.EVERY_OPERATOR_VARIABLES };
+      return [
+        { name: '@vwo/node activate', async: true, fn: (u) => vwo.activate('campaign-1', u, options), inputs: users },
+        { name: 'vwo-node-sdk activate', fn: (u) => sdk.activate('campaign-1', u, options), inputs: referenceUsers },
+      ];
+    }),
 };

@@ -14,6 +14,49 @@ export const SIX_CONDITIONS = {
 
 export const MATCHING_VARIABLES = { plan: 'Pro', country: 'US-CA', age: 33, visits: 12, browser: 'chrome', beta: false };
 
+/**
+ * Every operator kind of the segment DSL (segmentation.md §2–§6), all evaluated for every call:
+ * lower; wildcard as contains, starts-with and ends-with; regex; gt, gte, lt and lte on a number
+ * and on a numeric string; equality on text and on a number normalised from `"12.0"`; `not`;
+ * nested `and`/`or`; the `user` operand (a list, split and trimmed, matched against
+ * `_vwoUserId`). The `or` fails its first child, so the `user` list is searched.
+ */
+export const EVERY_OPERATOR = {
+  and: [
+    condition('plan', 'lower(PRO)'),
+    condition('country', 'wildcard(*US*)'),
+    condition('city', 'wildcard(San*)'),
+    condition('email', 'wildcard(*@example.com)'),
+    condition('browser', 'regex(^(chrome|firefox)$)'),
+    condition('age', 'gt(18)'),
+    condition('age', 'gte(33)'),
+    condition('age', 'lt(65)'),
+    condition('age', 'lte(33.0)'),
+    condition('visits', 'gt(3)'),
+    condition('visits', 'gte(12)'),
+    condition('visits', 'lt(1000)'),
+    condition('visits', 'lte(12.5)'),
+    condition('tier', 'gold'),
+    condition('count', '12'),
+    { not: condition('beta', 'true') },
+    { or: [condition('plan', 'Free'), { user: 'Ashley, Bill ,Chris' }] },
+  ],
+};
+
+export const EVERY_OPERATOR_VARIABLES = {
+  plan: 'Pro',
+  country: 'US-CA',
+  city: 'San Jose',
+  email: 'ada@example.com',
+  browser: 'chrome',
+  age: 33,
+  visits: '12',
+  tier: 'gold',
+  count: '12.0',
+  beta: false,
+  _vwoUserId: 'Chris',
+};
+
 export function abCampaign(id, segments = {}) {
   return {
     id,
@@ -57,6 +100,7 @@ export function file(campaigns) {
 
 export const twoVariations = file([abCampaign(1)]);
 export const behindSegment = file([abCampaign(1, SIX_CONDITIONS)]);
+export const behindEveryOperator = file([abCampaign(1, EVERY_OPERATOR)]);
 /** One attribute condition, the segment every peer can express (GrowthBook: `{ plan: 'Pro' }`). */
 export const behindOneCondition = file([abCampaign(1, { or: [condition('plan', 'Pro')] })]);
 export const featureTest = file([featureTestCampaign(1)]);

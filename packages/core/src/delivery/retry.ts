@@ -3,6 +3,7 @@
  * jitter, `Retry-After`, and no retries for requests the collector will never accept.
  */
 import type { RetryConfig, TransportResponse } from '../client/types.js';
+import { urlPath } from '../events/url-path.js';
 
 /** A {@link RetryConfig} with every default filled in and every value usable. */
 export interface RetryPolicy {
@@ -57,13 +58,16 @@ export function retryDelay(policy: RetryPolicy, retry: number, random: () => num
   return retryAfterMs === undefined ? scheduled : Math.max(scheduled, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
 }
 
+// One object for every success: an unbatched event is one request, and one answer each.
+const SENT: AttemptResult = Object.freeze({ kind: 'sent' });
+
 /** Classifies what the transport resolved. Success is any 2xx. */
 export function classifyResponse(response: TransportResponse | undefined, now: number): AttemptResult {
   const status = response?.status;
   if (typeof status !== 'number' || !Number.isFinite(status)) {
     return { kind: 'retry', problem: 'the transport resolved no HTTP status', retryAfterMs: undefined };
   }
-  if (status >= 200 && status < 300) return { kind: 'sent' };
+  if (status >= 200 && status < 300) return SENT;
   const problem = `status ${status}`;
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: 'refused', problem };
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(header(response, 'retry-after'), now) : undefined;
@@ -89,14 +93,13 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 
 /**
  * The path of an event URL, without scheme, host or query: fit for logs, where the query
- * (which carries the SDK key) is not.
+ * (which carries the SDK key) is not. A GET URL just written is not parsed again (url-path.ts).
  *
  * @example
  * endpointPath('https://dev.visualwebsiteoptimizer.com/eu/server-side/track-user?a=1&env=key&'); // '/eu/server-side/track-user'
  */
 export function endpointPath(url: string): string {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
-  return path === '' ? '/' : path;
+  return urlPath(url);
 }
 
 /** An error's message for a log line, with any URL's query cut off. */
