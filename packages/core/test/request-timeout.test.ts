@@ -212,4 +212,23 @@ describe('the cost of the deadlines', () => {
       vi.useRealTimers();
     }
   });
+
+  it('once flushEvents() resolved with nothing in flight, no timer is left (an edge isolate sees none)', async () => {
+    vi.useFakeTimers();
+    try {
+      const vwo = createClient({
+        settings: parsed(settingsFile([campaign()])),
+        transport: { send: () => Promise.resolve({ status: 200 }) },
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        logLevel: 'silent',
+      });
+      await impressionAndConversion(vwo);
+      expect(vi.getTimerCount()).toBe(1); // the sweep, armed by the first request
+      expect(await vwo.flushEvents()).toMatchObject({ sent: 0, pending: 0 }); // both answered before the call
+      expect(vwo.eventStats()).toMatchObject({ sent: 2, pending: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

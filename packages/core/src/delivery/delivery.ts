@@ -222,6 +222,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
   }
 
+  /**
+   * Disarms the sweep once nothing is in flight. Called where the host waits for the pipeline
+   * (flush, close), never per request: a sweep left armed costs nothing but keeps a timer alive,
+   * which an edge runtime's isolate or a test counting timers sees after the handler is done.
+   */
+  function disarmSweepIfIdle(): void {
+    if (inFlight.size > 0) return;
+    stopTimer(sweepTimer);
+    sweepTimer = undefined;
+  }
+
   function leaveFlight(job: Job): void {
     inFlight.delete(job);
     job.deadline = 0;
@@ -381,10 +392,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: dispatched.events, pending: pending() };
       case 'empty': {
         const { sent, failed } = await watchInFlight(undefined);
+        disarmSweepIfIdle();
         return { status: false, message: FLUSH_MESSAGES.empty, sent, failed, pending: pending() };
       }
       case 'job': {
         const { sent, failed, batchEnd } = await watchInFlight(dispatched.job);
+        disarmSweepIfIdle();
         return batchEnd === 'sent'
           ? { status: true, message: FLUSH_MESSAGES.sent, sent, failed, pending: pending() }
           : { status: false, message: FLUSH_MESSAGES.failed, sent, failed, pending: pending() };
@@ -395,6 +408,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   async function awaitInFlight(): Promise<FlushResult> {
     const waited = inFlight.size;
     const { sent, failed } = await watchInFlight(undefined);
+    disarmSweepIfIdle();
     log.info(`flushEvents: no batchEvents config present; waited for ${waited} request(s) in flight`);
     return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
   }
@@ -441,8 +455,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       finish(job, 'dropped', new Error(`Dropped at close: no answer from ${job.path} within ${timeoutMs} ms`));
     }
     // Nothing is in flight any more, and nothing new starts: the sweep has nothing left to do.
-    stopTimer(sweepTimer);
-    sweepTimer = undefined;
+    disarmSweepIfIdle();
     const atClose = pastDeadline + failedDuringClose;
     const earlier =
       unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';
