@@ -35,8 +35,17 @@ const BUDGET_MAX_MS = BUDGET_MIN_MS * (1 + RETRY.jitter); // 744 ms
 const SCALE = 1000 / RETRY.baseDelayMs; // the default schedule starts at 1000 ms
 /** requestTimeout of every run but the time-out one: long enough that a busy CI machine causes no spurious time-out. */
 const REQUEST_TIMEOUT_MS = 2000;
-/** The time-out scenario's requestTimeout, below the 800 ms the collector holds answers. */
-const SHORT_REQUEST_TIMEOUT_MS = 400;
+/**
+ * How long the time-out scenario's collector holds answers: longer than REQUEST_TIMEOUT_MS. That
+ * scenario once used a requestTimeout of 400 ms (answers held 800 ms) and failed about one run in
+ * four under the load of the whole suite, every event given up although the collector had held
+ * only the first few requests (1 request faulted, 9 of 1,000 events delivered when reproduced).
+ * The cause was the test: 1,000 events at once open 1,000 loopback connections, which this 2-core
+ * machine under load needs 0.5–2.5 s for, no fault injected at all; a time-out destroys its
+ * connection, so each retry round paid for 1,000 new ones again and none could finish in 400 ms.
+ * It now uses the requestTimeout every other run uses, which was chosen for a busy machine.
+ */
+const HELD_MS = 2500;
 const SHORT_MS = 300;
 const LONG_MS = 2000;
 const BATCH = { eventsPerRequest: 10, requestTimeInterval: 1 };
@@ -56,7 +65,6 @@ interface Scenario {
   readonly noRetry?: boolean;
   /** After the events, wait this long for requests the collector holds (delays) to land. */
   readonly settleMs?: number;
-  readonly requestTimeoutMs?: number;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -77,11 +85,10 @@ const SCENARIOS: Scenario[] = [
     retryAfterMs: 1000,
   },
   {
-    name: `Time-outs: answers held 800 ms (requestTimeout ${SHORT_REQUEST_TIMEOUT_MS} ms) for ${SHORT_MS} ms`,
-    rules: [{ kind: 'delay', ms: 800, endpoints: 'events', forMs: SHORT_MS, windowFromFirstHit: true }],
+    name: `Time-outs: answers held ${HELD_MS} ms (requestTimeout ${REQUEST_TIMEOUT_MS} ms) for ${SHORT_MS} ms`,
+    rules: [{ kind: 'delay', ms: HELD_MS, endpoints: 'events', forMs: SHORT_MS, windowFromFirstHit: true }],
     longerThanBudget: false,
-    settleMs: 900,
-    requestTimeoutMs: SHORT_REQUEST_TIMEOUT_MS,
+    settleMs: HELD_MS + 100,
   },
   {
     name: `Connections dropped for ${SHORT_MS} ms`,
@@ -132,7 +139,7 @@ report.note(
     `outages stand for ${(SHORT_MS * SCALE) / 1000} s ones and the ${LONG_MS} ms outages for ${(LONG_MS * SCALE) / 1000} s ones. Retry-After is not scaled (1 s is 1 s).`,
 );
 report.note(
-  `Transport: \`@vwo/transport-fetch\` with \`timeoutMs: ${REQUEST_TIMEOUT_MS}\` (${SHORT_REQUEST_TIMEOUT_MS} in the time-out runs; what \`launch\` builds from \`requestTimeout\`), wrapped in a counter of attempts and answers; ` +
+  `Transport: \`@vwo/transport-fetch\` with \`timeoutMs: ${REQUEST_TIMEOUT_MS}\` (what \`launch\` builds from \`requestTimeout\`), wrapped in a counter of attempts and answers, given to \`launch\` as the user's transport (the SDK's own 10 s deadline backs it up); ` +
     'batching on = `batchEvents: { eventsPerRequest: 10, requestTimeInterval: 1 }`; logLevel `warn` into a recording logger.',
 );
 report.note(
@@ -190,7 +197,10 @@ async function run(scenario: Scenario, batching: boolean, warmUp = false): Promi
   const collectors: Collector[] = [await startCollector({ port: 0, host: '127.0.0.1' })];
   const current = () => collectors.at(-1)!;
   await (await fetch(`${current().url}/_collector/health`)).text();
-  const { transport, figures } = observedTransport(scenario.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+  // The transport's own time-out is the one under test: the SDK's requestTimeout (its default,
+  // 10 s, here) only backs it up. Were both equal, an answer landing between the SDK's deadline and
+  // the transport's abort would be ignored by the SDK but counted as an answer by the counter.
+  const { transport, figures } = observedTransport(REQUEST_TIMEOUT_MS);
   const log = recordingLogger();
   const vwo = await launch({
     settingsFile: transportSettings(),

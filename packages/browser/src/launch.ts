@@ -76,7 +76,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
       createBeaconTransport(),
       page,
     );
-  const fetcher = settingsFetcher(transport, config.collectorUrl);
+  const fetcher = settingsFetcher(transport, config.collectorUrl, requestTimeout);
 
   let settings: Settings;
   try {
@@ -104,6 +104,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     settings,
     transport,
     eventOutbox,
+    requestTimeout,
     fetchSettings: fetcher.refresh,
     onClose: () => {
       stopPolling?.();

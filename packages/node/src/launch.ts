@@ -20,7 +20,7 @@ import { type PollingSource, pollSettingsCache, readValidSettingsCache, type Set
 export interface LaunchConfig
   extends Omit<ClientConfig, 'settings' | 'transport' | 'fetchSettings' | 'onClose' | 'usage'>,
     SettingsSourceOptions {
-  /** Sends events and fetches settings; default `fetch` with `requestTimeout`. */
+  /** Sends events and fetches settings; default `fetch` with `requestTimeout`. Every call is bounded by `requestTimeout`, yours included. */
   readonly transport?: Transport;
   /**
    * Settings shared by a fleet (e.g. `createRedisSettingsCache` of `@vwo/storage-redis`): settings
@@ -66,7 +66,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
   const log = safeLogger(config.logger, config.logLevel);
   const fromCache = pollingSource === 'cache';
   const transport = given ?? createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout });
-  const fetcher = settingsFetcher(transport, config.collectorUrl);
+  const fetcher = settingsFetcher(transport, config.collectorUrl, requestTimeout);
 
   let file = settingsFile;
   let fetched = false;
@@ -91,6 +91,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     ...clientOptions,
     settings,
     transport,
+    requestTimeout,
     fetchSettings: fetcher.refresh,
     onClose: () => stopPolling?.(),
     usage: launchUsage(config),

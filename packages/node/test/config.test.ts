@@ -28,6 +28,8 @@ describe('launch rejects a bad configuration with a VWOConfigError naming the fi
     ['a collector URL that is not http', { ...good(), collectorUrl: 'ftp://127.0.0.1' }, 'collectorUrl'],
     ['an integrations callback that is not a function', { ...good(), integrations: { callback: 5 } }, 'integrations'],
     ['a logger without error()', { ...good(), logger: { log() {} } }, 'logger'],
+    ['an endless requestTimeout', { ...good(), requestTimeout: Number.POSITIVE_INFINITY }, 'requestTimeout'],
+    ['a requestTimeout of 0', { ...good(), requestTimeout: 0 }, 'requestTimeout'],
   ])('%s → %s', async (_name, config, field) => {
     const failure = await launch(config as LaunchConfig).then(
       () => undefined,

@@ -73,6 +73,7 @@ const RULES: Rule[] = [
   ['maxPendingEvents', (c) => optional(c.maxPendingEvents, (v) => Number.isInteger(v) && (v as number) > 0), 'a positive integer'],
   ['storageTimeout', (c) => optional(c.storageTimeout, positive), 'a positive number of milliseconds'],
   ['closeTimeout', (c) => optional(c.closeTimeout, (v) => typeof v === 'number' && v >= 0), 'a number of milliseconds ≥ 0'],
+  ['requestTimeout', (c) => optional(c.requestTimeout, positive), 'a positive number of milliseconds'],
   ['fetchSettings', (c) => optional(c.fetchSettings, isFunction), 'a function'],
   ['onClose', (c) => optional(c.onClose, isFunction), 'a function'],
 ];

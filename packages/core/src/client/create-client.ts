@@ -5,6 +5,7 @@ import { createDelivery } from '../delivery/index.js';
 import { usageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import { isPlainObject } from '../util/types.js';
 import { answerOf, noAnswer } from './answers.js';
@@ -57,6 +58,7 @@ export function createClient(config: ClientConfig): VWOClient {
     retry: config.retry,
     random: config.random,
     outbox: config.eventOutbox,
+    requestTimeout: config.requestTimeout,
   });
   const stats = usageStats({
     batchEvents: config.batchEvents !== undefined,
@@ -231,7 +233,12 @@ class Client implements VWOClient {
       const fetchSettings = this.core.config.fetchSettings;
       if (!fetchSettings) return this.reject('getAndUpdateSettingsFile', 'this client was created without a settings source', null);
       const current = this.core.settings;
-      const file = await fetchSettings(accountId ?? current.accountId, sdkKey ?? current.sdkKey);
+      // The facades' fetch is bounded already; this bounds one given to createClient too.
+      const file = await withDeadline(
+        () => fetchSettings(accountId ?? current.accountId, sdkKey ?? current.sdkKey),
+        this.core.config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        'the settings fetch',
+      );
       const parsed = parseSettings(file);
       if (!parsed.ok) {
         this.log.error(`getAndUpdateSettingsFile: the fetched settings are invalid, keeping the current ones: ${parsed.error.message}`);

@@ -1,3 +1,4 @@
+export { DEFAULT_REQUEST_TIMEOUT_MS } from '../util/deadline.js';
 export type { ApiAnswer } from './answers.js';
 export { createClient } from './create-client.js';
 export { VWOConfigError } from './errors.js';

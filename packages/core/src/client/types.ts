@@ -172,11 +172,11 @@ export interface FlushResult {
   readonly status: boolean;
   /** 1.73.0's message, e.g. `'Batch call sent to VWO'`. */
   readonly message: string;
-  /** Events delivered by this flush. */
+  /** Events delivered by the attempts this flush waited for. */
   readonly sent: number;
-  /** Events this flush gave up on. */
+  /** Events given up on (for good) by the attempts this flush waited for. */
   readonly failed: number;
-  /** Events still queued or waiting for a retry afterwards. */
+  /** Events still queued, in flight or waiting for a retry afterwards. */
   readonly pending: number;
 }
 
@@ -286,6 +286,13 @@ export interface ClientConfig {
   readonly retry?: RetryConfig;
   /** How long `close()` waits for pending events (ms, default 2000). */
   readonly closeTimeout?: number;
+  /**
+   * Bounds every transport call (ms, default 10,000, the time-out of `@vwo/transport-fetch`): events,
+   * settings fetches and `getAndUpdateSettingsFile`, whatever the transport, yours included. A call
+   * with no answer by then is a failed attempt (retried on the usual schedule), and its late answer
+   * is ignored.
+   */
+  readonly requestTimeout?: number;
   /** Fetches a fresh settings file for `getAndUpdateSettingsFile` (the facade's settings source). */
   readonly fetchSettings?: (accountId: string | number, sdkKey: string | undefined) => Promise<unknown>;
   /** Called once when `close()` or `setOptOut()` runs: the facade stops its polling there. */
@@ -340,9 +347,14 @@ export interface VWOClient {
   push(tagKey: string, tagValue: string, userId: string): Promise<Record<string, boolean> | null>;
   /** Sends several custom dimensions. */
   push(customDimensionMap: Readonly<Record<string, unknown>>, userId: string): Promise<Record<string, boolean> | null>;
-  /** Sends queued events now; with `retryWaiting`, also attempts at once every request waiting for a retry. */
+  /**
+   * Sends queued events now and resolves once every request queued or in flight at the call has
+   * had one attempt: sent, or failed and left waiting for its retries (counted in `pending`). Never
+   * waits out a back-off, and never longer than `requestTimeout`, whatever the transport does. With
+   * `retryWaiting`, also attempts at once every request waiting for a retry.
+   */
   flushEvents(options?: FlushOptions): Promise<FlushResult>;
-  /** Fetches the settings file again and swaps it in; resolves the new file, or `null` if that failed. */
+  /** Fetches the settings file again and swaps it in; resolves the new file, or `null` if that failed or took longer than `requestTimeout`. */
   getAndUpdateSettingsFile(accountId?: string | number, sdkKey?: string): Promise<unknown>;
   /**
    * Every step of one API call for this user, with what the call answers, without storing or

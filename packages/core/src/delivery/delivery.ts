@@ -3,10 +3,18 @@
  * runs the batch queue (§11), bounds what it holds, and counts every event to one of
  * sent / failed / dropped. Nothing here throws into the client or leaves a rejected promise
  * unhandled, whatever the transport or the user's `flushCallback` do.
+ *
+ * Every attempt is bounded by `requestTimeout`, whatever the transport does: an attempt still
+ * unanswered at its deadline is a failed attempt, and its late answer is ignored. The deadlines
+ * cost no timer per request (the unbatched path sends one request per event and is hot): each
+ * attempt stamps its deadline on its job and joins `inFlight`, a Set in attempt order, so with
+ * one `requestTimeout` its deadlines ascend; one sweep timer, armed only while attempts are in
+ * flight, fires at the oldest deadline and expires the expired prefix.
  */
 import type { EventStats, FlushResult, OutboxEntry, TransportResponse } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
 import type { Delivery, DeliveryOptions } from './types.js';
@@ -40,16 +48,27 @@ interface Job {
   /** Its key in the outbox, when there is one. */
   readonly outboxKey: string | undefined;
   failures: number;
+  /** Attempts made so far; an answer carries the number of its attempt, so a late one is recognised. */
+  attempts: number;
+  /** When the attempt in flight expires (`Date.now()` ms); 0 when none is in flight. */
+  deadline: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
-  readonly done: Promise<Outcome>;
-  resolveDone: (outcome: Outcome) => void;
 }
 
-/** What an attempt led to, for `flush()` in non-batch mode to count. */
-interface AttemptEnd {
-  readonly events: number;
-  readonly end: Outcome | 'retrying' | 'counted before';
+/** What one attempt led to. */
+type AttemptEnd = Outcome | 'retrying';
+
+/** A `flush()` waiting for the attempts in flight at its call. */
+interface FlushWatch {
+  /** The jobs whose current attempt has not ended yet. */
+  readonly jobs: Set<Job>;
+  /** The batch this flush dispatched, if any, and how its attempt ended. */
+  readonly batch: Job | undefined;
+  batchEnd: AttemptEnd | undefined;
+  sent: number;
+  failed: number;
+  resolve: () => void;
 }
 
 type Dispatch =
@@ -75,6 +94,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const random = options.random ?? Math.random;
   const maxPending = positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS;
   const batch = options.batchEvents === undefined ? undefined : batchSettings(options.batchEvents);
+  const requestTimeout = positiveMs(options.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const noAnswer = `no answer within ${requestTimeout} ms (requestTimeout)`;
 
   const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
   let queue: EventRecord[] = [];
@@ -84,7 +105,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let batchTimer: TimerHandle | undefined;
   const jobs = new Set<Job>();
   let jobEvents = 0;
-  const attemptsInFlight = new Set<Promise<AttemptEnd>>();
+  /** Jobs with an attempt in flight, in the order the attempts started: deadlines ascend. */
+  const inFlight = new Set<Job>();
+  let sweepTimer: TimerHandle | undefined;
+  const flushWatches = new Set<FlushWatch>();
+  /** Resolves `close()`'s wait once no job is left. */
+  let onIdle: (() => void) | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
   let failedDuringClose = 0;
@@ -124,10 +150,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   function startJob(request: EventRequest, events: number, payload: string | undefined): Job {
     const outboxKey = outbox?.save({ request, events });
-    let resolveDone: (outcome: Outcome) => void = () => undefined;
-    const done = new Promise<Outcome>((resolve) => {
-      resolveDone = resolve;
-    });
     const job: Job = {
       request,
       events,
@@ -135,10 +157,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       payload,
       outboxKey,
       failures: 0,
+      attempts: 0,
+      deadline: 0,
       outcome: undefined,
       retryTimer: undefined,
-      done,
-      resolveDone,
     };
     jobs.add(job);
     jobEvents += events;
@@ -148,37 +170,122 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   function attempt(job: Job): void {
     job.retryTimer = undefined;
-    const tracked = callTransport(job.request)
-      .then((result) => afterAttempt(job, result))
-      .catch((error: unknown): AttemptEnd => {
-        // Only a bug of ours gets here; the job must still end, or close() would wait for it.
-        log.error(`events: request to ${job.path} failed unexpectedly: ${errorText(error)}`);
-        if (job.outcome === undefined) finish(job, 'failed', toError(error));
-        return { events: job.events, end: 'failed' };
-      });
-    attemptsInFlight.add(tracked);
-    void tracked.then(() => attemptsInFlight.delete(tracked));
+    const n = ++job.attempts;
+    job.deadline = Date.now() + requestTimeout;
+    inFlight.add(job);
+    if (sweepTimer === undefined) sweepTimer = startTimer(sweep, requestTimeout);
+    let answer: unknown;
+    try {
+      answer = (transport as NonNullable<typeof transport>).send(job.request);
+    } catch (error) {
+      // A transport that throws synchronously failed its attempt like one that rejects.
+      answer = Promise.reject(error);
+    }
+    // A transport may also return a non-promise, or a promise that never settles (the sweep ends that attempt).
+    Promise.resolve(answer).then(
+      (response: unknown) => answered(job, n, response, false),
+      (error: unknown) => answered(job, n, error, true),
+    );
   }
 
-  function callTransport(request: EventRequest): Promise<AttemptResult> {
+  function answered(job: Job, n: number, answer: unknown, rejected: boolean): void {
+    // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
+    if (job.attempts !== n || job.deadline === 0) return;
+    const now = Date.now();
+    const expired = now >= job.deadline;
+    leaveFlight(job);
+    let result: AttemptResult;
     try {
-      // A transport may throw synchronously or return a non-promise; both are handled.
-      return Promise.resolve((transport as NonNullable<typeof transport>).send(request)).then(
-        (response: TransportResponse | undefined) => classifyResponse(response, Date.now()),
-        classifyError,
-      );
-    } catch (error) {
-      return Promise.resolve(classifyError(error));
+      // Past its deadline but not swept yet (a blocked event loop runs due timers in any order):
+      // late all the same, or whether an answer counts would depend on timer order.
+      if (expired) result = { kind: 'retry', problem: noAnswer, retryAfterMs: undefined };
+      else result = rejected ? classifyError(answer) : classifyResponse(answer as TransportResponse | undefined, now);
+    } catch {
+      // An answer whose fields throw when read is no answer.
+      result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
+    }
+    attemptEnded(job, result);
+  }
+
+  /** Ends every attempt whose deadline has passed; re-arms itself for the oldest one left. */
+  function sweep(): void {
+    sweepTimer = undefined;
+    const now = Date.now();
+    for (const job of inFlight) {
+      // A deadline more than requestTimeout ahead means the clock was set back: that attempt expires too.
+      if (now < job.deadline && job.deadline - now <= requestTimeout) {
+        sweepTimer = startTimer(sweep, job.deadline - now);
+        return;
+      }
+      leaveFlight(job);
+      attemptEnded(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
     }
   }
 
+  /**
+   * Disarms the sweep once nothing is in flight. Called where the host waits for the pipeline
+   * (flush, close), never per request: a sweep left armed costs nothing but keeps a timer alive,
+   * which an edge runtime's isolate or a test counting timers sees after the handler is done.
+   */
+  function disarmSweepIfIdle(): void {
+    if (inFlight.size > 0) return;
+    stopTimer(sweepTimer);
+    sweepTimer = undefined;
+  }
+
+  function leaveFlight(job: Job): void {
+    inFlight.delete(job);
+    job.deadline = 0;
+  }
+
+  function attemptEnded(job: Job, result: AttemptResult): void {
+    let end: AttemptEnd;
+    try {
+      end = afterAttempt(job, result);
+    } catch (error) {
+      // Only a bug of ours gets here; the job must still end, or close() would wait for it.
+      log.error(`events: request to ${job.path} failed unexpectedly: ${errorText(error)}`);
+      if (job.outcome === undefined) finish(job, 'failed', toError(error));
+      end = 'failed';
+    }
+    if (flushWatches.size > 0) noteForFlushes(job, end);
+  }
+
+  function noteForFlushes(job: Job, end: AttemptEnd): void {
+    for (const watch of flushWatches) {
+      if (!watch.jobs.delete(job)) continue;
+      if (end === 'sent') watch.sent += job.events;
+      else if (end !== 'retrying') watch.failed += job.events;
+      if (job === watch.batch) watch.batchEnd = end;
+      if (watch.jobs.size === 0) {
+        flushWatches.delete(watch);
+        watch.resolve();
+      }
+    }
+  }
+
+  /** Resolves once every attempt in flight now has ended: answered, expired, or dropped at close. */
+  function watchInFlight(batchJob: Job | undefined): Promise<FlushWatch> {
+    const watch: FlushWatch = {
+      jobs: new Set(inFlight),
+      batch: batchJob,
+      batchEnd: undefined,
+      sent: 0,
+      failed: 0,
+      resolve: () => undefined,
+    };
+    if (watch.jobs.size === 0) return Promise.resolve(watch);
+    return new Promise((resolve) => {
+      watch.resolve = () => resolve(watch);
+      flushWatches.add(watch);
+    });
+  }
+
   function afterAttempt(job: Job, result: AttemptResult): AttemptEnd {
-    // Given up on at the close deadline and counted then; a late answer changes nothing.
-    if (job.outcome !== undefined) return { events: job.events, end: 'counted before' };
     if (result.kind === 'sent') {
       outbox?.remove(job.outboxKey);
       finish(job, 'sent', null);
-      return { events: job.events, end: 'sent' };
+      return 'sent';
     }
     job.failures += 1;
     const attempts = job.failures;
@@ -186,7 +293,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       log.error(`events: ${job.path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
       outbox?.remove(job.outboxKey);
       finish(job, 'failed', new Error(`VWO refused the request to ${job.path}: ${result.problem}`));
-      return { events: job.events, end: 'failed' };
+      return 'failed';
     }
     if (attempts > policy.retries) {
       log.error(
@@ -194,18 +301,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
       );
       finish(job, 'failed', new Error(`Request to ${job.path} failed after ${attempts} attempts: ${result.problem}`));
-      return { events: job.events, end: 'failed' };
+      return 'failed';
     }
     if (closed) {
       // The attempt close() made at once failed too: no waiting any more.
       failedDuringClose += job.events;
       finish(job, 'dropped', new Error(`Request to ${job.path} failed during close: ${result.problem}`));
-      return { events: job.events, end: 'dropped' };
+      return 'dropped';
     }
     const delay = retryDelay(policy, attempts - 1, random, result.retryAfterMs);
     log.debug(`events: ${job.path} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
     job.retryTimer = startTimer(() => retryNow(job), delay);
-    return { events: job.events, end: 'retrying' };
+    return 'retrying';
   }
 
   function retryNow(job: Job): void {
@@ -221,8 +328,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     jobs.delete(job);
     jobEvents -= job.events;
     counts[outcome] += job.events;
+    // Still in flight: dropped at the close deadline. Its attempt ends here, and a late answer is ignored.
+    if (job.deadline !== 0) {
+      leaveFlight(job);
+      if (flushWatches.size > 0) noteForFlushes(job, outcome);
+    }
     if (job.payload !== undefined) notify(error, job.payload);
-    job.resolveDone(outcome);
+    if (jobs.size === 0 && onIdle !== undefined) onIdle();
   }
 
   function notify(error: Error | null, payload: string): void {
@@ -267,34 +379,37 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     dispatchQueue();
   }
 
+  /**
+   * Sends the queue and waits for that request's attempt and every other attempt in flight at the
+   * call: answered, or failed and left waiting for a retry (counted in `pending`). Never a back-off.
+   */
   async function flushBatch(): Promise<FlushResult> {
     const dispatched = dispatchQueue();
     switch (dispatched.kind) {
-      case 'empty':
-        return { status: false, message: FLUSH_MESSAGES.empty, sent: 0, failed: 0, pending: pending() };
       case 'development':
         return { status: true, message: FLUSH_MESSAGES.developmentMode, sent: 0, failed: 0, pending: pending() };
       case 'unbuildable':
         return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: dispatched.events, pending: pending() };
+      case 'empty': {
+        const { sent, failed } = await watchInFlight(undefined);
+        disarmSweepIfIdle();
+        return { status: false, message: FLUSH_MESSAGES.empty, sent, failed, pending: pending() };
+      }
       case 'job': {
-        const outcome = await dispatched.job.done;
-        const events = dispatched.job.events;
-        return outcome === 'sent'
-          ? { status: true, message: FLUSH_MESSAGES.sent, sent: events, failed: 0, pending: pending() }
-          : { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: events, pending: pending() };
+        const { sent, failed, batchEnd } = await watchInFlight(dispatched.job);
+        disarmSweepIfIdle();
+        return batchEnd === 'sent'
+          ? { status: true, message: FLUSH_MESSAGES.sent, sent, failed, pending: pending() }
+          : { status: false, message: FLUSH_MESSAGES.failed, sent, failed, pending: pending() };
       }
     }
   }
 
   async function awaitInFlight(): Promise<FlushResult> {
-    const ends = await Promise.all([...attemptsInFlight]);
-    let sent = 0;
-    let failed = 0;
-    for (const { events, end } of ends) {
-      if (end === 'sent') sent += events;
-      else if (end === 'failed' || end === 'dropped') failed += events;
-    }
-    log.info(`flushEvents: no batchEvents config present; waited for ${ends.length} request(s) in flight`);
+    const waited = inFlight.size;
+    const { sent, failed } = await watchInFlight(undefined);
+    disarmSweepIfIdle();
+    log.info(`flushEvents: no batchEvents config present; waited for ${waited} request(s) in flight`);
     return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
   }
 
@@ -327,10 +442,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     for (const job of jobs) if (job.retryTimer !== undefined) retryNow(job);
     if (jobs.size > 0) {
       let deadline: TimerHandle | undefined;
-      const expired = new Promise<void>((resolve) => {
+      await new Promise<void>((resolve) => {
+        onIdle = resolve;
         deadline = startTimer(resolve, timeoutMs);
       });
-      await Promise.race([Promise.all([...jobs].map((job) => job.done)), expired]);
+      onIdle = undefined;
       stopTimer(deadline);
     }
     let pastDeadline = 0;
@@ -338,6 +454,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       pastDeadline += job.events;
       finish(job, 'dropped', new Error(`Dropped at close: no answer from ${job.path} within ${timeoutMs} ms`));
     }
+    // Nothing is in flight any more, and nothing new starts: the sweep has nothing left to do.
+    disarmSweepIfIdle();
     const atClose = pastDeadline + failedDuringClose;
     const earlier =
       unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';

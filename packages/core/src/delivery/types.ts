@@ -25,6 +25,11 @@ export interface DeliveryOptions {
   readonly random?: () => number;
   /** Keeps unsent requests across restarts; what it restores is sent at creation. */
   readonly outbox?: EventOutbox;
+  /**
+   * Each attempt gets this many ms (default 10,000); an attempt the transport has not answered by
+   * then is a failed attempt (retried as a network error), and its late answer is ignored.
+   */
+  readonly requestTimeout?: number;
 }
 
 /** The event pipeline of one client: batching, retries, bounds, flush and close. Never throws. */
@@ -42,10 +47,12 @@ export interface Delivery {
   /** Whether a batch queue is configured: the client then enqueues records instead of sending requests. */
   readonly batching: boolean;
   /**
-   * Batch mode: sends the queue as one request and resolves after its final outcome (retries
-   * included), with 1.73.0's messages. Without a batch queue: waits for the requests in flight
-   * (not their retry waits) and resolves 1.73.0's "No batchEvents config present in launch API".
-   * Never rejects.
+   * Batch mode: sends the queue as one request and resolves, with 1.73.0's messages, once that
+   * request and every other request in flight at the call have had their attempt: sent, or failed
+   * and left waiting for a retry (counted in `pending`), or failed for good. Without a batch queue:
+   * resolves 1.73.0's "No batchEvents config present in launch API" once the requests in flight at
+   * the call have had their attempt. Never waits for a back-off; each attempt is bounded by
+   * `requestTimeout`, so neither mode waits longer than that. Never rejects.
    */
   flush(): Promise<FlushResult>;
   /** Attempts every request waiting for a retry now, without waiting for the answers. */

@@ -14,7 +14,10 @@ export interface SettingsSourceOptions {
   readonly sdkKey?: string;
   /** Re-fetch the settings every this many ms and swap them in atomically (needs `sdkKey`). */
   readonly pollingInterval?: number;
-  /** Time-out of each HTTP request of the default transport (ms, default 10,000). */
+  /**
+   * Bounds every transport call (ms, default 10,000): events, settings fetches, polling and
+   * `getAndUpdateSettingsFile`, your own transport included; also the default transport's time-out.
+   */
   readonly requestTimeout?: number;
 }
 
@@ -70,7 +73,7 @@ export function checkSettingsSource(options: SettingsSourceOptions, pollingNeeds
     const key = sdkKey ?? (settingsFile as { sdkKey?: unknown } | undefined)?.sdkKey;
     if (pollingNeedsSdkKey && (typeof key !== 'string' || key === '')) throw new VWOConfigError('sdkKey', 'is required for polling');
   }
-  if (requestTimeout !== undefined && !(typeof requestTimeout === 'number' && requestTimeout > 0)) {
+  if (requestTimeout !== undefined && !(typeof requestTimeout === 'number' && requestTimeout > 0 && Number.isFinite(requestTimeout))) {
     throw new VWOConfigError('requestTimeout', 'expected a positive number of milliseconds');
   }
 }

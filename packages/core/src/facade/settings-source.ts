@@ -4,6 +4,7 @@
  */
 import type { Transport, TransportResponse } from '../client/types.js';
 import { DEFAULT_COLLECTOR_URL, SDK_NAME, SDK_VERSION } from '../events/types.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { startTimer } from '../util/timers.js';
 
 /** `settings` is the launch/polling endpoint, `pull` the webhook refresh (events.md §12). */
@@ -34,18 +35,30 @@ export function settingsUrl(
   return `${root}/server-side/${endpoint}?${query}`;
 }
 
-/** One GET of the settings file; rejects with a {@link SettingsFetchError} naming the reason (status, time-out, bad JSON). */
-export async function fetchSettingsFile(transport: Transport, url: string): Promise<unknown> {
+/**
+ * One GET of the settings file, bounded by `timeoutMs` whatever the transport does; rejects with a
+ * {@link SettingsFetchError} naming the reason (status, no answer in time, bad JSON, no status).
+ */
+export async function fetchSettingsFile(transport: Transport, url: string, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<unknown> {
   const where = url.split('?')[0];
-  let response: TransportResponse;
+  let response: TransportResponse | undefined;
   try {
-    response = await transport.send({ method: 'GET', url });
+    response = await withDeadline(() => transport.send({ method: 'GET', url }), timeoutMs, `GET ${where}`);
   } catch (error) {
     throw new SettingsFetchError(`GET ${where} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (response.status < 200 || response.status >= 300) throw new SettingsFetchError(`GET ${where} answered HTTP ${response.status}`);
+  let status: unknown;
+  let body: unknown;
   try {
-    return JSON.parse(response.body ?? '');
+    status = response?.status;
+    body = response?.body;
+  } catch {
+    // A hostile answer is no answer; the check below says so.
+  }
+  if (typeof status !== 'number') throw new SettingsFetchError(`GET ${where}: the transport resolved no HTTP status`);
+  if (status < 200 || status >= 300) throw new SettingsFetchError(`GET ${where} answered HTTP ${status}`);
+  try {
+    return JSON.parse(typeof body === 'string' ? body : '');
   } catch {
     throw new SettingsFetchError(`GET ${where} answered something that is not JSON`);
   }
@@ -81,16 +94,17 @@ export interface SettingsFetcher {
 
 /**
  * The settings fetches a facade's `launch` makes, all through `transport`, from `collectorUrl`
- * (default VWO's).
+ * (default VWO's), each attempt bounded by `requestTimeout` (default 10,000 ms).
  *
  * @example
- * const settings = settingsFetcher(transport, config.collectorUrl);
+ * const settings = settingsFetcher(transport, config.collectorUrl, config.requestTimeout);
  * const file = await settings.atLaunch(123456, 'your-sdk-key');
  * createClient({ settings: parseSettings(file).settings, transport, fetchSettings: settings.refresh });
  */
-export function settingsFetcher(transport: Transport, collectorUrl: string | undefined): SettingsFetcher {
+export function settingsFetcher(transport: Transport, collectorUrl: string | undefined, requestTimeout?: number): SettingsFetcher {
+  const timeoutMs = requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const fetch = (endpoint: SettingsEndpoint, accountId: string | number, sdkKey: string) =>
-    fetchSettingsFile(transport, settingsUrl(collectorUrl, endpoint, accountId, sdkKey, Math.random()));
+    fetchSettingsFile(transport, settingsUrl(collectorUrl, endpoint, accountId, sdkKey, Math.random()), timeoutMs);
   return {
     fetch,
     atLaunch: (accountId, sdkKey) => fetchWithRetries(() => fetch('settings', accountId, sdkKey), LAUNCH_FETCH_RETRY_WAITS_MS),

@@ -1,0 +1,234 @@
+/**
+ * `requestTimeout` bounds every wait on the transport, whatever the transport does: `flushEvents()`
+ * settles within it and `close()` within `closeTimeout`, batched or not, and an answer later than
+ * the deadline changes nothing. The faults come from a fake transport because a real one cannot
+ * produce them on demand (a `send` that throws synchronously, resolves `undefined` or `42`, or
+ * never settles is a bug of a user's own transport, not something a server can make `fetch` do);
+ * real HTTP runs in @vwo/node's tests and the reliability suite. Real timers with generous bounds:
+ * the point is that the wait ends, not its exact length.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { type ClientConfig, createClient, type EventOutbox, type OutboxEntry, type Transport } from '../src/index.js';
+import { campaign, settingsFile } from './support/files.js';
+import { parsed } from './support/parse.js';
+
+const REQUEST_TIMEOUT_MS = 1000;
+const CLOSE_TIMEOUT_MS = 500;
+/** Slack for a busy machine: a settle counts as bounded within its limit plus this. */
+const SLACK_MS = 500;
+
+const hang = () => new Promise<never>(() => undefined);
+
+/** The transport faults of the issue; each `send` fails its attempt in its own way. */
+const FAULTS: ReadonlyArray<readonly [name: string, send: Transport['send']]> = [
+  [
+    'throws synchronously',
+    () => {
+      throw new Error('send exploded');
+    },
+  ],
+  ['rejects', () => Promise.reject(new Error('ECONNRESET'))],
+  ['answers HTTP 500', () => Promise.resolve({ status: 500 })],
+  ['resolves undefined', () => Promise.resolve(undefined as never)],
+  ['resolves 42', () => Promise.resolve(42 as never)],
+  ["resolves 'x'", () => Promise.resolve('x' as never)],
+  ['returns a non-promise', () => 'not a promise' as never],
+  ['never settles', hang],
+];
+
+const settle: Array<{ fault: string; mode: string; call: string; ms: number }> = [];
+afterAll(() => {
+  // `SETTLE_TIMES=1 npx vitest run test/request-timeout.test.ts` prints the measured settle times.
+  if (process.env.SETTLE_TIMES) console.table(settle);
+});
+
+function client(send: Transport['send'], batched: boolean, extra: Partial<ClientConfig> = {}) {
+  const lines: string[] = [];
+  const at = (level: string) => (line: string) => lines.push(`${level}: ${line}`);
+  const vwo = createClient({
+    settings: parsed(settingsFile([campaign()])),
+    transport: { send },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    logLevel: 'warn',
+    // The default schedule: the first retry is due 1–1.2 s after a failure, so a flush that
+    // waited for a back-off would take longer than the bounds below allow.
+    ...(batched ? { batchEvents: { eventsPerRequest: 100, requestTimeInterval: 600 } } : {}),
+    ...extra,
+  });
+  return { vwo, lines };
+}
+
+async function impressionAndConversion(vwo: ReturnType<typeof createClient>) {
+  expect(await vwo.activate('K', 'Ashley')).not.toBeNull();
+  expect(await vwo.track('K', 'Ashley', 'CUSTOM')).toEqual({ K: true });
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+describe.each([
+  ['batched', true],
+  ['unbatched', false],
+])('%s', (mode, batched) => {
+  const message = batched ? 'Batch call could not be processed' : 'No batchEvents config present in launch API';
+
+  describe.each(FAULTS)('a transport that %s', (fault, send) => {
+    const bound = (fault === 'never settles' ? REQUEST_TIMEOUT_MS : 0) + SLACK_MS;
+
+    it(`flushEvents() settles ${fault === 'never settles' ? 'at requestTimeout' : 'at once'}, the events left waiting for their retries`, async () => {
+      const { vwo } = client(send, batched);
+      await impressionAndConversion(vwo);
+      const { value, ms } = await timed(() => vwo.flushEvents());
+      settle.push({ fault, mode, call: 'flushEvents', ms: Math.round(ms) });
+      expect(ms).toBeLessThan(bound);
+      if (fault === 'never settles') expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 5);
+      expect(value).toEqual({ status: false, message, sent: 0, failed: 0, pending: 2 });
+      expect(vwo.eventStats()).toMatchObject({ enqueued: 2, sent: 0, failed: 0, pending: 2 });
+      await vwo.close();
+    });
+
+    it('close() settles within closeTimeout and counts both events as dropped, in one log line', async () => {
+      const { vwo, lines } = client(send, batched);
+      await impressionAndConversion(vwo);
+      const { ms } = await timed(() => vwo.close());
+      settle.push({ fault, mode, call: 'close', ms: Math.round(ms) });
+      expect(ms).toBeLessThan(CLOSE_TIMEOUT_MS + SLACK_MS);
+      expect(vwo.eventStats()).toMatchObject({ enqueued: 2, sent: 0, failed: 0, dropped: 2, pending: 0 });
+      expect(lines.filter((line) => line.includes('dropped'))).toEqual([
+        expect.stringMatching(/^warn: VWO-SDK events: dropped 2 events at close/),
+      ]);
+    });
+  });
+
+  it('close() after flushEvents() of a never-settling transport still settles within closeTimeout', async () => {
+    const { vwo } = client(hang, batched);
+    await impressionAndConversion(vwo);
+    await vwo.flushEvents();
+    const { ms } = await timed(() => vwo.close());
+    expect(ms).toBeLessThan(CLOSE_TIMEOUT_MS + SLACK_MS);
+    expect(vwo.eventStats()).toMatchObject({ enqueued: 2, dropped: 2, pending: 0 });
+  });
+});
+
+describe('a late answer', () => {
+  /** Answers every request with 200 after `ms`, recording the requests. */
+  function lateTransport(delays: number[]) {
+    const sent: string[] = [];
+    return {
+      sent,
+      send: (request: { url: string }) => {
+        const delay = delays[sent.length] ?? 0;
+        sent.push(request.url);
+        return new Promise<{ status: number }>((resolve) => setTimeout(() => resolve({ status: 200 }), delay));
+      },
+    };
+  }
+
+  it('after the deadline changes nothing: no count, no outbox removal, no flushCallback; the retry delivers once', async () => {
+    const store = new Map<string, OutboxEntry>();
+    const outbox: EventOutbox = {
+      restore: () => [],
+      save: (key, entry) => void store.set(key, entry),
+      remove: (key) => void store.delete(key),
+    };
+    const flushCallback = vi.fn();
+    // First attempt answered 200 at 300 ms, past its 100 ms deadline; the retry (150 ms later) at once.
+    const transport = lateTransport([300, 0]);
+    const vwo = createClient({
+      settings: parsed(settingsFile([campaign()])),
+      transport,
+      requestTimeout: 100,
+      retry: { baseDelayMs: 400, jitter: 0 },
+      batchEvents: { eventsPerRequest: 100, flushCallback },
+      eventOutbox: outbox,
+      logLevel: 'silent',
+    });
+    await impressionAndConversion(vwo);
+
+    const { value, ms } = await timed(() => vwo.flushEvents());
+    expect(ms).toBeLessThan(100 + SLACK_MS);
+    expect(value).toEqual({ status: false, message: 'Batch call could not be processed', sent: 0, failed: 0, pending: 2 });
+    expect(store.size).toBe(1); // the batch, kept for its retry
+
+    await new Promise((resolve) => setTimeout(resolve, 350)); // the late 200 has arrived by now
+    expect(transport.sent).toHaveLength(1);
+    expect(vwo.eventStats()).toMatchObject({ sent: 0, failed: 0, pending: 2 });
+    expect(store.size).toBe(1);
+    expect(flushCallback).not.toHaveBeenCalled();
+
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the retry, due 500 ms after the start, answered at once
+    expect(transport.sent).toHaveLength(2);
+    expect(transport.sent[1]).toBe(transport.sent[0]);
+    expect(vwo.eventStats()).toMatchObject({ enqueued: 2, sent: 2, retried: 1, failed: 0, dropped: 0, pending: 0 });
+    expect(store.size).toBe(0);
+    expect(flushCallback).toHaveBeenCalledTimes(1);
+    expect(flushCallback).toHaveBeenCalledWith(null, expect.any(String));
+    await vwo.close();
+  });
+
+  it('after the attempt was dropped at close changes no count', async () => {
+    const transport = lateTransport([300, 300]);
+    const vwo = createClient({
+      settings: parsed(settingsFile([campaign()])),
+      transport,
+      requestTimeout: 1000,
+      closeTimeout: 50,
+      logLevel: 'silent',
+    });
+    await impressionAndConversion(vwo);
+    await vwo.close();
+    expect(vwo.eventStats()).toMatchObject({ sent: 0, dropped: 2, pending: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(vwo.eventStats()).toMatchObject({ enqueued: 2, sent: 0, dropped: 2, pending: 0 });
+  });
+});
+
+describe('the cost of the deadlines', () => {
+  it('1,000 requests in flight hold one deadline timer between them, not one each', async () => {
+    vi.useFakeTimers();
+    try {
+      const vwo = createClient({
+        settings: parsed(settingsFile([campaign()])),
+        transport: { send: hang },
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        logLevel: 'silent',
+      });
+      for (let i = 0; i < 500; i++) await vwo.track('K', `u${i}`, 'CUSTOM');
+      await vi.advanceTimersByTimeAsync(0);
+      // Only the sweep is armed: no timer per request, and no other timer while nothing failed yet.
+      expect(vwo.eventStats().pending).toBe(500);
+      expect(vi.getTimerCount()).toBe(1);
+      for (let i = 500; i < 1000; i++) await vwo.track('K', `u${i}`, 'CUSTOM');
+      expect(vi.getTimerCount()).toBe(1);
+      // At the deadline every attempt has failed; what waits now is each request's own back-off.
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+      expect(vwo.eventStats()).toMatchObject({ pending: 1000, retried: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('once flushEvents() resolved with nothing in flight, no timer is left (an edge isolate sees none)', async () => {
+    vi.useFakeTimers();
+    try {
+      const vwo = createClient({
+        settings: parsed(settingsFile([campaign()])),
+        transport: { send: () => Promise.resolve({ status: 200 }) },
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        logLevel: 'silent',
+      });
+      await impressionAndConversion(vwo);
+      expect(vi.getTimerCount()).toBe(1); // the sweep, armed by the first request
+      expect(await vwo.flushEvents()).toMatchObject({ sent: 0, pending: 0 }); // both answered before the call
+      expect(vwo.eventStats()).toMatchObject({ sent: 2, pending: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
