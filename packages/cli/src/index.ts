@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { type DecideReport, decideAll, goalIdentifiers, type UserContext, variableKeys } from './commands/decide.js';
-export { explainLines, traceOf } from './commands/explain.js';
+export { type ExplainedCall, explainLines, traceOf } from './commands/explain.js';
 export {
   type CampaignSplit,
   type SimulateOptions,

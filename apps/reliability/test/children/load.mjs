@@ -13,6 +13,9 @@ const vwo = await launch({
   batchEvents: { eventsPerRequest: LOAD.eventsPerRequest, requestTimeInterval: 1 },
   maxPendingEvents: LOAD.maxPendingEvents,
   requestTimeout: 5000,
+  // A batch answered after its deadline is sent again (at-least-once); with ids the collector
+  // counts it once, so "sent = recorded" holds on a machine slow enough to miss a deadline.
+  eventIds: true,
   retry: { baseDelayMs: 50, jitter: 0.2 },
   logger,
   logLevel: 'warn',

@@ -12,6 +12,7 @@ export type ApiGateOutcome = 'bandit-without-storage' | 'campaign-not-found' | '
 
 /** A rule that stops an API call before the decision (decision-flow.md §3), with the reason in words. */
 export interface ApiGate {
+  /** Which check stopped the call. */
   readonly outcome: ApiGateOutcome;
   /** `campaign "K" is not running`, `K is a multi-armed bandit campaign and needs a user storage`, … */
   readonly detail: string;

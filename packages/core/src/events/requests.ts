@@ -57,7 +57,7 @@ export function eventUrl(ctx: EventContext, path: EventPath): string {
  *
  * The URL is written from pieces that depend only on the context (collector, prefix, SDK
  * identity, account, SDK key, usage statistics) or on the campaign and variation, made once
- * (see {@link GetParts}), with the per-event values between them: session id, visitor id,
+ * (see `GetParts` below), with the per-event values between them: session id, visitor id,
  * `random`, event id. An unbatched event used to spend ~2 µs here on a template literal per
  * parameter, a regular expression over every value and the usage statistics rewritten each time
  * (apps/bench/README.md). The text is the same byte for byte (test/get-request.test.ts holds it
