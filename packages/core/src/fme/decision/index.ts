@@ -1,0 +1,11 @@
+export { decideFlag, MEG_STORAGE_PREFIX } from './decide.js';
+export type {
+  FmeContext,
+  FmeDecideOptions,
+  FmeFlagDecision,
+  FmeFlagOutcome,
+  FmeImpression,
+  FmeRuleOutcome,
+  FmeStorageLookup,
+  FmeStorageRecord,
+} from './types.js';
