@@ -6,7 +6,7 @@ import { murmurhash3 } from './murmurhash.js';
 const MAX_SCRATCH_BYTES = 16384;
 let scratch = new Uint8Array(256);
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * MurmurHash3 x86 32-bit over the *UTF-8 bytes* of `key`, as `murmurhash@2` (the hash of

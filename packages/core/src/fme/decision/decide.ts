@@ -9,7 +9,7 @@ import { visitorUuid } from '../../events/uuid.js';
 import { isPlainObject } from '../../util/types.js';
 import { fmeBucketValue, fmeGroupSeed, fmeTrafficSeed, fmeVariationSeed, megRandomWeight } from '../bucketing.js';
 import { evaluateFmeSegment, type FmeSegmentEnvironment } from '../segments/evaluate.js';
-import type { FmeCampaign, FmeFeature, FmeJson, FmeRule, FmeSettings, FmeVariation } from '../settings/model.js';
+import type { FmeCampaign, FmeFeature, FmeRule, FmeSettings, FmeVariation } from '../settings/model.js';
 import { FME_PERSONALIZE, FME_ROLLOUT, FME_TESTING } from '../settings/parse.js';
 import type {
   FmeContext,
@@ -625,7 +625,7 @@ function pickWinner(call: Call, feature: FmeFeature, groupId: unknown, candidate
     winner = asMegCampaign(picked);
     recordKey = picked.key || picked.name;
   } else {
-    const picked = advancedWinner(call, group, candidates, seedValue);
+    const picked = advancedWinner(group, candidates, seedValue);
     winner = picked?.campaign;
     recordKey = picked?.recordKey;
   }
@@ -644,7 +644,6 @@ function pickWinner(call: Call, feature: FmeFeature, groupId: unknown, candidate
 }
 
 function advancedWinner(
-  call: Call,
   group: unknown,
   candidates: readonly FmeRule[],
   seedValue: number,

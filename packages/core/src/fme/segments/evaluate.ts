@@ -151,6 +151,7 @@ function featureIdNode(value: unknown, env: FmeSegmentEnvironment): boolean | nu
   const id = ids[0] as string;
   const state = (value as Record<string, unknown>)[id];
   if (state !== 'on' && state !== 'off') return undefined;
+  // biome-ignore lint/correctness/useParseIntRadix: 1.35.0 calls parseInt without a radix ("0x1F" is 31).
   const featureKey = env.featureKeyById(Number.parseInt(id));
   if (featureKey === undefined) return null;
   const record = env.stored(featureKey);
