@@ -133,11 +133,12 @@ function buildVariation(raw: Json): Omit<FmeVariation, 'range'> {
 }
 
 function buildVariable(raw: Json): FmeVariable {
+  // 1.35.0's variable objects serialise as {value, type, key, id}; ours keep that order.
   return Object.freeze({
-    id: (raw.i ?? raw.id) as number | string,
-    key: (raw.k ?? raw.key) as string,
-    type: raw.type as string,
     value: (raw.val ?? raw.value) as FmeJson | undefined,
+    type: raw.type as string,
+    key: (raw.k ?? raw.key) as string,
+    id: (raw.i ?? raw.id) as number | string,
   });
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Differential test: our `decideFlag` against vwo-fme-node-sdk 1.35.0 on generated settings
+ * files, contexts and storage states. Every call is compared on the flag, its variables, the
+ * impressions sent (in order), the storage records written and the integrations payload.
+ * FME_DIFF_CASES=<n> runs more scenarios (default 1500, each with up to 4 getFlag calls).
+ */
+import { describe, expect, it } from 'vitest';
+import { decideFlag, type FmeStorageRecord, parseFmeSettings } from '../../src/index.js';
+import { context, Random, settingsFile, storedRecords } from './support/generate.js';
+import { Reference } from './support/reference.js';
+
+const SCENARIOS = Number(process.env.FME_DIFF_CASES ?? 1500);
+const SEED = Number(process.env.FME_DIFF_SEED ?? 20261206);
+
+interface Side {
+  enabled: boolean;
+  variables: string;
+  impressions: readonly (readonly [unknown, unknown])[];
+  writes: readonly unknown[];
+  integrations: string | undefined;
+}
+
+function ours(
+  settings: Parameters<typeof decideFlag>[0],
+  featureKey: string,
+  ctx: Record<string, unknown>,
+  store: Map<string, unknown>,
+): Side {
+  const userId = String(ctx.id);
+  const decision = decideFlag(settings, featureKey, structuredClone(ctx) as never, (key) => store.get(`${key}\u0000${userId}`));
+  for (const record of decision.storageWrites) store.set(`${record.featureKey}\u0000${record.userId}`, record);
+  return {
+    enabled: decision.enabled,
+    variables: JSON.stringify(decision.variables),
+    impressions: decision.impressions.map((impression) => [impression.campaignId, impression.variationId] as const),
+    writes: decision.storageWrites.map((record: FmeStorageRecord) => ({ ...record })),
+    integrations: decision.integrations ? JSON.stringify(decision.integrations) : undefined,
+  };
+}
+
+describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
+  it(`on ${SCENARIOS} generated scenarios (seed ${SEED})`, async () => {
+    const reference = new Reference();
+    const rng = new Random(SEED);
+    let calls = 0;
+    let enabledCalls = 0;
+    let errorCalls = 0;
+    const differences: string[] = [];
+    let started = false;
+    for (let scenario = 0; scenario < SCENARIOS; scenario++) {
+      const generated = settingsFile(rng, { throwing: scenario % 4 === 0 });
+      const parsed = parseFmeSettings(generated.settings);
+      if (!parsed.ok) throw new Error(`generated an invalid file: ${JSON.stringify(parsed.issues)}`);
+      if (!started) {
+        await reference.start(generated.settings);
+        started = true;
+      } else {
+        await reference.useSettings(generated.settings);
+      }
+      const ctx = context(rng) as unknown as Record<string, unknown>;
+      const initial = storedRecords(rng, generated, String(ctx.id));
+      reference.store = new Map(initial.map((record) => [`${String(record.featureKey)}\u0000${String(ctx.id)}`, { ...record }]));
+      const mine = new Map<string, unknown>(
+        initial.map((record) => [`${String(record.featureKey)}\u0000${String(ctx.id)}`, { ...record }]),
+      );
+      const keys = [rng.pick(generated.featureKeys), rng.pick(generated.featureKeys)];
+      // The same key twice: the second call sees what the first one stored.
+      for (const featureKey of [keys[0], keys[0], keys[1]] as string[]) {
+        const theirs = await reference.getFlag(featureKey, ctx);
+        const mineSide = ours(parsed.settings, featureKey, ctx, mine);
+        calls++;
+        if (theirs.enabled) enabledCalls++;
+        if (decideFlag(parsed.settings, featureKey, ctx as never, (key) => mine.get(`${key}\u0000${String(ctx.id)}`)).outcome === 'error')
+          errorCalls++;
+        const theirSide: Side = theirs;
+        for (const field of ['enabled', 'variables', 'impressions', 'writes', 'integrations'] as const) {
+          const a = JSON.stringify(mineSide[field]);
+          const b = JSON.stringify(theirSide[field]);
+          if (a !== b) {
+            differences.push(
+              differences.length < 3
+                ? `scenario ${scenario} ${featureKey} ${field}: ours ${a} vs 1.35.0 ${b}\n  settings ${JSON.stringify(generated.settings)}\n  context ${JSON.stringify(ctx)}\n  stored ${JSON.stringify(initial)}`
+                : `scenario ${scenario} ${featureKey} ${field}: ours ${a} vs 1.35.0 ${b}`,
+            );
+          }
+        }
+      }
+    }
+    console.log(
+      `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${differences.length} differences`,
+    );
+    expect(differences.slice(0, 12)).toEqual([]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Runs vwo-fme-node-sdk 1.35.0 (its CommonJS Node build, the one the spec describes) with a
+ * stub network client, an in-memory storage connector and an integrations callback, and
+ * reports what one `getFlag` did: the flag, the impressions posted, the storage writes and the
+ * integrations payload. One client serves every case: `updateSettings` swaps the settings and
+ * the storage map is replaced, so no process-wide singleton carries anything between cases.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+interface ReferenceFlag {
+  isEnabled(): boolean;
+  getVariables(): unknown[];
+}
+interface ReferenceClient {
+  getFlag(featureKey: string, context: Record<string, unknown>): Promise<ReferenceFlag>;
+  updateSettings(settings: unknown, isViaWebhook?: boolean): Promise<void>;
+}
+interface ReferenceRequest {
+  getOptions(): { path: string; body?: unknown; method: string };
+}
+interface ReferenceSdk {
+  init(options: Record<string, unknown>): Promise<ReferenceClient>;
+}
+
+export interface ReferenceOutcome {
+  readonly enabled: boolean;
+  readonly variables: string;
+  readonly impressions: readonly (readonly [unknown, unknown])[];
+  readonly writes: readonly Record<string, unknown>[];
+  readonly integrations: string | undefined;
+}
+
+const response = {
+  getStatusCode: () => 200,
+  getData: () => ({}),
+  getTotalAttempts: () => 0,
+  getError: () => undefined,
+  setStatusCode: () => {},
+  setData: () => {},
+  setError: () => {},
+  setTotalAttempts: () => {},
+};
+
+export class Reference {
+  private client: ReferenceClient | undefined;
+  private posts: unknown[] = [];
+  private writes: Record<string, unknown>[] = [];
+  private payloads: unknown[] = [];
+  /** `<featureKey>\u0000<userId>` → record; replaced per case. */
+  store = new Map<string, Record<string, unknown>>();
+
+  async start(settings: unknown): Promise<void> {
+    const sdk = require('vwo-fme-node-sdk') as ReferenceSdk;
+    const capture = async (request: ReferenceRequest) => {
+      const options = request.getOptions();
+      if (options.method === 'POST' && options.path.includes('en=vwo_variationShown')) this.posts.push(options.body);
+      return response;
+    };
+    const storage = {
+      get: async (key: string, userId: string) => this.store.get(`${key}\u0000${userId}`),
+      set: async (record: Record<string, unknown>) => {
+        this.writes.push({ ...record });
+        this.store.set(`${String(record.featureKey)}\u0000${String(record.userId)}`, record);
+      },
+    };
+    this.client = await sdk.init({
+      sdkKey: 'abcdef0123456789abcdef0123456789',
+      accountId: 123456,
+      settings,
+      network: { client: { GET: capture, POST: capture } },
+      storage,
+      logger: { level: 'ERROR', transport: { log: () => {} } },
+      integrations: { callback: (payload: unknown) => this.payloads.push(JSON.stringify(payload)) },
+    });
+  }
+
+  async useSettings(settings: unknown): Promise<void> {
+    await this.client?.updateSettings(settings, false);
+  }
+
+  async getFlag(featureKey: string, context: Record<string, unknown>): Promise<ReferenceOutcome> {
+    if (!this.client) throw new Error('start() first');
+    this.posts = [];
+    this.writes = [];
+    this.payloads = [];
+    const flag = await this.client.getFlag(featureKey, structuredClone(context));
+    // Impressions and storage writes are not awaited by getFlag: let them run.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    const impressions = this.posts.map((body) => {
+      const props = (body as { d: { event: { props: { id: unknown; variation: unknown } } } }).d.event.props;
+      return [props.id, props.variation] as const;
+    });
+    return {
+      enabled: flag.isEnabled(),
+      variables: JSON.stringify(flag.getVariables()),
+      impressions,
+      writes: this.writes,
+      integrations: this.payloads[0] as string | undefined,
+    };
+  }
+}
