@@ -20,6 +20,12 @@ interface Side {
   integrations: string | undefined;
 }
 
+/** How often each path was taken on our side, to show what the generated cases cover. */
+const coverage = new Map<string, number>();
+function count(label: string): void {
+  coverage.set(label, (coverage.get(label) ?? 0) + 1);
+}
+
 function ours(
   settings: Parameters<typeof decideFlag>[0],
   featureKey: string,
@@ -28,6 +34,11 @@ function ours(
 ): Side {
   const userId = String(ctx.id);
   const decision = decideFlag(settings, featureKey, structuredClone(ctx) as never, (key) => store.get(`${key}\u0000${userId}`));
+  count(`outcome ${decision.outcome}`);
+  for (const impression of decision.impressions) count(`impression ${impression.kind}`);
+  for (const record of decision.storageWrites)
+    count(record.featureKey.startsWith('_vwo_meta_meg_') ? 'MEG record written' : 'feature record written');
+  if (decision.enabled && decision.experiment) count(`experiment ${decision.experiment.source}`);
   for (const record of decision.storageWrites) store.set(`${record.featureKey}\u0000${record.userId}`, record);
   return {
     enabled: decision.enabled,
@@ -48,7 +59,7 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
     const differences: string[] = [];
     let started = false;
     for (let scenario = 0; scenario < SCENARIOS; scenario++) {
-      const generated = settingsFile(rng, { throwing: scenario % 4 === 0 });
+      const generated = settingsFile(rng, { throwing: scenario % 4 === 0, groupHeavy: scenario % 4 === 1 });
       const parsed = parseFmeSettings(generated.settings);
       if (!parsed.ok) throw new Error(`generated an invalid file: ${JSON.stringify(parsed.issues)}`);
       if (!started) {
@@ -63,7 +74,8 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
       const mine = new Map<string, unknown>(
         initial.map((record) => [`${String(record.featureKey)}\u0000${String(ctx.id)}`, { ...record }]),
       );
-      const keys = [rng.pick(generated.featureKeys), rng.pick(generated.featureKeys)];
+      const pickKey = () => (rng.chance(0.05) ? 'missing' : rng.pick(generated.featureKeys));
+      const keys = [pickKey(), pickKey()];
       // The same key twice: the second call sees what the first one stored.
       for (const featureKey of [keys[0], keys[0], keys[1]] as string[]) {
         const theirs = await reference.getFlag(featureKey, ctx);
@@ -86,6 +98,7 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
         }
       }
     }
+    console.log([...coverage].map(([label, n]) => `${label}: ${n}`).join('; '));
     console.log(
       `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${differences.length} differences`,
     );

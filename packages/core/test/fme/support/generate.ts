@@ -75,6 +75,8 @@ const OPERANDS = [
 export interface GenerateOptions {
   /** Allow nodes that make 1.35.0 throw in pre-segmentation (a disabled flag on both sides). */
   readonly throwing?: boolean;
+  /** Mostly A/B and personalise campaigns open to everyone, in groups: many group draws. */
+  readonly groupHeavy?: boolean;
 }
 
 export function segment(
@@ -146,7 +148,9 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
   const campaigns: Json[] = [];
   for (let i = 0; i < campaignCount; i++) {
     const id = 10 + i;
-    const type = rng.pick(['FLAG_ROLLOUT', 'FLAG_ROLLOUT', 'FLAG_TESTING', 'FLAG_TESTING', 'FLAG_PERSONALIZE']);
+    const type = options.groupHeavy
+      ? rng.pick(['FLAG_ROLLOUT', 'FLAG_TESTING', 'FLAG_TESTING', 'FLAG_TESTING', 'FLAG_PERSONALIZE', 'FLAG_PERSONALIZE'])
+      : rng.pick(['FLAG_ROLLOUT', 'FLAG_ROLLOUT', 'FLAG_TESTING', 'FLAG_TESTING', 'FLAG_PERSONALIZE']);
     const ab = type === 'FLAG_TESTING';
     const variationCount = ab ? rng.int(1, 3) : rng.int(1, 2);
     const shares = weights(rng, variationCount);
@@ -154,15 +158,15 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
     const variations = shares.map((weight, index) => {
       const variationId = index + 1;
       const variation: Json = {
-        id: variationId,
+        id: rng.chance(0.03) ? String(variationId) : variationId,
         name: `v${variationId}`,
-        weight: ab ? weight : rng.pick([100, 50, 0, 30.5, rng.int(0, 100)]),
+        weight: ab ? (rng.chance(0.05) ? String(weight) : weight) : rng.pick<unknown>([100, 100, 50, 0, 30.5, '80', rng.int(0, 100)]),
       };
       if (ab) {
         if (forced && rng.chance(0.5)) variation.segments = segment(rng, 1, USER_IDS, { whitelisting: true });
         else if (rng.chance(0.5)) variation.segments = {};
       } else if (!options.throwing || rng.chance(0.95)) {
-        variation.segments = rng.chance(0.4) ? {} : segment(rng, 0, USER_IDS, options);
+        variation.segments = rng.chance(options.groupHeavy ? 0.9 : 0.6) ? {} : segment(rng, 0, USER_IDS, options);
       }
       if (!ab && rng.chance(0.3)) variation.salt = rng.pick(['saltR', 'saltP', '']);
       variation.variables = variables(rng, variationId);
@@ -174,10 +178,12 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
       name: `Campaign ${id}`,
       type,
       status: rng.pick(['RUNNING', 'PAUSED']),
-      segments: ab && rng.chance(0.6) ? segment(rng, 0, USER_IDS, options) : {},
+      segments: ab && rng.chance(options.groupHeavy ? 0.1 : 0.45) ? segment(rng, 0, USER_IDS, options) : {},
       variations,
     };
-    if (ab && rng.chance(0.9)) campaign.percentTraffic = rng.pick([100, 100, 50, 30, 0, 49.5, rng.int(1, 100)]);
+    if (ab && rng.chance(0.9)) {
+      campaign.percentTraffic = options.groupHeavy ? rng.pick([100, 100, 100, 80]) : rng.pick([100, 100, 50, 30, 0, 49.5, rng.int(1, 100)]);
+    }
     if (ab && rng.chance(0.3)) campaign.salt = rng.pick(['saltT', 'x']);
     if (forced) campaign.isForcedVariationEnabled = true;
     if (rng.chance(0.2)) campaign.isUserListEnabled = true;
@@ -194,7 +200,7 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
       const variationList = campaign.variations as Json[];
       const rule: Json = { type: campaign.type, ruleKey: `r${r}`, campaignId: rng.chance(0.05) ? 999 : campaign.id };
       if (campaign.type !== 'FLAG_TESTING' || rng.chance(0.1))
-        rule.variationId = (rng.pick(variationList).id as number) + (rng.chance(0.05) ? 5 : 0);
+        rule.variationId = Number(rng.pick(variationList).id) + (rng.chance(0.05) ? 5 : 0);
       rules.push(rule);
     }
     const feature: Json = {
@@ -220,9 +226,9 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
 
   // Groups of A/B and personalise campaigns only: 1.35.0 cannot answer for a rollout in a group.
   const groupable = campaigns.filter((campaign) => campaign.type !== 'FLAG_ROLLOUT');
-  if (groupable.length >= 2 && rng.chance(0.5)) {
-    const members = groupable.filter(() => rng.chance(0.7));
-    if (members.length >= 1) {
+  if (groupable.length >= 2 && rng.chance(options.groupHeavy ? 1 : 0.7)) {
+    const members = groupable.filter(() => rng.chance(0.8));
+    if (members.length >= 2) {
       const groupId = rng.pick([7, 3]);
       const refs = members.map((campaign) =>
         campaign.type === 'FLAG_PERSONALIZE' ? `${campaign.id}_${(campaign.variations as Json[])[0]?.id}` : String(campaign.id),
@@ -241,7 +247,7 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
       settings.campaignGroups = Object.fromEntries(refs.map((ref) => [ref, groupId]));
     }
   }
-  return { settings, featureKeys: [...features.map((feature) => feature.key as string), 'missing'] };
+  return { settings, featureKeys: features.map((feature) => feature.key as string) };
 }
 
 export interface ContextCase {
