@@ -150,7 +150,7 @@ export function decideFlag(
   try {
     return flagFor(call, featureKey);
   } catch (error) {
-    call.step(`failed: ${String(error)}`);
+    if (call.trace) call.step(`failed: ${String(error)}`);
     return result(call, 'error', false, undefined, { error: error instanceof Error ? error.message : String(error) });
   }
 }
@@ -214,9 +214,10 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
   if (prop(record, 'experimentVariationId')) {
     const variation = storedVariation(settings, prop(record, 'experimentKey'), prop(record, 'experimentVariationId'));
     if (variation) {
-      call.step(
-        `stored experiment ${String(prop(record, 'experimentKey'))} variation ${String(variation.id)}: served, nothing else happens`,
-      );
+      if (call.trace)
+        call.step(
+          `stored experiment ${String(prop(record, 'experimentKey'))} variation ${String(variation.id)}: served, nothing else happens`,
+        );
       const outcome: FmeRuleOutcome = {
         campaignId: prop(record, 'experimentId'),
         campaignKey: prop(record, 'experimentKey'),
@@ -228,7 +229,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
   } else if (prop(record, 'rolloutKey') && prop(record, 'rolloutId')) {
     const variation = storedVariation(settings, prop(record, 'rolloutKey'), prop(record, 'rolloutVariationId'));
     if (variation) {
-      call.step(`stored rollout ${String(prop(record, 'rolloutKey'))}: rollout rules skipped`);
+      if (call.trace) call.step(`stored rollout ${String(prop(record, 'rolloutKey'))}: rollout rules skipped`);
       enabled = true;
       checkExperiments = true;
       rolloutVariation = variation;
@@ -244,7 +245,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
   }
 
   if (!feature) {
-    call.step(`no feature with key ${featureKey}`);
+    if (call.trace) call.step(`no feature with key ${featureKey}`);
     return result(call, 'feature-not-found', false, undefined, {});
   }
 
@@ -252,7 +253,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
     let selected: FmeRule | undefined;
     for (const rule of feature.rolloutRules) {
       const [preSegmentation] = preEvaluate(call, feature, rule, null, payload);
-      call.step(`rollout ${rule.ruleKey}: pre-segmentation ${preSegmentation ? 'passed' : 'failed'}`);
+      if (call.trace) call.step(`rollout ${rule.ruleKey}: pre-segmentation ${preSegmentation ? 'passed' : 'failed'}`);
       if (preSegmentation) {
         selected = rule;
         call.evaluatedFeatures.set(featureKey, {
@@ -265,7 +266,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
     }
     if (selected) {
       const variation = trafficAndVariation(call, selected);
-      call.step(`rollout ${selected.ruleKey}: traffic ${variation ? 'passed' : 'failed'}`);
+      if (call.trace) call.step(`rollout ${selected.ruleKey}: traffic ${variation ? 'passed' : 'failed'}`);
       if (variation) {
         enabled = true;
         checkExperiments = true;
@@ -285,9 +286,10 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
     let toBucket: FmeRule | undefined;
     for (const rule of feature.experimentRules) {
       const [preSegmentation, whitelisted] = preEvaluate(call, feature, rule, winners, payload);
-      call.step(
-        `experiment ${rule.ruleKey}: pre-evaluation ${preSegmentation ? 'passed' : 'failed'}${whitelisted ? ' (whitelisted)' : ''}`,
-      );
+      if (call.trace)
+        call.step(
+          `experiment ${rule.ruleKey}: pre-evaluation ${preSegmentation ? 'passed' : 'failed'}${whitelisted ? ' (whitelisted)' : ''}`,
+        );
       if (!preSegmentation) continue;
       if (whitelisted) {
         enabled = true;
@@ -302,7 +304,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
     }
     if (toBucket) {
       const variation = trafficAndVariation(call, toBucket);
-      call.step(`experiment ${toBucket.ruleKey}: ${variation ? `variation ${String(variation.id)}` : 'no variation'}`);
+      if (call.trace) call.step(`experiment ${toBucket.ruleKey}: ${variation ? `variation ${String(variation.id)}` : 'no variation'}`);
       if (variation) {
         enabled = true;
         experimentVariation = variation;
@@ -329,7 +331,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
   if (feature.impactCampaignId) {
     call.impressions.push({ campaignId: feature.impactCampaignId, variationId: enabled ? 2 : 1, kind: 'impact' });
   }
-  call.step(`flag ${enabled ? 'enabled' : 'disabled'}`);
+  if (call.trace) call.step(`flag ${enabled ? 'enabled' : 'disabled'}`);
   return result(call, 'evaluated', enabled, experimentVariation ?? rolloutVariation, {
     rollout,
     experiment,
@@ -451,7 +453,7 @@ function preEvaluate(
     const experimentId = prop(megRecord, 'experimentId');
     const experimentVariationId = prop(megRecord, 'experimentVariationId');
     if (megRecord && prop(megRecord, 'experimentKey') && experimentId) {
-      call.step(`group ${String(groupId)}: stored winner ${String(experimentId)}`);
+      if (call.trace) call.step(`group ${String(groupId)}: stored winner ${String(experimentId)}`);
       if (experimentId === rule.id) {
         if (rule.type !== FME_PERSONALIZE) return [true, undefined];
         if (experimentVariationId === firstVariation(rule).id) return [true, undefined];
@@ -486,7 +488,7 @@ function preEvaluate(
     return [false, undefined];
   }
   map.set(groupId, -1);
-  call.step(`group ${String(groupId)}: no winner`);
+  if (call.trace) call.step(`group ${String(groupId)}: no winner`);
   return [false, undefined];
 }
 
@@ -568,9 +570,10 @@ function decideGroup(call: Call, feature: FmeFeature, groupId: unknown): MegCamp
         if (preSegmentation(call, campaign) && isInTraffic(call, campaign)) eligible.push(campaign);
       }
     }
-    call.step(
-      `group ${String(groupId)}: eligible [${eligible.map((c) => c.ruleKey).join(', ')}], with storage [${eligibleWithStorage.map((c) => c.ruleKey).join(', ')}]`,
-    );
+    if (call.trace)
+      call.step(
+        `group ${String(groupId)}: eligible [${eligible.map((c) => c.ruleKey).join(', ')}], with storage [${eligibleWithStorage.map((c) => c.ruleKey).join(', ')}]`,
+      );
     return pickWinner(call, feature, groupId, eligibleWithStorage.length > 0 ? eligibleWithStorage : eligible);
   } finally {
     call.groupDepth--;
@@ -629,7 +632,8 @@ function pickWinner(call: Call, feature: FmeFeature, groupId: unknown, candidate
     winner = picked?.campaign;
     recordKey = picked?.recordKey;
   }
-  call.step(`group ${String(groupId)}: ${algorithm === 1 ? 'random' : 'advanced'} draw → ${winner ? String(winner.id) : 'none'}`);
+  if (call.trace)
+    call.step(`group ${String(groupId)}: ${algorithm === 1 ? 'random' : 'advanced'} draw → ${winner ? String(winner.id) : 'none'}`);
   if (!winner) return undefined;
   call.write({
     featureKey: `${MEG_STORAGE_PREFIX}${String(groupId)}`,
