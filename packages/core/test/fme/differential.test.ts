@@ -5,7 +5,7 @@
  * FME_DIFF_CASES=<n> runs more scenarios (default 1500, each with up to 4 getFlag calls).
  */
 import { describe, expect, it } from 'vitest';
-import { decideFlag, type FmeStorageRecord, parseFmeSettings } from '../../src/index.js';
+import { decideFlag, type FmeStorageRecord, fmeStorageKeysFor, parseFmeSettings } from '../../src/index.js';
 import { context, Random, settingsFile, storedRecords } from './support/generate.js';
 import { Reference } from './support/reference.js';
 
@@ -33,7 +33,13 @@ function ours(
   store: Map<string, unknown>,
 ): Side {
   const userId = String(ctx.id);
-  const decision = decideFlag(settings, featureKey, structuredClone(ctx) as never, (key) => store.get(`${key}\u0000${userId}`));
+  const read: string[] = [];
+  const decision = decideFlag(settings, featureKey, structuredClone(ctx) as never, (key) => {
+    read.push(key);
+    return store.get(`${key}\u0000${userId}`);
+  });
+  const prefetched = fmeStorageKeysFor(settings, featureKey);
+  for (const key of read) if (!prefetched.includes(key)) count(`storage key read but not listed by fmeStorageKeysFor: ${key}`);
   count(`outcome ${decision.outcome}`);
   for (const impression of decision.impressions) count(`impression ${impression.kind}`);
   for (const record of decision.storageWrites)
@@ -103,5 +109,6 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
       `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${differences.length} differences`,
     );
     expect(differences.slice(0, 12)).toEqual([]);
+    expect([...coverage.keys()].filter((label) => label.startsWith('storage key read'))).toEqual([]);
   });
 });

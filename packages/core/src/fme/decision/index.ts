@@ -1,4 +1,5 @@
 export { decideFlag, MEG_STORAGE_PREFIX } from './decide.js';
+export { fmeStorageKeysFor } from './storage-keys.js';
 export type {
   FmeContext,
   FmeDecideOptions,
