@@ -97,7 +97,7 @@ class Call {
     if (experimentKey && !experimentVariationId) return;
     this.storageWrites.push({
       featureKey,
-      userId: this.userId,
+      userId: this.context.id,
       rolloutId: record.rolloutId,
       rolloutKey,
       rolloutVariationId,
@@ -199,7 +199,7 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
     featureName: feature?.name,
     featureId: feature?.id,
     featureKey: feature?.key,
-    userId: call.context.id,
+    userId: call.userId,
     api: 'getFlag',
   };
   const passed: Record_ = {};
@@ -421,7 +421,7 @@ function preEvaluate(
   winners: Map<unknown, unknown> | null,
   payload: Record_,
 ): [boolean, FmeVariation | undefined] {
-  const vwoUserId = rule.isUserListEnabled ? call.visitorId() : call.context.id;
+  const vwoUserId = rule.isUserListEnabled ? call.visitorId() : call.userId;
   if (rule.type === FME_TESTING) {
     call.variationTargetingVariables = { ...call.variationTargetingVariables, _vwoUserId: vwoUserId };
     payload.variationTargetingVariables = call.variationTargetingVariables;

@@ -18,7 +18,8 @@ export interface FmeContext {
  */
 export interface FmeStorageRecord {
   readonly featureKey: string;
-  readonly userId: string;
+  /** `context.id` as given: 1.35.0 stores a numeric id as a number (everywhere else it is stringified). */
+  readonly userId: string | number;
   readonly rolloutId: unknown;
   readonly rolloutKey: unknown;
   readonly rolloutVariationId: unknown;

@@ -260,7 +260,8 @@ export interface ContextCase {
 }
 
 export function context(rng: Random): ContextCase {
-  const result: Record<string, unknown> = { id: rng.pick(USER_IDS) };
+  // Now and then a numeric id: 1.35.0 accepts it and stringifies it in seeds.
+  const result: Record<string, unknown> = { id: rng.chance(0.05) ? rng.pick([42, 7, 1.5]) : rng.pick(USER_IDS) };
   if (rng.chance(0.8)) {
     const vars: Json = {};
     for (const name of VARIABLE_NAMES) if (rng.chance(0.5)) vars[name] = rng.pick(VALUES);
