@@ -65,7 +65,7 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
     const differences: string[] = [];
     let started = false;
     for (let scenario = 0; scenario < SCENARIOS; scenario++) {
-      const generated = settingsFile(rng, { throwing: scenario % 4 === 0, groupHeavy: scenario % 4 === 1 });
+      const generated = settingsFile(rng, { throwing: scenario % 4 === 0, groupHeavy: scenario % 4 === 1, weird: scenario % 4 === 2 });
       const parsed = parseFmeSettings(generated.settings);
       if (!parsed.ok) throw new Error(`generated an invalid file: ${JSON.stringify(parsed.issues)}`);
       if (!started) {

@@ -77,6 +77,8 @@ export interface GenerateOptions {
   readonly throwing?: boolean;
   /** Mostly A/B and personalise campaigns open to everyone, in groups: many group draws. */
   readonly groupHeavy?: boolean;
+  /** Duplicate keys and ids, unknown types, odd group options and weights. */
+  readonly weird?: boolean;
 }
 
 export function segment(
@@ -247,6 +249,7 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
       settings.campaignGroups = Object.fromEntries(refs.map((ref) => [ref, groupId]));
     }
   }
+  if (options.weird) addOddities(rng, settings);
   return { settings, featureKeys: features.map((feature) => feature.key as string) };
 }
 
@@ -292,7 +295,7 @@ export function storedRecords(rng: Random, scenario: Scenario, userId: string): 
     if (!rng.chance(0.5)) continue;
     const campaign = rng.pick(campaigns);
     const variation = rng.pick(campaign.variations as Json[]);
-    const variationId = rng.chance(0.8) ? variation.id : 9;
+    const variationId = rng.chance(0.8) && variation ? variation.id : 9;
     const rollout = campaign.type === 'FLAG_ROLLOUT';
     records.push({
       featureKey,
@@ -321,3 +324,30 @@ export function storedRecords(rng: Random, scenario: Scenario, userId: string): 
 }
 
 export { Random };
+
+function addOddities(rng: Random, settings: Json): void {
+  const campaigns = settings.campaigns as Json[];
+  const features = settings.features as Json[];
+  const odd = rng.int(0, 9);
+  if (odd === 0 && features.length > 1) (features[1] as Json).key = (features[0] as Json).key;
+  // Not with groups: a rollout sharing a grouped campaign's id joins the group, and 1.35.0 then recurses forever.
+  if (odd === 1 && campaigns.length > 1 && !settings.groups) (campaigns[1] as Json).id = (campaigns[0] as Json).id;
+  if (odd === 2 && campaigns.length > 1) (campaigns[1] as Json).key = (campaigns[0] as Json).key;
+  if (odd === 3) (rng.pick(campaigns) as Json).type = 'FLAG_OTHER';
+  if (odd === 4) ((rng.pick(campaigns) as Json).variations as Json[])[0]!.weight = rng.pick(['abc', '', '33.5']);
+  if (odd === 5) (rng.pick(campaigns) as Json).salt = '';
+  if (odd === 6) (rng.pick(campaigns) as Json).variations = [];
+  const groups = settings.groups as Record<string, Json> | undefined;
+  if (groups) {
+    const group = Object.values(groups)[0] as Json;
+    const refs = group.campaigns as string[];
+    const choice = rng.int(0, 6);
+    if (choice === 0) group.et = '1';
+    if (choice === 1) group.et = null;
+    if (choice === 2) group.p = [Number(refs[0]), 'nope'];
+    if (choice === 3) group.wt = Object.fromEntries(refs.map((ref) => [ref, '40']));
+    if (choice === 4) group.p = null;
+    if (choice === 5) group.campaigns = [...refs, '999', `${refs[0]}_77`];
+    if (choice === 6) settings.campaignGroups = { ...(settings.campaignGroups as Json), '999': 8 };
+  }
+}
