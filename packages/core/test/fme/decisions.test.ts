@@ -72,6 +72,7 @@ describe('decideFlag: the traps of the spec', () => {
 
   it('one whitelisting match bypasses segments and traffic and is sent at once', () => {
     const settings = variant((file) => {
+      (file.features[0] as Record<string, unknown>).isDebuggerEnabled = true;
       const ab = file.campaigns[1] as Record<string, unknown>;
       ab.isForcedVariationEnabled = true;
       (ab.variations as Record<string, unknown>[])[2]!.segments = { user: 'u1' };
@@ -82,6 +83,13 @@ describe('decideFlag: the traps of the spec', () => {
       [10, 1, 'rollout'],
       [11, 3, 'whitelisted'],
     ]);
+    expect(decision.debugEvent).toEqual({
+      msg: 'Flag decision given for feature:feat. Got rollout:r1 with variation:1 and experiment:t1 with variation:3',
+      rId: 10,
+      rvId: 1,
+      eId: 11,
+      evId: 3,
+    });
   });
 
   it('a rollout variation without segments disables the flag silently (trap 17)', () => {

@@ -18,6 +18,7 @@ interface Side {
   impressions: readonly (readonly [unknown, unknown])[];
   writes: readonly unknown[];
   integrations: string | undefined;
+  debugEvent: string | undefined;
 }
 
 /** How often each path was taken on our side, to show what the generated cases cover. */
@@ -45,6 +46,7 @@ function ours(
   for (const record of decision.storageWrites)
     count(record.featureKey.startsWith('_vwo_meta_meg_') ? 'MEG record written' : 'feature record written');
   if (decision.enabled && decision.experiment) count(`experiment ${decision.experiment.source}`);
+  if (decision.debugEvent) count('debug decision event');
   for (const record of decision.storageWrites) store.set(`${record.featureKey}\u0000${record.userId}`, record);
   return {
     enabled: decision.enabled,
@@ -52,6 +54,15 @@ function ours(
     impressions: decision.impressions.map((impression) => [impression.campaignId, impression.variationId] as const),
     writes: decision.storageWrites.map((record: FmeStorageRecord) => ({ ...record })),
     integrations: decision.integrations ? JSON.stringify(decision.integrations) : undefined,
+    debugEvent: decision.debugEvent
+      ? JSON.stringify({
+          msg: decision.debugEvent.msg,
+          rId: decision.debugEvent.rId,
+          rvId: decision.debugEvent.rvId,
+          eId: decision.debugEvent.eId,
+          evId: decision.debugEvent.evId,
+        })
+      : undefined,
   };
 }
 
@@ -91,7 +102,7 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
         if (decideFlag(parsed.settings, featureKey, ctx as never, (key) => mine.get(`${key}\u0000${String(ctx.id)}`)).outcome === 'error')
           errorCalls++;
         const theirSide: Side = theirs;
-        for (const field of ['enabled', 'variables', 'impressions', 'writes', 'integrations'] as const) {
+        for (const field of ['enabled', 'variables', 'impressions', 'writes', 'integrations', 'debugEvent'] as const) {
           const a = JSON.stringify(mineSide[field]);
           const b = JSON.stringify(theirSide[field]);
           if (a !== b) {

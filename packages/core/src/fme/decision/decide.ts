@@ -13,6 +13,7 @@ import type { FmeCampaign, FmeFeature, FmeRule, FmeSettings, FmeVariation } from
 import { FME_PERSONALIZE, FME_ROLLOUT, FME_TESTING } from '../settings/parse.js';
 import type {
   FmeContext,
+  FmeDebugDecision,
   FmeDecideOptions,
   FmeFlagDecision,
   FmeFlagOutcome,
@@ -159,7 +160,7 @@ interface Extra {
   readonly rollout?: FmeRuleOutcome | undefined;
   readonly experiment?: FmeRuleOutcome | undefined;
   readonly integrations?: Readonly<Record<string, unknown>> | undefined;
-  readonly sendsDebugEvent?: boolean;
+  readonly debugEvent?: FmeDebugDecision | undefined;
   readonly error?: string;
 }
 
@@ -179,7 +180,7 @@ function result(
     impressions: call ? call.impressions : [],
     storageWrites: call ? call.storageWrites : [],
     integrations: extra.integrations,
-    sendsDebugEvent: extra.sendsDebugEvent ?? false,
+    debugEvent: extra.debugEvent,
     error: extra.error,
     trace: call?.trace,
   };
@@ -336,8 +337,26 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
     rollout,
     experiment,
     integrations,
-    sendsDebugEvent: feature.isDebuggerEnabled,
+    debugEvent: feature.isDebuggerEnabled ? debugDecision(payload) : undefined,
   });
+}
+
+/** 1.35.0's `_updateDebugEventProps`: the message, then the truthy rule ids of the payload. */
+function debugDecision(payload: Record_): FmeDebugDecision {
+  const prefixLength = `${String(payload.featureKey)}_`.length;
+  let msg = `Flag decision given for feature:${String(payload.featureKey)}.`;
+  if (payload.rolloutKey && payload.rolloutVariationId) {
+    msg += ` Got rollout:${String(payload.rolloutKey).substring(prefixLength)} with variation:${String(payload.rolloutVariationId)}`;
+  }
+  if (payload.experimentKey && payload.experimentVariationId) {
+    msg += ` and experiment:${String(payload.experimentKey).substring(prefixLength)} with variation:${String(payload.experimentVariationId)}`;
+  }
+  const event: { msg: string; rId?: unknown; rvId?: unknown; eId?: unknown; evId?: unknown } = { msg };
+  if (payload.rolloutId) event.rId = payload.rolloutId;
+  if (payload.rolloutVariationId) event.rvId = payload.rolloutVariationId;
+  if (payload.experimentId) event.eId = payload.experimentId;
+  if (payload.experimentVariationId) event.evId = payload.experimentVariationId;
+  return event;
 }
 
 function isRolloutOrPersonalize(type: unknown): boolean {

@@ -2,6 +2,7 @@ export { decideFlag, MEG_STORAGE_PREFIX } from './decide.js';
 export { fmeStorageKeysFor } from './storage-keys.js';
 export type {
   FmeContext,
+  FmeDebugDecision,
   FmeDecideOptions,
   FmeFlagDecision,
   FmeFlagOutcome,

@@ -78,12 +78,24 @@ export interface FmeFlagDecision {
   readonly storageWrites: readonly FmeStorageRecord[];
   /** The integrations callback payload, when the call reaches the end (decision-flow.md §7). */
   readonly integrations: Readonly<Record<string, unknown>> | undefined;
-  /** `true` when the feature asks for a `vwo_sdkDebug` "decision" event for this call. */
-  readonly sendsDebugEvent: boolean;
+  /**
+   * The content of the `vwo_sdkDebug` "decision" event, when the feature has
+   * `isDebuggerEnabled` (events.md §6): `msg`, then `rId`, `rvId`, `eId`, `evId` when truthy.
+   */
+  readonly debugEvent: FmeDebugDecision | undefined;
   /** The failure, when `outcome` is `error`. */
   readonly error: string | undefined;
   /** Steps taken, when asked for with `{ trace: true }`. */
   readonly trace: readonly string[] | undefined;
+}
+
+/** The decision-specific properties of a `vwo_sdkDebug` "decision" event. */
+export interface FmeDebugDecision {
+  readonly msg: string;
+  readonly rId?: unknown;
+  readonly rvId?: unknown;
+  readonly eId?: unknown;
+  readonly evId?: unknown;
 }
 
 export interface FmeDecideOptions {

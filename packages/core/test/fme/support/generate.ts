@@ -215,6 +215,7 @@ export function settingsFile(rng: Random, options: GenerateOptions = {}): Scenar
       rules,
     };
     if (rng.chance(0.2)) feature.impactCampaign = { campaignId: 500 + f, type: 'IMPACT' };
+    if (rng.chance(0.3)) feature.isDebuggerEnabled = true;
     features.push(feature);
   }
 

@@ -30,6 +30,8 @@ export interface ReferenceOutcome {
   readonly impressions: readonly (readonly [unknown, unknown])[];
   readonly writes: readonly Record<string, unknown>[];
   readonly integrations: string | undefined;
+  /** The decision-specific part of the `vwo_sdkDebug` "decision" event, if one was sent. */
+  readonly debugEvent: string | undefined;
 }
 
 const response = {
@@ -46,6 +48,7 @@ const response = {
 export class Reference {
   private client: ReferenceClient | undefined;
   private posts: unknown[] = [];
+  private debugEvents: unknown[] = [];
   private writes: Record<string, unknown>[] = [];
   private payloads: unknown[] = [];
   /** `<featureKey>\u0000<userId>` → record; replaced per case. */
@@ -56,6 +59,13 @@ export class Reference {
     const capture = async (request: ReferenceRequest) => {
       const options = request.getOptions();
       if (options.method === 'POST' && options.path.includes('en=vwo_variationShown')) this.posts.push(options.body);
+      if (options.method === 'POST' && options.path.includes('en=vwo_sdkDebug')) {
+        const meta = (options.body as { d: { event: { props: { vwoMeta: Record<string, unknown> } } } }).d.event.props.vwoMeta;
+        if (meta.cg === 'decision') {
+          const { msg, rId, rvId, eId, evId } = meta;
+          this.debugEvents.push(JSON.stringify({ msg, rId, rvId, eId, evId }));
+        }
+      }
       return response;
     };
     const storage = {
@@ -83,6 +93,7 @@ export class Reference {
   async getFlag(featureKey: string, context: Record<string, unknown>): Promise<ReferenceOutcome> {
     if (!this.client) throw new Error('start() first');
     this.posts = [];
+    this.debugEvents = [];
     this.writes = [];
     this.payloads = [];
     const flag = await this.client.getFlag(featureKey, structuredClone(context));
@@ -98,6 +109,7 @@ export class Reference {
       impressions,
       writes: this.writes,
       integrations: this.payloads[0] as string | undefined,
+      debugEvent: this.debugEvents[0] as string | undefined,
     };
   }
 }
