@@ -79,6 +79,8 @@ export interface GenerateOptions {
   readonly groupHeavy?: boolean;
   /** Duplicate keys and ids, unknown types, odd group options and weights. */
   readonly weird?: boolean;
+  /** Many `inlist(…)` leaves (for a gateway that answers them). */
+  readonly lists?: boolean;
 }
 
 export function segment(
@@ -88,6 +90,9 @@ export function segment(
   options: GenerateOptions & { whitelisting?: boolean } = {},
 ): Json {
   const roll = rng.next();
+  if (options.lists && !options.whitelisting && roll > 0.7) {
+    return { custom_variable: { [rng.pick(VARIABLE_NAMES)]: rng.pick(['inlist(abc)', 'inlist(list2)', 'xinlist(l3)y', 'inlist()']) } };
+  }
   if (depth < 2 && roll < 0.25) {
     const kind = rng.pick(['and', 'or', 'not'] as const);
     if (kind === 'not') return { not: segment(rng, depth + 1, userIds, options) };
@@ -99,6 +104,9 @@ export function segment(
     return { user: ids };
   }
   if (roll < 0.4 && !options.whitelisting) {
+    if (rng.chance(0.3)) {
+      return { custom_variable: { [rng.pick(VARIABLE_NAMES)]: rng.pick(['inlist(abc)', 'inlist(list2)', 'xinlist(l3)y', 'inlist()']) } };
+    }
     return rng.pick<Json>([
       { featureId: { '1': 'on' } },
       { featureId: { '2': 'off' } },

@@ -54,10 +54,18 @@ export class Reference {
   /** `<featureKey>\u0000<userId>` → record; replaced per case. */
   store = new Map<string, Record<string, unknown>>();
 
-  async start(settings: unknown): Promise<void> {
+  /**
+   * Starts the 1.35.0 client. With `gateway`, the client is given a gateway service and every
+   * GET to it (user details, attribute lists) is answered by `gateway(path)`.
+   */
+  async start(settings: unknown, gateway?: (path: string) => unknown): Promise<void> {
     const sdk = require('vwo-fme-node-sdk') as ReferenceSdk;
     const capture = async (request: ReferenceRequest) => {
       const options = request.getOptions();
+      if (gateway && options.method === 'GET' && !options.path.includes('/server-side/')) {
+        const data = gateway(options.path);
+        return { ...response, getData: () => data };
+      }
       if (options.method === 'POST' && options.path.includes('en=vwo_variationShown')) this.posts.push(options.body);
       if (options.method === 'POST' && options.path.includes('en=vwo_sdkDebug')) {
         const meta = (options.body as { d: { event: { props: { vwoMeta: Record<string, unknown> } } } }).d.event.props.vwoMeta;
@@ -83,6 +91,7 @@ export class Reference {
       storage,
       logger: { level: 'ERROR', transport: { log: () => {} } },
       integrations: { callback: (payload: unknown) => this.payloads.push(JSON.stringify(payload)) },
+      ...(gateway ? { gatewayService: { url: 'https://gateway.example.com' } } : {}),
     });
   }
 
