@@ -173,4 +173,44 @@ describe('decideFlag: the traps of the spec', () => {
       { numRuns: 3000 },
     );
   });
+
+  it.each([
+    [0, false],
+    ['', false],
+    ['abc', false],
+    [{ name: 'x' }, false],
+    [{ name: 'x', campaigns: '5' }, true],
+    [{ name: 'x', campaigns: ['5'], et: 2, p: null }, true],
+  ])('a group written as %j gives %s, as observed with 1.35.0', (group, enabled) => {
+    const settings = settingsOf({
+      version: 1,
+      accountId: 123456,
+      campaigns: [
+        {
+          id: 5,
+          key: 'f_t',
+          name: 'f_t',
+          type: 'FLAG_TESTING',
+          status: 'RUNNING',
+          segments: {},
+          percentTraffic: 100,
+          variations: [{ id: 1, name: 'A', weight: 100 }],
+        },
+      ],
+      features: [
+        {
+          id: 9,
+          key: 'f',
+          name: 'F',
+          type: 'FEATURE_FLAG',
+          status: 'ON',
+          metrics: [],
+          rules: [{ type: 'FLAG_TESTING', ruleKey: 't', campaignId: 5 }],
+        },
+      ],
+      groups: { 7: group },
+      campaignGroups: { 5: 7 },
+    });
+    expect(decideFlag(settings, 'f', { id: 'u1' }).enabled).toBe(enabled);
+  });
 });

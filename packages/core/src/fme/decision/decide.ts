@@ -535,7 +535,8 @@ function asMegCampaign(campaign: FmeCampaign): MegCampaign {
 function decideGroup(call: Call, feature: FmeFeature, groupId: unknown): MegCampaign | undefined {
   const { settings } = call;
   const group = settings.groups[String(groupId)];
-  const groupCampaigns = prop(group, 'campaigns');
+  // 1.35.0 reads a falsy group (0, "") as a group without campaigns.
+  const groupCampaigns = group ? prop(group, 'campaigns') : [];
 
   // Features of the group's entries, by entry then settings order, each once per entry scan.
   const featureKeys: string[] = [];
