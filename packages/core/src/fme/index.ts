@@ -5,5 +5,6 @@
 export { murmurhash3Utf8 } from '../bucketing/murmurhash-utf8.js';
 export { fmeBucketValue, fmeGroupSeed, fmeTrafficSeed, fmeVariationSeed, megRandomWeight } from './bucketing.js';
 export * from './decision/index.js';
+export * from './events/index.js';
 export * from './segments/index.js';
 export * from './settings/index.js';

@@ -115,7 +115,9 @@ describe('decideFlag: the traps of the spec', () => {
       (file.features[0] as Record<string, unknown>).impactCampaign = { campaignId: 77, type: 'IMPACT' };
     });
     expect(decideFlag(settings, 'feat', { id: 'u1' }).impressions.at(-1)).toMatchObject({ campaignId: 77, variationId: 2 });
-    expect(decideFlag(settings, 'feat', { id: 'u2' }).impressions).toEqual([{ campaignId: 77, variationId: 1, kind: 'impact' }]);
+    expect(decideFlag(settings, 'feat', { id: 'u2' }).impressions.map((i) => [i.campaignId, i.variationId, i.kind])).toEqual([
+      [77, 1, 'impact'],
+    ]);
   });
 
   it('the integrations payload lists variables and rules in 1.35.0 insertion order, with _vwoUserId', () => {

@@ -274,7 +274,12 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
         rolloutVariation = variation;
         Object.assign(passed, { rolloutId: selected.id, rolloutKey: selected.key, rolloutVariationId: variation.id });
         Object.assign(payload, passed);
-        call.impressions.push({ campaignId: selected.id, variationId: variation.id, kind: 'rollout' });
+        call.impressions.push({
+          campaignId: selected.id,
+          variationId: variation.id,
+          kind: 'rollout',
+          customVariables: call.customVariables,
+        });
         rollout = { campaignId: selected.id, campaignKey: selected.key, variationId: variation.id, source: 'evaluated' };
       }
     }
@@ -311,7 +316,12 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
         experimentVariation = variation;
         Object.assign(passed, { experimentId: toBucket.id, experimentKey: toBucket.key, experimentVariationId: variation.id });
         Object.assign(payload, passed);
-        call.impressions.push({ campaignId: toBucket.id, variationId: variation.id, kind: 'experiment' });
+        call.impressions.push({
+          campaignId: toBucket.id,
+          variationId: variation.id,
+          kind: 'experiment',
+          customVariables: call.customVariables,
+        });
         experiment = { campaignId: toBucket.id, campaignKey: toBucket.key, variationId: variation.id, source: 'evaluated' };
       }
     }
@@ -330,7 +340,12 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
   }
   const integrations = Object.freeze({ ...payload });
   if (feature.impactCampaignId) {
-    call.impressions.push({ campaignId: feature.impactCampaignId, variationId: enabled ? 2 : 1, kind: 'impact' });
+    call.impressions.push({
+      campaignId: feature.impactCampaignId,
+      variationId: enabled ? 2 : 1,
+      kind: 'impact',
+      customVariables: call.customVariables,
+    });
   }
   if (call.trace) call.step(`flag ${enabled ? 'enabled' : 'disabled'}`);
   return result(call, 'evaluated', enabled, experimentVariation ?? rolloutVariation, {
@@ -450,7 +465,12 @@ function preEvaluate(
         payload.experimentId = rule.id;
         payload.experimentKey = rule.key;
         payload.experimentVariationId = variation.id;
-        call.impressions.push({ campaignId: rule.id, variationId: variation.id, kind: 'whitelisted' });
+        call.impressions.push({
+          campaignId: rule.id,
+          variationId: variation.id,
+          kind: 'whitelisted',
+          customVariables: call.customVariables,
+        });
         return [true, variation];
       }
     }

@@ -41,6 +41,11 @@ export interface FmeImpression {
   readonly variationId: FmeJson | undefined;
   /** Why it is sent. */
   readonly kind: 'rollout' | 'whitelisted' | 'experiment' | 'impact';
+  /**
+   * The call's custom variables when the impression was made (with the `_vwoUserId` of the
+   * rule evaluated last): what `postSegmentationVariables` copies into the visitor props.
+   */
+  readonly customVariables: Readonly<Record<string, unknown>>;
 }
 
 /** A rule that decided part of the flag. */
