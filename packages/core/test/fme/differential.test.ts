@@ -5,8 +5,16 @@
  * FME_DIFF_CASES=<n> runs more scenarios (default 1500, each with up to 4 getFlag calls).
  */
 import { describe, expect, it } from 'vitest';
-import { decideFlag, type FmeStorageRecord, fmeStorageKeysFor, parseFmeSettings } from '../../src/index.js';
+import {
+  decideFlag,
+  type FmeFlagDecision,
+  type FmeStorageRecord,
+  fmeImpressionRequest,
+  fmeStorageKeysFor,
+  parseFmeSettings,
+} from '../../src/index.js';
 import { context, Random, settingsFile, storedRecords } from './support/generate.js';
+import type { ReferenceOutcome } from './support/reference.js';
 import { Reference } from './support/reference.js';
 
 const SCENARIOS = Number(process.env.FME_DIFF_CASES ?? 1500);
@@ -32,7 +40,7 @@ function ours(
   featureKey: string,
   ctx: Record<string, unknown>,
   store: Map<string, unknown>,
-): Side {
+): Side & { decision: FmeFlagDecision } {
   const userId = String(ctx.id);
   const read: string[] = [];
   const decision = decideFlag(settings, featureKey, structuredClone(ctx) as never, (key) => {
@@ -49,6 +57,7 @@ function ours(
   if (decision.debugEvent) count('debug decision event');
   for (const record of decision.storageWrites) store.set(`${record.featureKey}\u0000${record.userId}`, record);
   return {
+    decision,
     enabled: decision.enabled,
     variables: JSON.stringify(decision.variables),
     impressions: decision.impressions.map((impression) => [impression.campaignId, impression.variationId] as const),
@@ -66,11 +75,49 @@ function ours(
   };
 }
 
+/**
+ * Our impression requests, built with the clock readings 1.35.0's requests carry, must equal
+ * them byte for byte (path with query, headers, body).
+ */
+function impressionRequestDifferences(decision: FmeFlagDecision, theirs: ReferenceOutcome, ctx: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  if (decision.impressions.length !== theirs.impressionRequests.length) return found; // reported as an impressions difference
+  decision.impressions.forEach((impression, index) => {
+    const reference = theirs.impressionRequests[index] as ReferenceOutcome['impressionRequests'][number];
+    const query = new URLSearchParams(reference.path.slice(reference.path.indexOf('?') + 1));
+    const body = JSON.parse(reference.body) as { d: { msgId: string; sessionId: number; event: { time: number } } };
+    const clock = {
+      eTime: Number(query.get('eTime')),
+      random: Number(query.get('random')),
+      msgTime: Number(body.d.msgId.slice(body.d.msgId.lastIndexOf('-') + 1)),
+      eventTime: body.d.event.time,
+      sessionId: body.d.sessionId,
+    };
+    const request = fmeImpressionRequest(
+      { accountId: 123456, sdkKey: 'abcdef0123456789abcdef0123456789' },
+      {
+        id: ctx.id as string,
+        userAgent: ctx.userAgent as string | undefined,
+        ipAddress: ctx.ipAddress as string | undefined,
+        customVariables: impression.customVariables,
+        postSegmentationVariables: ctx.postSegmentationVariables as string[] | undefined,
+      },
+      impression,
+      clock,
+    );
+    const mine = JSON.stringify({ hostname: request.hostname, path: request.path, headers: request.headers, body: request.body });
+    const theirsText = JSON.stringify(reference);
+    if (mine !== theirsText) found.push(`ours ${mine}\n  1.35.0 ${theirsText}`);
+  });
+  return found;
+}
+
 describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
   it(`on ${SCENARIOS} generated scenarios (seed ${SEED})`, async () => {
     const reference = new Reference();
     const rng = new Random(SEED);
     let calls = 0;
+    let impressionRequestsCompared = 0;
     let enabledCalls = 0;
     let errorCalls = 0;
     const differences: string[] = [];
@@ -113,11 +160,14 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
             );
           }
         }
+        const requests = impressionRequestDifferences(mineSide.decision, theirs, ctx);
+        impressionRequestsCompared += theirs.impressionRequests.length;
+        for (const difference of requests) differences.push(`scenario ${scenario} ${featureKey} impression request: ${difference}`);
       }
     }
     console.log([...coverage].map(([label, n]) => `${label}: ${n}`).join('; '));
     console.log(
-      `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${differences.length} differences`,
+      `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${impressionRequestsCompared} impression requests compared byte for byte; ${differences.length} differences`,
     );
     expect(differences.slice(0, 12)).toEqual([]);
     expect([...coverage.keys()].filter((label) => label.startsWith('storage key read'))).toEqual([]);

@@ -28,6 +28,8 @@ export interface ReferenceOutcome {
   readonly enabled: boolean;
   readonly variables: string;
   readonly impressions: readonly (readonly [unknown, unknown])[];
+  /** The impression requests as 1.35.0 built them: hostname, path, headers, JSON body. */
+  readonly impressionRequests: readonly { hostname: string; path: string; headers: unknown; body: string }[];
   readonly writes: readonly Record<string, unknown>[];
   readonly integrations: string | undefined;
   /** The decision-specific part of the `vwo_sdkDebug` "decision" event, if one was sent. */
@@ -48,6 +50,7 @@ const response = {
 export class Reference {
   private client: ReferenceClient | undefined;
   private posts: unknown[] = [];
+  private requests: { hostname: string; path: string; headers: unknown; body: string }[] = [];
   private debugEvents: unknown[] = [];
   private writes: Record<string, unknown>[] = [];
   private payloads: unknown[] = [];
@@ -66,7 +69,11 @@ export class Reference {
         const data = gateway(options.path);
         return { ...response, getData: () => data };
       }
-      if (options.method === 'POST' && options.path.includes('en=vwo_variationShown')) this.posts.push(options.body);
+      if (options.method === 'POST' && options.path.includes('en=vwo_variationShown')) {
+        this.posts.push(options.body);
+        const { hostname, path, headers, body } = options as unknown as { hostname: string; path: string; headers: unknown; body: unknown };
+        this.requests.push({ hostname, path, headers: { ...(headers as object) }, body: JSON.stringify(body) });
+      }
       if (options.method === 'POST' && options.path.includes('en=vwo_sdkDebug')) {
         const meta = (options.body as { d: { event: { props: { vwoMeta: Record<string, unknown> } } } }).d.event.props.vwoMeta;
         if (meta.cg === 'decision') {
@@ -102,6 +109,7 @@ export class Reference {
   async getFlag(featureKey: string, context: Record<string, unknown>): Promise<ReferenceOutcome> {
     if (!this.client) throw new Error('start() first');
     this.posts = [];
+    this.requests = [];
     this.debugEvents = [];
     this.writes = [];
     this.payloads = [];
@@ -116,6 +124,7 @@ export class Reference {
       enabled: flag.isEnabled(),
       variables: JSON.stringify(flag.getVariables()),
       impressions,
+      impressionRequests: this.requests,
       writes: this.writes,
       integrations: this.payloads[0] as string | undefined,
       debugEvent: this.debugEvents[0] as string | undefined,
