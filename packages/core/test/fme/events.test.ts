@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmeImpressionRequest } from '../../src/index.js';
+import { fmeAttributeRequest, fmeCustomEventRequest, fmeImpressionRequest } from '../../src/index.js';
 import cases from '../cases/fme/events.json' with { type: 'json' };
 
 const clock = { eTime: 1, random: 0.5, msgTime: 2, eventTime: 3, sessionId: 4 };
@@ -58,5 +58,34 @@ describe('the vwo_variationShown request (events.md §3–§4)', () => {
   it('counts Content-Length in UTF-8 bytes', () => {
     const request = fmeImpressionRequest(source, { id: 'José', userAgent: 'Ünïcode ✓' }, { campaignId: 1, variationId: 2 }, clock);
     expect(request.headers['Content-Length']).toBe(Buffer.byteLength(request.body));
+  });
+
+  it.each(cases.customEvents)('$name', (example) => {
+    const request = fmeCustomEventRequest(example.source, example.context, example.eventName, example.eventProperties, example.clock);
+    expect([request.path, request.body]).toEqual([example.path, example.body]);
+  });
+
+  it('lets event properties overwrite id, variation and even vwo_sdkName, in place', () => {
+    const request = fmeCustomEventRequest(source, { id: 'u1' }, 'buy', { id: 9, vwo_sdkName: 'x', extra: [1] }, clock);
+    expect(JSON.parse(request.body).d.event.props).toEqual({
+      vwo_sdkName: 'x',
+      vwo_sdkVersion: '1.35.0',
+      vwo_envKey: source.sdkKey,
+      isCustomEvent: true,
+      variation: 1,
+      id: 9,
+      extra: [1],
+    });
+    expect(Object.keys(JSON.parse(request.body).d.event.props)[0]).toBe('vwo_sdkName');
+  });
+
+  it.each(cases.attributes)('$name', (example) => {
+    const request = fmeAttributeRequest(example.source, example.settingsSdkKey, example.context, example.attributes, example.clock);
+    expect([request.path, request.body]).toEqual([example.path, example.body]);
+  });
+
+  it('drops the settings sdkKey from an attribute event when the file has none', () => {
+    const request = fmeAttributeRequest(source, undefined, { id: 'u1' }, { a: 1 }, clock);
+    expect(JSON.parse(request.body).d.event.props).not.toHaveProperty('vwo_fs_environment');
   });
 });

@@ -6,5 +6,8 @@ export {
   type FmeEventRequest,
   type FmeEventSource,
   type FmeImpressionContext,
+  type FmeUserEventContext,
+  fmeAttributeRequest,
+  fmeCustomEventRequest,
   fmeImpressionRequest,
-} from './impression.js';
+} from './requests.js';

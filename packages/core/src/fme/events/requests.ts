@@ -1,5 +1,5 @@
 /**
- * The `vwo_variationShown` request of vwo-fme-node-sdk 1.35.0 (fme/events.md §1, §3, §4),
+ * The user-event requests of vwo-fme-node-sdk 1.35.0 (fme/events.md §1, §3–§5),
  * built as data: the client sends it with its transport. Clock and random values are
  * parameters, so the request is a pure function of its inputs.
  */
@@ -62,16 +62,19 @@ export interface FmeEventRequest {
   readonly body: string;
 }
 
+/** The part of a context that `trackEvent` and `setAttribute` requests read. */
+export type FmeUserEventContext = Pick<FmeImpressionContext, 'id' | 'userAgent' | 'ipAddress'>;
+
 /**
- * The `vwo_variationShown` impression for `(campaignId, variationId)`.
- *
- * Difference from 1.35.0: a lone surrogate in the user agent is encoded as U+FFFD in
- * `visitor_ua` (1.35.0's `encodeURIComponent` throws and the impression is never sent).
+ * The envelope every user event shares (events.md §3): query, headers, `d` body. `eventProps`
+ * and `visitorProps` are appended after the common ones, in their key order.
  */
-export function fmeImpressionRequest(
+function userEventRequest(
   source: FmeEventSource,
-  context: FmeImpressionContext,
-  impression: { readonly campaignId: unknown; readonly variationId: unknown },
+  context: FmeUserEventContext,
+  eventName: string,
+  eventProps: Readonly<Record<string, unknown>>,
+  visitorProps: Readonly<Record<string, unknown>>,
   clock: FmeEventClock,
 ): FmeEventRequest {
   const hostname = source.hostname ?? FME_HOST;
@@ -79,7 +82,7 @@ export function fmeImpressionRequest(
   const userAgent = context.userAgent === undefined ? '' : context.userAgent;
   const ipAddress = context.ipAddress === undefined ? '' : context.ipAddress;
   const query: [string, unknown][] = [
-    ['en', 'vwo_variationShown'],
+    ['en', eventName],
     ['a', source.accountId],
     ['eTime', clock.eTime],
     ['random', clock.random],
@@ -93,13 +96,6 @@ export function fmeImpressionRequest(
     ['url', `https${hostname}/events/t`],
   ];
   const visId = visitorUuid(String(source.accountId), String(context.id));
-  const visitorProps: Record<string, unknown> = { vwo_fs_environment: source.sdkKey };
-  const variables = context.customVariables;
-  const names = context.postSegmentationVariables;
-  if (names && names.length > 0 && variables && Object.keys(variables).length > 0) {
-    for (const name of names) if (variables[name]) visitorProps[name] = variables[name];
-  }
-  if (ipAddress) visitorProps.ip = ipAddress;
   const body = JSON.stringify({
     d: {
       msgId: `${visId}-${clock.msgTime}`,
@@ -108,18 +104,11 @@ export function fmeImpressionRequest(
       visitor_ua: userAgent,
       visitor_ip: ipAddress,
       event: {
-        props: {
-          vwo_sdkName: FME_SDK_NAME,
-          vwo_sdkVersion: FME_SDK_VERSION,
-          vwo_envKey: source.sdkKey,
-          id: impression.campaignId,
-          variation: impression.variationId,
-          isFirst: 1,
-        },
-        name: 'vwo_variationShown',
+        props: { vwo_sdkName: FME_SDK_NAME, vwo_sdkVersion: FME_SDK_VERSION, vwo_envKey: source.sdkKey, ...eventProps },
+        name: eventName,
         time: clock.eventTime,
       },
-      visitor: { props: visitorProps },
+      visitor: { props: { vwo_fs_environment: source.sdkKey, ...visitorProps } },
     },
   });
   const headers: Record<string, string | number> = {};
@@ -136,4 +125,64 @@ export function fmeImpressionRequest(
     headers,
     body,
   };
+}
+
+/**
+ * The `vwo_variationShown` impression for `(campaignId, variationId)` (events.md §4).
+ *
+ * Difference from 1.35.0: a lone surrogate in the user agent is encoded as U+FFFD in
+ * `visitor_ua` (1.35.0's `encodeURIComponent` throws and the impression is never sent).
+ */
+export function fmeImpressionRequest(
+  source: FmeEventSource,
+  context: FmeImpressionContext,
+  impression: { readonly campaignId: unknown; readonly variationId: unknown },
+  clock: FmeEventClock,
+): FmeEventRequest {
+  const visitorProps: Record<string, unknown> = {};
+  const variables = context.customVariables;
+  const names = context.postSegmentationVariables;
+  if (names && names.length > 0 && variables && Object.keys(variables).length > 0) {
+    for (const name of names) if (variables[name]) visitorProps[name] = variables[name];
+  }
+  if (context.ipAddress) visitorProps.ip = context.ipAddress;
+  const eventProps = { id: impression.campaignId, variation: impression.variationId, isFirst: 1 };
+  return userEventRequest(source, context, 'vwo_variationShown', eventProps, visitorProps, clock);
+}
+
+/**
+ * The custom event `trackEvent(eventName, context, eventProperties)` sends (events.md §4):
+ * `isCustomEvent`, `variation: 1`, `id: 1`, then every own key of `eventProperties`, which may
+ * overwrite those (and even `vwo_sdkName`), as in 1.35.0.
+ */
+export function fmeCustomEventRequest(
+  source: FmeEventSource,
+  context: FmeUserEventContext,
+  eventName: string,
+  eventProperties: Readonly<Record<string, unknown>>,
+  clock: FmeEventClock,
+): FmeEventRequest {
+  return userEventRequest(source, context, eventName, { isCustomEvent: true, variation: 1, id: 1, ...eventProperties }, {}, clock);
+}
+
+/**
+ * The `vwo_syncVisitorProp` event of `setAttribute` (events.md §5): one event for all
+ * attributes. `settingsSdkKey` (the settings file's `sdkKey`) goes into the event props and
+ * is dropped from the JSON when the file has none.
+ */
+export function fmeAttributeRequest(
+  source: FmeEventSource,
+  settingsSdkKey: string | undefined,
+  context: FmeUserEventContext,
+  attributes: Readonly<Record<string, unknown>>,
+  clock: FmeEventClock,
+): FmeEventRequest {
+  return userEventRequest(
+    source,
+    context,
+    'vwo_syncVisitorProp',
+    { isCustomEvent: true, vwo_fs_environment: settingsSdkKey },
+    attributes,
+    clock,
+  );
 }
