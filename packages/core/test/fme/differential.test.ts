@@ -9,6 +9,8 @@ import {
   decideFlag,
   type FmeFlagDecision,
   type FmeStorageRecord,
+  fmeAttributeRequest,
+  fmeCustomEventRequest,
   fmeImpressionRequest,
   fmeStorageKeysFor,
   parseFmeSettings,
@@ -112,12 +114,47 @@ function impressionRequestDifferences(decision: FmeFlagDecision, theirs: Referen
   return found;
 }
 
+const SOURCE = { accountId: 123456, sdkKey: 'abcdef0123456789abcdef0123456789' };
+
+function compareRequests(
+  label: string,
+  ours: readonly { path: string; body: string }[],
+  theirs: readonly { path: string; body: string }[],
+  differences: string[],
+): void {
+  const a = JSON.stringify(ours.map((request) => [request.path, request.body]));
+  const b = JSON.stringify(theirs.map((request) => [request.path, request.body]));
+  if (a !== b) differences.push(`${label}: ours ${a}\n  1.35.0 ${b}`);
+}
+
+/** Clock readings of a 1.35.0 user-event request, to build ours with. */
+function clockOf(request: { path: string; body: string }) {
+  const query = new URLSearchParams(request.path.slice(request.path.indexOf('?') + 1));
+  const body = JSON.parse(request.body) as { d: { msgId: string; sessionId: number; event: { time: number } } };
+  return {
+    eTime: Number(query.get('eTime')),
+    random: Number(query.get('random')),
+    msgTime: Number(body.d.msgId.slice(body.d.msgId.lastIndexOf('-') + 1)),
+    eventTime: body.d.event.time,
+    sessionId: body.d.sessionId,
+  };
+}
+
+const EVENT_PROPERTIES: readonly (Record<string, unknown> | undefined)[] = [
+  undefined,
+  {},
+  { revenue: 12.5 },
+  { id: 9, vwo_sdkName: 'x', list: [1] },
+];
+const ATTRIBUTES: readonly Record<string, unknown>[] = [{ x: 1, y: 'z', b: true }, { plan: 'pro' }, { vwo_fs_environment: 'over', n: 0 }];
+
 describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
   it(`on ${SCENARIOS} generated scenarios (seed ${SEED})`, async () => {
     const reference = new Reference();
     const rng = new Random(SEED);
     let calls = 0;
     let impressionRequestsCompared = 0;
+    let userEventsCompared = 0;
     let enabledCalls = 0;
     let errorCalls = 0;
     const differences: string[] = [];
@@ -164,10 +201,31 @@ describe('decideFlag agrees with vwo-fme-node-sdk 1.35.0', () => {
         impressionRequestsCompared += theirs.impressionRequests.length;
         for (const difference of requests) differences.push(`scenario ${scenario} ${featureKey} impression request: ${difference}`);
       }
+      // trackEvent and setAttribute: the answer and every request byte for byte.
+      const eventName = rng.pick(['e0', 'e1', 'e2', 'nope']);
+      const eventProperties = rng.pick(EVENT_PROPERTIES);
+      const tracked = await reference.userEvent((client) => client.trackEvent(eventName, structuredClone(ctx), eventProperties));
+      const accepted = parsed.settings.eventNames.has(eventName);
+      const expectedTrack = JSON.stringify({ [eventName]: accepted });
+      if (JSON.stringify(tracked.result) !== expectedTrack)
+        differences.push(`scenario ${scenario} trackEvent ${eventName}: ours ${expectedTrack} vs 1.35.0 ${JSON.stringify(tracked.result)}`);
+      const trackRequests =
+        accepted && tracked.requests[0]
+          ? [fmeCustomEventRequest(SOURCE, ctx as never, eventName, eventProperties ?? {}, clockOf(tracked.requests[0]))]
+          : [];
+      userEventsCompared += tracked.requests.length;
+      compareRequests(`scenario ${scenario} trackEvent ${eventName}`, trackRequests, tracked.requests, differences);
+      const attributes = rng.pick(ATTRIBUTES);
+      const set = await reference.userEvent((client) => client.setAttribute(structuredClone(attributes), structuredClone(ctx)));
+      const attributeRequests = set.requests[0]
+        ? [fmeAttributeRequest(SOURCE, parsed.settings.sdkKey, ctx as never, attributes, clockOf(set.requests[0]))]
+        : [];
+      userEventsCompared += set.requests.length;
+      compareRequests(`scenario ${scenario} setAttribute`, attributeRequests, set.requests, differences);
     }
     console.log([...coverage].map(([label, n]) => `${label}: ${n}`).join('; '));
     console.log(
-      `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${impressionRequestsCompared} impression requests compared byte for byte; ${differences.length} differences`,
+      `FME differential: ${SCENARIOS} scenarios, ${calls} getFlag calls, ${enabledCalls} enabled, ${errorCalls} ended in an error; ${impressionRequestsCompared} impression requests and ${userEventsCompared} custom-event/attribute requests compared byte for byte; ${differences.length} differences`,
     );
     expect(differences.slice(0, 12)).toEqual([]);
     expect([...coverage.keys()].filter((label) => label.startsWith('storage key read'))).toEqual([]);

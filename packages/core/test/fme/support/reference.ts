@@ -13,8 +13,10 @@ interface ReferenceFlag {
   isEnabled(): boolean;
   getVariables(): unknown[];
 }
-interface ReferenceClient {
+export interface ReferenceClient {
   getFlag(featureKey: string, context: Record<string, unknown>): Promise<ReferenceFlag>;
+  trackEvent(eventName: string, context: Record<string, unknown>, eventProperties?: unknown): Promise<Record<string, boolean>>;
+  setAttribute(attributes: Record<string, unknown>, context: Record<string, unknown>): Promise<void>;
   updateSettings(settings: unknown, isViaWebhook?: boolean): Promise<void>;
 }
 interface ReferenceRequest {
@@ -50,6 +52,8 @@ const response = {
 export class Reference {
   private client: ReferenceClient | undefined;
   private posts: unknown[] = [];
+  /** Custom events and attribute events posted (path, JSON body). */
+  private userEvents: { path: string; body: string }[] = [];
   private requests: { hostname: string; path: string; headers: unknown; body: string }[] = [];
   private debugEvents: unknown[] = [];
   private writes: Record<string, unknown>[] = [];
@@ -73,6 +77,14 @@ export class Reference {
         this.posts.push(options.body);
         const { hostname, path, headers, body } = options as unknown as { hostname: string; path: string; headers: unknown; body: unknown };
         this.requests.push({ hostname, path, headers: { ...(headers as object) }, body: JSON.stringify(body) });
+      }
+      if (
+        options.method === 'POST' &&
+        options.path.includes('/events/t?') &&
+        !options.path.includes('en=vwo_sdkDebug') &&
+        !options.path.includes('en=vwo_variationShown')
+      ) {
+        this.userEvents.push({ path: options.path, body: JSON.stringify(options.body) });
       }
       if (options.method === 'POST' && options.path.includes('en=vwo_sdkDebug')) {
         const meta = (options.body as { d: { event: { props: { vwoMeta: Record<string, unknown> } } } }).d.event.props.vwoMeta;
@@ -104,6 +116,17 @@ export class Reference {
 
   async useSettings(settings: unknown): Promise<void> {
     await this.client?.updateSettings(settings, false);
+  }
+
+  /** `trackEvent` or `setAttribute` on 1.35.0: its answer and the events it posted. */
+  async userEvent(
+    call: (client: ReferenceClient) => Promise<unknown>,
+  ): Promise<{ result: unknown; requests: { path: string; body: string }[] }> {
+    if (!this.client) throw new Error('start() first');
+    this.userEvents = [];
+    const result = await call(this.client);
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    return { result, requests: this.userEvents };
   }
 
   async getFlag(featureKey: string, context: Record<string, unknown>): Promise<ReferenceOutcome> {
