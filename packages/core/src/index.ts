@@ -9,6 +9,7 @@ export * from './client/index.js';
 export * from './decision/index.js';
 export * from './events/index.js';
 export * from './facade/index.js';
+export * from './fme/index.js';
 export * from './goals/index.js';
 export * from './segments/index.js';
 export * from './settings/index.js';

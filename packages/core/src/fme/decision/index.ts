@@ -1,0 +1,13 @@
+export { decideFlag, MEG_STORAGE_PREFIX } from './decide.js';
+export { fmeStorageKeysFor } from './storage-keys.js';
+export type {
+  FmeContext,
+  FmeDebugDecision,
+  FmeDecideOptions,
+  FmeFlagDecision,
+  FmeFlagOutcome,
+  FmeImpression,
+  FmeRuleOutcome,
+  FmeStorageLookup,
+  FmeStorageRecord,
+} from './types.js';
