@@ -57,11 +57,13 @@ describe('process lifecycle', () => {
   it.each([
     ['one request per event', false],
     ['batched events', true],
-  ])('with %s, the process exits by itself within 1 s of close(), every event delivered', async (_name, batch) => {
+  ])('with %s, the process exits by itself within 3 s of close(), every event delivered', async (_name, batch) => {
     const result = await runScript(script(batch), { SETTINGS: JSON.stringify(settingsFile()), COLLECTOR_URL: collector().url });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.exitMs).toBeLessThan(1000);
+    // The SDK's timers (the 60 s poll, the 600 s batch interval, the 10 s deadline sweep) would
+    // hold a process far longer; 3 s leaves room for a machine busy with other tests.
+    expect(result.exitMs).toBeLessThan(3000);
     const stats = collector().stats();
     expect(stats.events.impressions).toBe(20);
     expect(stats.events.conversions).toBe(20);
