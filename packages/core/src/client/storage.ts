@@ -2,6 +2,7 @@ import type { StorageSnapshot, StoredAssignment } from '../decision/types.js';
 import type { Campaign } from '../settings/model.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
+import { errorMessage } from '../util/types.js';
 import type { SafeLogger } from './logger.js';
 import type { UserStorage } from './types.js';
 
@@ -43,7 +44,7 @@ export class StorageAccess {
   get(userId: string, campaignKey: string): MaybePromise<unknown> {
     const failed = (error: unknown) => {
       this.log.error(
-        `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${message(error)}: treated as no record`,
+        `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${errorMessage(error)}: treated as no record`,
       );
       return undefined;
     };
@@ -64,7 +65,7 @@ export class StorageAccess {
 
   set(record: StoredAssignment): MaybePromise<void> {
     const failed = (error: unknown) => {
-      this.log.error(`user storage set for ${JSON.stringify(record.userId)} failed: ${message(error)}`);
+      this.log.error(`user storage set for ${JSON.stringify(record.userId)} failed: ${errorMessage(error)}`);
     };
     try {
       const pending = this.storage.set(record);
@@ -104,8 +105,4 @@ function withTimeout<T>(pending: PromiseLike<T>, ms: number): Promise<T | typeof
   const deadline = Date.now() + ms;
   const answered = Promise.resolve(pending).then((value) => (Date.now() > deadline ? TIMED_OUT : value));
   return Promise.race([answered, timeout]).finally(() => stopTimer(timer));
-}
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
