@@ -2,9 +2,10 @@
 // Where the bytes of a page that imports `launch` go: bundles `import { launch } from '@vwo/browser'`
 // from the sources (core, transports and this package, `.js` imports read as `.ts`), with the
 // browser build's plugins, and prints each module's minified bytes in the output, largest first.
-// `--dist` measures the built packages instead. Usage: node scripts/module-sizes.mjs [--dist] [--top N]
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// `--dist` measures the built packages instead.
+// Usage: node scripts/module-sizes.mjs [--dist] [--top N] [--replace <path suffix>=<file>]…
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -13,6 +14,8 @@ const packages = join(here, '..');
 const args = process.argv.slice(2);
 const fromDist = args.includes('--dist');
 const top = Number(args[args.indexOf('--top') + 1]) || 40;
+// `--replace packages/core/src/x.ts=/tmp/x.ts` measures a rewrite of a module without touching it.
+const replacements = args.filter((_, i) => args[i - 1] === '--replace').map((pair) => pair.split('='));
 
 const sources = {
   name: 'sources',
@@ -26,6 +29,10 @@ const sources = {
       if (existsSync(compact)) return { path: compact };
       const ts = join(a.resolveDir, a.path.replace(/\.js$/, '.ts'));
       return existsSync(ts) ? { path: ts } : undefined;
+    });
+    b.onLoad({ filter: /\.ts$/ }, (a) => {
+      const replaced = replacements.find(([from]) => a.path.endsWith(from));
+      return replaced ? { contents: readFileSync(replaced[1], 'utf8'), loader: 'ts', resolveDir: dirname(a.path) } : undefined;
     });
   },
 };
