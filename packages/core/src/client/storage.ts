@@ -14,11 +14,16 @@ const TIMED_OUT = Symbol('timed out');
  * "do better, on purpose"); 1.73.0 failed the whole call instead.
  */
 export class StorageAccess {
-  constructor(
-    private readonly storage: UserStorage,
-    private readonly timeoutMs: number,
-    private readonly log: SafeLogger,
-  ) {}
+  // `#` members: the minifier renames them, as it cannot rename `private` ones.
+  readonly #storage: UserStorage;
+  readonly #timeoutMs: number;
+  readonly #log: SafeLogger;
+
+  constructor(storage: UserStorage, timeoutMs: number, log: SafeLogger) {
+    this.#storage = storage;
+    this.#timeoutMs = timeoutMs;
+    this.#log = log;
+  }
 
   /** The records `decide` needs: the called campaign's and, in a group, the other members'. */
   snapshot(
@@ -43,18 +48,18 @@ export class StorageAccess {
   /** The stored record, or `undefined` when the storage failed or was too slow. */
   get(userId: string, campaignKey: string): MaybePromise<unknown> {
     const failed = (error: unknown) => {
-      this.log.error(
+      this.#log.error(
         `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${errorMessage(error)}: treated as no record`,
       );
       return undefined;
     };
     try {
-      const pending = this.storage.get(userId, campaignKey);
+      const pending = this.#storage.get(userId, campaignKey);
       if (!isPromiseLike(pending)) return pending;
-      return withTimeout(pending, this.timeoutMs).then((record) => {
+      return withTimeout(pending, this.#timeoutMs).then((record) => {
         if (record !== TIMED_OUT) return record;
-        this.log.warn(
-          `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) took longer than ${this.timeoutMs} ms: treated as no record`,
+        this.#log.warn(
+          `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) took longer than ${this.#timeoutMs} ms: treated as no record`,
         );
         return undefined;
       }, failed);
@@ -65,14 +70,14 @@ export class StorageAccess {
 
   set(record: StoredAssignment): MaybePromise<void> {
     const failed = (error: unknown) => {
-      this.log.error(`user storage set for ${JSON.stringify(record.userId)} failed: ${errorMessage(error)}`);
+      this.#log.error(`user storage set for ${JSON.stringify(record.userId)} failed: ${errorMessage(error)}`);
     };
     try {
-      const pending = this.storage.set(record);
+      const pending = this.#storage.set(record);
       if (!isPromiseLike(pending)) return;
-      return withTimeout(pending, this.timeoutMs).then((outcome) => {
+      return withTimeout(pending, this.#timeoutMs).then((outcome) => {
         if (outcome === TIMED_OUT)
-          this.log.warn(`user storage set for ${JSON.stringify(record.userId)} took longer than ${this.timeoutMs} ms`);
+          this.#log.warn(`user storage set for ${JSON.stringify(record.userId)} took longer than ${this.#timeoutMs} ms`);
       }, failed);
     } catch (error) {
       failed(error);
