@@ -1,8 +1,8 @@
 /**
  * The tests that hold @vwo/core's browser build to the server build's answers and bytes: the
  * client against vwo-node-sdk 1.73.0 on `dist/browser.js` itself (`VWO_CORE_BUILD=browser`,
- * test/support/core-build.ts), and the event writers' tests on the sources with each
- * `X.compact.ts` in place of `X.ts`, as tsup.config.ts builds them.
+ * test/support/core-build.ts), and the tests of the event writers, segments and decisions on the
+ * sources with each `X.compact.ts` in place of `X.ts`, as tsup.config.ts builds them.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,10 @@ export default defineConfig({
       'test/batch-body.test.ts',
       'test/event-ids.test.ts',
       'test/uuid.test.ts',
+      'test/segments.test.ts',
+      'test/segments.fuzz.test.ts',
+      'test/decisions.test.ts',
+      'test/differential.test.ts',
     ],
     env: { VWO_CORE_BUILD: 'browser' },
     testTimeout: 180_000,
