@@ -1,18 +1,23 @@
-import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
- * The browser build (`dist/browser.js`, the `browser` export condition) takes the compact SHA-1
- * rounds instead of the unrolled ones: 1 KiB gzip less for pages, which decide a few users,
- * while servers keep the faster rounds (src/events/sha1.ts).
+ * The browser build (`dist/browser.js`, the `browser` export condition) takes `X.compact.ts`
+ * wherever a module imports a `./X.js` that has one beside it: the same answers and the same
+ * bytes on the wire, written for size instead of speed (compact SHA-1 rounds, a GET writer
+ * without per-context parts, encodings without fast paths). Pages decide for a few users;
+ * servers keep the faster modules. The differential test runs on both builds.
  */
-const compactSha1: Plugin = {
-  name: 'compact-sha1-rounds',
+const compactVariants: Plugin = {
+  name: 'compact-variants',
   setup(build) {
-    build.onResolve({ filter: /^\.\/sha1-rounds\.js$/ }, (args) => ({ path: join(dirname(args.importer), 'sha1-rounds.compact.ts') }));
+    build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const compact = join(args.resolveDir, args.path.replace(/\.js$/, '.compact.ts'));
+      return existsSync(compact) ? { path: compact } : undefined;
+    });
   },
 };
 
@@ -37,6 +42,6 @@ export default defineConfig([
     sourcemap: false,
     target: 'es2022',
     platform: 'neutral',
-    esbuildPlugins: [compactSha1],
+    esbuildPlugins: [compactVariants],
   },
 ]);

@@ -22,12 +22,12 @@
  *  - `flushEvents`: ours adds `sent`/`failed`/`pending` counts to `{ status, message }`.
  *
  * The default run compares 50,000+ calls over 500+ files; DIFF_CASES sets the number of calls,
- * DIFF_SEED replays one file.
+ * DIFF_SEED replays one file. `VWO_CORE_BUILD=browser` runs it on the browser build (dist/browser.js).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientConfig, DecisionProperties, Transport, TransportResponse, VWOClient } from '../src/client/index.js';
-import { createClient } from '../src/client/index.js';
 import type { EventRequest } from '../src/events/index.js';
+import { core } from './support/core-build.js';
 import * as generate from './support/generate.js';
 import {
   type CapturedRequest,
@@ -444,7 +444,7 @@ describe('the client agrees with vwo-node-sdk 1.73.0 launched for real', () => {
         ...(launch.batchEvents ? { batchEvents: { ...launch.batchEvents, flushCallback: flushCallbackInto(ourSide) } } : {}),
         ...(launch.integrations ? { integrations: { callback: (p: DecisionProperties) => ourSide.hooks.push(canon(p)) } } : {}),
       };
-      const ours = createClient(config);
+      const ours = core.createClient(config);
 
       pinReferenceClock(launch.now, launch.random);
       const ref = launchLive(

@@ -27,67 +27,70 @@ export interface DecideRequest {
 }
 
 export class ClientCore {
-  private settingsNow: Settings;
-  private context: EventContext;
+  // `#` members: the minifier renames them, as it cannot rename `private` ones.
+  #settingsNow: Settings;
+  readonly #usageStats: UsageStats;
+  #context: EventContext;
   readonly storage: StorageAccess | undefined;
-  private readonly collectionPrefix: string | undefined;
+  readonly #collectionPrefix: string | undefined;
   /** One source for the client's life: ids stay unique across settings swaps. */
-  private readonly eventId: (() => string) | undefined;
+  readonly #eventId: (() => string) | undefined;
   // The last decision `activate` or `isFeatureEnabled` made without storage or variables. Such
   // a decision depends only on the settings, the campaign and the user (decide is pure, and
   // `isTrackUser` matters only with storage), and the `track` (or `getVariationName`) that
   // follows for the same user, the common pattern, asks for exactly it again: 1.73.0 decides
   // twice, we answer the second time from here. The integrations callback still runs for each
   // call. Only those APIs store it, so a stream of `getVariationName` calls pays no upkeep.
-  private lastSettings: Settings | undefined;
-  private lastCampaign: Campaign | undefined;
-  private lastUserId: string | undefined;
-  private lastDecision: Decision | undefined;
+  #lastSettings: Settings | undefined;
+  #lastCampaign: Campaign | undefined;
+  #lastUserId: string | undefined;
+  #lastDecision: Decision | undefined;
 
   constructor(
     readonly config: ClientConfig,
     readonly log: SafeLogger,
     readonly delivery: Delivery,
-    private readonly usageStats: UsageStats,
+    usageStats: UsageStats,
   ) {
-    this.settingsNow = config.settings;
+    this.#usageStats = usageStats;
+    this.#settingsNow = config.settings;
     // 1.73.0 takes the collection prefix from the settings given at launch only.
-    this.collectionPrefix = config.settings.collectionPrefix;
+    this.#collectionPrefix = config.settings.collectionPrefix;
     // Opt-in: 1.73.0 names no events, and VWO's endpoints cannot be tested from here to accept `eid`.
-    this.eventId = config.eventIds === true ? eventIdSource() : undefined;
-    this.context = this.contextFor(config.settings);
+    this.#eventId = config.eventIds === true ? eventIdSource() : undefined;
+    this.#context = this.#contextFor(config.settings);
     this.storage = config.userStorage ? new StorageAccess(config.userStorage, config.storageTimeout ?? 1000, log) : undefined;
   }
 
   get settings(): Settings {
-    return this.settingsNow;
+    return this.#settingsNow;
   }
 
   /** Swaps the settings by reference: a call in flight keeps the object it started with. */
   set settings(next: Settings) {
-    this.settingsNow = next;
-    this.context = this.contextFor(next);
+    this.#settingsNow = next;
+    this.#context = this.#contextFor(next);
   }
 
   get eventContext(): EventContext {
-    return this.context;
+    return this.#context;
   }
 
-  private contextFor(settings: Settings): EventContext {
+  #contextFor(settings: Settings): EventContext {
     const { config } = this;
     return {
       settings: {
         accountId: settings.accountId,
         sdkKey: settings.sdkKey,
         isEventArchEnabled: settings.isEventArchEnabled,
-        collectionPrefix: this.collectionPrefix,
+        collectionPrefix: this.#collectionPrefix,
       },
       collectorUrl: config.collectorUrl,
-      usageStats: this.usageStats,
+      usageStats: this.#usageStats,
       visitorUuid: recentVisitorUuids(settings.accountId),
       now: config.now ?? Date.now,
       random: config.random ?? Math.random,
-      eventId: this.eventId,
+      eventId: this.#eventId,
     };
   }
 
@@ -97,9 +100,9 @@ export class ClientCore {
    */
   decide(request: DecideRequest): MaybePromise<Decision> {
     const { storage } = this;
-    if (!storage) return this.decideWith(request, undefined);
+    if (!storage) return this.#decideWith(request, undefined);
     return chain(storage.snapshot(request.userId, request.campaign, request.options.userStorageData), (snapshot) => {
-      const decision = decide(request.settings, request.campaign, request.userId, this.decideOptions(request, snapshot));
+      const decision = decide(request.settings, request.campaign, request.userId, this.#decideOptions(request, snapshot));
       if (decision.outcome === 'error') throw new DecisionFailure(`${request.campaign.key}: ${decision.error}`);
       const stored =
         decision.store && decision.campaign
@@ -113,28 +116,28 @@ export class ClientCore {
               ),
             )
           : undefined;
-      return chain(stored, () => this.notify(request, decision));
+      return chain(stored, () => this.#notify(request, decision));
     });
   }
 
-  private decideWith(request: DecideRequest, snapshot: undefined): Decision {
+  #decideWith(request: DecideRequest, snapshot: undefined): Decision {
     const { settings, campaign, userId } = request;
-    const options = this.decideOptions(request, snapshot);
-    if (options === NOT_TRACK_USER && campaign === this.lastCampaign && userId === this.lastUserId && settings === this.lastSettings) {
-      return this.notify(request, this.lastDecision as Decision);
+    const options = this.#decideOptions(request, snapshot);
+    if (options === NOT_TRACK_USER && campaign === this.#lastCampaign && userId === this.#lastUserId && settings === this.#lastSettings) {
+      return this.#notify(request, this.#lastDecision as Decision);
     }
     const decision = decide(settings, campaign, userId, options);
     if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
     if (options === TRACK_USER) {
-      this.lastSettings = settings;
-      this.lastCampaign = campaign;
-      this.lastUserId = userId;
-      this.lastDecision = decision;
+      this.#lastSettings = settings;
+      this.#lastCampaign = campaign;
+      this.#lastUserId = userId;
+      this.#lastDecision = decision;
     }
-    return this.notify(request, decision);
+    return this.#notify(request, decision);
   }
 
-  private decideOptions(request: DecideRequest, snapshot: StorageSnapshot | undefined): DecideOptions {
+  #decideOptions(request: DecideRequest, snapshot: StorageSnapshot | undefined): DecideOptions {
     const { options, isTrackUser } = request;
     const { customVariables, variationTargetingVariables } = options;
     // Most calls pass no variables and the client has no storage: one shared options object.
@@ -144,12 +147,12 @@ export class ClientCore {
     return { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot };
   }
 
-  private notify(request: DecideRequest, decision: Decision): Decision {
+  #notify(request: DecideRequest, decision: Decision): Decision {
     const callback = this.config.integrations?.callback;
     if (callback && decision.notifies) {
       notifyDecision(callback, this.log, request.campaign, decision, {
         userId: request.userId,
-        vwoUserId: visitorUuidOf(this.context, request.userId),
+        vwoUserId: visitorUuidOf(this.#context, request.userId),
         source: request.source,
         options: request.options,
         goalIdentifier: request.goalIdentifier,
@@ -171,7 +174,7 @@ export class ClientCore {
 
   /** Sends (or queues) one impression of `variation` in `campaign`. */
   sendImpression(settings: Settings, campaign: Campaign, variation: Variation | undefined, userId: string, options: ApiOptions): void {
-    const ctx = this.context;
+    const ctx = this.#context;
     const record = impressionEvent(ctx, campaign, variation ?? NO_VARIATION, userId, options);
     this.dispatchSingle(settings, record);
   }
@@ -179,8 +182,8 @@ export class ClientCore {
   /** One record: queued when batching, else its own request (event architecture when enabled). */
   dispatchSingle(settings: Settings, record: EventRecord): void {
     if (this.delivery.batching) this.delivery.enqueue(record);
-    else if (settings.isEventArchEnabled && record.type === 'impression') this.delivery.send(toEventArchRequest(this.context, record), 1);
-    else this.delivery.send(toGetRequest(this.context, record), 1);
+    else if (settings.isEventArchEnabled && record.type === 'impression') this.delivery.send(toEventArchRequest(this.#context, record), 1);
+    else this.delivery.send(toGetRequest(this.#context, record), 1);
   }
 }
 

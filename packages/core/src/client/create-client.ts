@@ -7,7 +7,7 @@ import type { Campaign, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
-import { isPlainObject } from '../util/types.js';
+import { errorMessage, isPlainObject } from '../util/types.js';
 import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
 import { ClientCore } from './core.js';
@@ -75,43 +75,47 @@ export function createClient(config: ClientConfig): VWOClient {
 }
 
 class Client implements VWOClient {
-  private optedOut = false;
-  private closing: Promise<void> | undefined;
+  // `#` members: the minifier renames them, as it cannot rename `private` ones.
+  #optedOut = false;
+  #closing: Promise<void> | undefined;
+  #stopped = false;
+  readonly #core: ClientCore;
+  readonly #log: SafeLogger;
 
-  constructor(
-    private readonly core: ClientCore,
-    private readonly log: SafeLogger,
-  ) {}
+  constructor(core: ClientCore, log: SafeLogger) {
+    this.#core = core;
+    this.#log = log;
+  }
 
   get settings(): Settings {
-    return this.core.settings;
+    return this.#core.settings;
   }
 
   updateSettings(settings: Settings): void {
     try {
       if (!(typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map)) {
-        this.log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
+        this.#log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
         return;
       }
-      this.core.settings = settings;
+      this.#core.settings = settings;
     } catch (error) {
-      this.log.error(`updateSettings failed, keeping the current settings: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log.error(`updateSettings failed, keeping the current settings: ${errorMessage(error)}`);
     }
   }
 
   eventStats(): EventStats {
-    return this.core.delivery.stats();
+    return this.#core.delivery.stats();
   }
 
   activate(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
-    return this.guard('activate', null, () => {
-      const call = this.prepare('activate', campaignKey, userId, options);
+    return this.#guard('activate', null, () => {
+      const call = this.#prepare('activate', campaignKey, userId, options);
       if (!call) return null;
       const { settings, campaign, opts } = call;
-      const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
+      const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
       // No closure unless the storage made the decision wait: this is the hot path.
-      if (!isPromiseLike(decided)) return this.impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
-      return decided.then((decision) => (this.impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
+      if (!isPromiseLike(decided)) return this.#impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
+      return decided.then((decision) => (this.#impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
     });
   }
 
@@ -119,46 +123,47 @@ class Client implements VWOClient {
    * Whether the user is bucketed; if so, sends the impression of `activate` and
    * `isFeatureEnabled` (not again for a stored user, unless returning users are tracked).
    */
-  private impressed(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): boolean {
+  #impressed(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): boolean {
     if (decision.variationName === null) return false;
-    if (decision.outcome !== 'stored' || opts.shouldTrackReturningUser || this.core.config.shouldTrackReturningUser) {
-      this.core.sendImpression(settings, campaign, decision.variation, userId, opts);
+    if (decision.outcome !== 'stored' || opts.shouldTrackReturningUser || this.#core.config.shouldTrackReturningUser) {
+      this.#core.sendImpression(settings, campaign, decision.variation, userId, opts);
     }
     return true;
   }
 
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
-    return this.guard('getVariationName', null, () => {
-      const call = this.prepare('getVariationName', campaignKey, userId, options);
+    return this.#guard('getVariationName', null, () => {
+      const call = this.#prepare('getVariationName', campaignKey, userId, options);
       if (!call) return null;
       const { settings, campaign, opts } = call;
-      const decided = this.core.decide({ settings, campaign, userId, options: opts, source: 'getVariation', isTrackUser: false });
+      const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'getVariation', isTrackUser: false });
       return chain(decided, (decision) => answerOf('getVariationName', campaign, decision, '', null) as string | null);
     });
   }
 
   isFeatureEnabled(campaignKey: string, userId: string, options?: ApiOptions): Promise<boolean> {
-    return this.guard('isFeatureEnabled', false, () => {
-      const call = this.prepare('isFeatureEnabled', campaignKey, userId, options);
+    return this.#guard('isFeatureEnabled', false, () => {
+      const call = this.#prepare('isFeatureEnabled', campaignKey, userId, options);
       if (!call) return false;
       const { settings, campaign, opts } = call;
       // An impression goes out whether the feature is on or off for the user (1.73.0).
       return chain(
-        this.core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }),
+        this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }),
         (decision) =>
-          this.impressed(settings, campaign, userId, opts, decision) && answerOf('isFeatureEnabled', campaign, decision, '', null) === true,
+          this.#impressed(settings, campaign, userId, opts, decision) &&
+          answerOf('isFeatureEnabled', campaign, decision, '', null) === true,
       );
     });
   }
 
   getFeatureVariableValue(campaignKey: string, variableKey: string, userId: string, options?: ApiOptions): Promise<FeatureVariableValue> {
-    return this.guard('getFeatureVariableValue', null, () => {
+    return this.#guard('getFeatureVariableValue', null, () => {
       const problem = checkString('variableKey', variableKey);
-      if (problem) return this.reject('getFeatureVariableValue', problem, null);
-      const call = this.prepare('getFeatureVariableValue', campaignKey, userId, options);
+      if (problem) return this.#reject('getFeatureVariableValue', problem, null);
+      const call = this.#prepare('getFeatureVariableValue', campaignKey, userId, options);
       if (!call) return null;
       const { settings, campaign, opts } = call;
-      const decided = this.core.decide({
+      const decided = this.#core.decide({
         settings,
         campaign,
         userId,
@@ -169,7 +174,7 @@ class Client implements VWOClient {
       return chain(decided, (decision) => {
         const value = answerOf('getFeatureVariableValue', campaign, decision, variableKey, null) as FeatureVariableValue;
         if (value === null && decision.variationName !== null) {
-          this.log.info(`getFeatureVariableValue: ${campaign.key} has no value of ${JSON.stringify(variableKey)} for ${userId}`);
+          this.#log.info(`getFeatureVariableValue: ${campaign.key} has no value of ${JSON.stringify(variableKey)} for ${userId}`);
         }
         return value;
       });
@@ -182,83 +187,83 @@ class Client implements VWOClient {
     goalIdentifier: string,
     options?: ApiOptions,
   ): Promise<Record<string, boolean> | null> {
-    return this.guard('track', null, () => {
+    return this.#guard('track', null, () => {
       const specifier: unknown = campaignSpecifier;
       const specifierOk =
         specifier === null || specifier === undefined || Array.isArray(specifier) || (typeof specifier === 'string' && specifier !== '');
-      if (!specifierOk) return this.reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
+      if (!specifierOk) return this.#reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
       const problem = checkString('userId', userId) ?? checkString('goalIdentifier', goalIdentifier);
-      if (problem) return this.reject('track', problem, null);
+      if (problem) return this.#reject('track', problem, null);
       const checked = checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
-      if ('problem' in checked) return this.reject('track', checked.problem, null);
-      const settings = this.core.settings;
+      if ('problem' in checked) return this.#reject('track', checked.problem, null);
+      const settings = this.#core.settings;
       const keyed = typeof specifier === 'string' ? settings.campaignsByKey.get(specifier) : undefined;
-      if (keyed?.isMAB && !this.core.storage) {
-        return this.reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
+      if (keyed?.isMAB && !this.#core.storage) {
+        return this.#reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
       }
-      const tracked = runTrack(this.core, settings, specifier, userId, goalIdentifier, checked.options, keyed);
+      const tracked = runTrack(this.#core, settings, specifier, userId, goalIdentifier, checked.options, keyed);
       // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
-      if (tracked === null) this.log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
+      if (tracked === null) this.#log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
       return tracked;
     });
   }
 
   push(...args: unknown[]): Promise<Record<string, boolean> | null> {
-    return this.guard('push', null, () => {
+    return this.#guard('push', null, () => {
       const read = readPushArguments(args);
-      if ('problem' in read) return this.reject('push', read.problem, null);
-      return runPush(this.core, read.dimensions, read.userId);
+      if ('problem' in read) return this.#reject('push', read.problem, null);
+      return runPush(this.#core, read.dimensions, read.userId);
     });
   }
 
   async flushEvents(options?: FlushOptions): Promise<FlushResult> {
-    if (this.optedOut) return { status: false, message: 'The SDK is opted out: nothing to flush.', sent: 0, failed: 0, pending: 0 };
+    if (this.#optedOut) return { status: false, message: 'The SDK is opted out: nothing to flush.', sent: 0, failed: 0, pending: 0 };
     try {
-      if (typeof options === 'object' && options !== null && options.retryWaiting === true) this.core.delivery.retryWaitingNow();
-      return await this.core.delivery.flush();
+      if (typeof options === 'object' && options !== null && options.retryWaiting === true) this.#core.delivery.retryWaitingNow();
+      return await this.#core.delivery.flush();
     } catch (error) {
-      this.log.error(`flushEvents failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log.error(`flushEvents failed: ${errorMessage(error)}`);
       return {
         status: false,
         message: 'Batch call could not be processed',
         sent: 0,
         failed: 0,
-        pending: this.core.delivery.stats().pending,
+        pending: this.#core.delivery.stats().pending,
       };
     }
   }
 
   getAndUpdateSettingsFile(accountId?: string | number, sdkKey?: string): Promise<unknown> {
-    return this.guard('getAndUpdateSettingsFile', null, async () => {
-      const fetchSettings = this.core.config.fetchSettings;
-      if (!fetchSettings) return this.reject('getAndUpdateSettingsFile', 'this client was created without a settings source', null);
-      const current = this.core.settings;
+    return this.#guard('getAndUpdateSettingsFile', null, async () => {
+      const fetchSettings = this.#core.config.fetchSettings;
+      if (!fetchSettings) return this.#reject('getAndUpdateSettingsFile', 'this client was created without a settings source', null);
+      const current = this.#core.settings;
       // The facades' fetch is bounded already; this bounds one given to createClient too.
       const file = await withDeadline(
         () => fetchSettings(accountId ?? current.accountId, sdkKey ?? current.sdkKey),
-        this.core.config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        this.#core.config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
         'the settings fetch',
       );
       const parsed = parseSettings(file);
       if (!parsed.ok) {
-        this.log.error(`getAndUpdateSettingsFile: the fetched settings are invalid, keeping the current ones: ${parsed.error.message}`);
+        this.#log.error(`getAndUpdateSettingsFile: the fetched settings are invalid, keeping the current ones: ${parsed.error.message}`);
         return null;
       }
-      this.core.settings = parsed.settings;
+      this.#core.settings = parsed.settings;
       return parsed.settings.raw;
     });
   }
 
   explain(campaignKey: string, userId: string, options?: ExplainOptions): Promise<DecisionTrace | null> {
     // Not guarded by opt-out: explaining why every call now answers null/false is the point.
-    return this.protect('explain', null, () => {
+    return this.#protect('explain', null, () => {
       const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
-      if (problem) return this.reject('explain', problem, null);
-      const settings = this.core.settings;
+      if (problem) return this.#reject('explain', problem, null);
+      const settings = this.#core.settings;
       const campaign = settings.campaignsByKey.get(campaignKey);
       const requested: unknown = isPlainObject(options) ? options.api : undefined;
       if (requested !== undefined && !EXPLAINED_APIS.has(requested)) {
-        return this.reject('explain', 'options.api must be activate, getVariationName, isFeatureEnabled or getFeatureVariableValue', null);
+        return this.#reject('explain', 'options.api must be activate, getVariationName, isFeatureEnabled or getFeatureVariableValue', null);
       }
       const api =
         (requested as CampaignApi | undefined) ??
@@ -266,12 +271,12 @@ class Client implements VWOClient {
       const variableKey: unknown = isPlainObject(options) ? options.variableKey : undefined;
       if (api === 'getFeatureVariableValue') {
         const bad = checkString('options.variableKey', variableKey);
-        if (bad) return this.reject('explain', bad, null);
+        if (bad) return this.#reject('explain', bad, null);
       } else if (variableKey !== undefined) {
-        return this.reject('explain', 'options.variableKey goes only with api: getFeatureVariableValue', null);
+        return this.#reject('explain', 'options.variableKey goes only with api: getFeatureVariableValue', null);
       }
       const checked = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
-      if ('problem' in checked) return this.reject('explain', checked.problem, null);
+      if ('problem' in checked) return this.#reject('explain', checked.problem, null);
       const opts = checked.options;
       const call = { campaignKey, userId, api, ...(api === 'getFeatureVariableValue' ? { variableKey: variableKey as string } : {}) };
       const stopped = (outcome: DecisionTrace['outcome'], detail: string): DecisionTrace => ({
@@ -281,11 +286,11 @@ class Client implements VWOClient {
         outcome,
         steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${String(noAnswer(api))}` }],
       });
-      if (this.optedOut) {
-        this.log.info('explain: the SDK is opted out');
+      if (this.#optedOut) {
+        this.#log.info('explain: the SDK is opted out');
         return stopped('opted-out', 'setOptOut() was called');
       }
-      const storage = this.core.storage;
+      const storage = this.#core.storage;
       const gate = apiGate(api, campaignKey, campaign, storage !== undefined);
       // A missing or paused campaign is the decision's own first step; the other rules are the API's.
       if (gate && gate.outcome !== 'campaign-not-found' && gate.outcome !== 'campaign-not-running')
@@ -311,80 +316,80 @@ class Client implements VWOClient {
   }
 
   async setOptOut(): Promise<boolean> {
-    if (this.optedOut) return true;
-    this.optedOut = true;
-    this.stopBackgroundWork();
+    if (this.#optedOut) return true;
+    this.#optedOut = true;
+    this.#stopBackgroundWork();
     // 1.73.0 flushes a pending batch queue before it tears down.
-    if (this.core.delivery.batching) await this.core.delivery.flush().catch(() => undefined);
-    this.log.info('opted out: every call now returns null/false and sends nothing');
+    if (this.#core.delivery.batching) await this.#core.delivery.flush().catch(() => undefined);
+    this.#log.info('opted out: every call now returns null/false and sends nothing');
     return true;
   }
 
   close(): Promise<void> {
-    this.stopBackgroundWork();
-    this.closing ??= this.core.delivery.close(this.core.config.closeTimeout ?? 2000).catch((error) => {
-      this.log.error(`close: ${error instanceof Error ? error.message : String(error)}`);
+    this.#stopBackgroundWork();
+    this.#closing ??= this.#core.delivery.close(this.#core.config.closeTimeout ?? 2000).catch((error) => {
+      this.#log.error(`close: ${errorMessage(error)}`);
     });
-    return this.closing;
+    return this.#closing;
   }
 
-  private stopped = false;
-
-  private stopBackgroundWork(): void {
-    if (this.stopped) return;
-    this.stopped = true;
+  #stopBackgroundWork(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
     try {
-      this.core.config.onClose?.();
+      this.#core.config.onClose?.();
     } catch (error) {
-      this.log.error(`onClose failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log.error(`onClose failed: ${errorMessage(error)}`);
     }
   }
 
   /** Validation and campaign checks of the decision APIs (decision-flow.md §2–§3). */
-  private prepare(api: CampaignApi, campaignKey: unknown, userId: unknown, options: unknown) {
+  #prepare(api: CampaignApi, campaignKey: unknown, userId: unknown, options: unknown) {
     const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
-    if (problem) return this.reject(api, problem, undefined);
+    if (problem) return this.#reject(api, problem, undefined);
     const checked = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
-    if ('problem' in checked) return this.reject(api, checked.problem, undefined);
-    const settings = this.core.settings;
+    if ('problem' in checked) return this.#reject(api, checked.problem, undefined);
+    const settings = this.#core.settings;
     const campaign = settings.campaignsByKey.get(campaignKey as string);
     // The same rules as explain's, so that its trace never promises what the call refuses.
-    const gate = apiGate(api, campaignKey as string, campaign, this.core.storage !== undefined);
+    const gate = apiGate(api, campaignKey as string, campaign, this.#core.storage !== undefined);
     if (gate) {
-      if (gate.outcome === 'bandit-without-storage') return this.reject(api, gate.detail, undefined);
-      this.log.warn(`${api}: ${gate.detail}`);
+      if (gate.outcome === 'bandit-without-storage') return this.#reject(api, gate.detail, undefined);
+      this.#log.warn(`${api}: ${gate.detail}`);
       return undefined;
     }
     return { settings, campaign: campaign as Campaign, opts: checked.options };
   }
 
-  private reject<T>(api: string, problem: string, value: T): T {
-    this.log.error(`${api}: ${problem}`);
+  #reject<T>(api: string, problem: string, value: T): T {
+    this.#log.error(`${api}: ${problem}`);
     return value;
   }
 
   /** Opt-out, and the promise to the host that nothing escapes: one log line and the failure value. */
-  private guard<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
-    if (this.optedOut) {
-      this.log.info(`${api}: the SDK is opted out`);
+  #guard<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
+    if (this.#optedOut) {
+      this.#log.info(`${api}: the SDK is opted out`);
       return Promise.resolve(failure);
     }
-    return this.protect(api, failure, body);
+    return this.#protect(api, failure, body);
   }
 
   /** The promise to the host that nothing escapes: one log line and the failure value. */
-  private protect<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
+  #protect<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
     try {
       const result = body();
       // No closure unless the answer is a promise: the decision APIs are the hot path.
-      return isPromiseLike(result) ? result.then(undefined, (error: unknown) => this.failed(api, failure, error)) : Promise.resolve(result);
+      return isPromiseLike(result)
+        ? result.then(undefined, (error: unknown) => this.#failed(api, failure, error))
+        : Promise.resolve(result);
     } catch (error) {
-      return Promise.resolve(this.failed(api, failure, error));
+      return Promise.resolve(this.#failed(api, failure, error));
     }
   }
 
-  private failed<T>(api: string, failure: T, error: unknown): T {
-    this.log.error(`${api} failed: ${error instanceof Error ? error.message : String(error)}`);
+  #failed<T>(api: string, failure: T, error: unknown): T {
+    this.#log.error(`${api} failed: ${errorMessage(error)}`);
     return failure;
   }
 }

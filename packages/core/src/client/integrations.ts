@@ -1,6 +1,7 @@
 import type { Decision } from '../decision/types.js';
 import { SDK_VERSION } from '../events/types.js';
 import type { Campaign } from '../settings/model.js';
+import { errorMessage } from '../util/types.js';
 import type { SafeLogger } from './logger.js';
 import type { ApiOptions, DecisionProperties } from './types.js';
 
@@ -54,6 +55,6 @@ export function notifyDecision(
   try {
     callback(properties as unknown as DecisionProperties);
   } catch (error) {
-    log.error(`integrations.callback threw: ${error instanceof Error ? error.message : String(error)}`);
+    log.error(`integrations.callback threw: ${errorMessage(error)}`);
   }
 }

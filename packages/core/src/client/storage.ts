@@ -2,6 +2,7 @@ import type { StorageSnapshot, StoredAssignment } from '../decision/types.js';
 import type { Campaign } from '../settings/model.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
+import { errorMessage } from '../util/types.js';
 import type { SafeLogger } from './logger.js';
 import type { UserStorage } from './types.js';
 
@@ -13,11 +14,16 @@ const TIMED_OUT = Symbol('timed out');
  * "do better, on purpose"); 1.73.0 failed the whole call instead.
  */
 export class StorageAccess {
-  constructor(
-    private readonly storage: UserStorage,
-    private readonly timeoutMs: number,
-    private readonly log: SafeLogger,
-  ) {}
+  // `#` members: the minifier renames them, as it cannot rename `private` ones.
+  readonly #storage: UserStorage;
+  readonly #timeoutMs: number;
+  readonly #log: SafeLogger;
+
+  constructor(storage: UserStorage, timeoutMs: number, log: SafeLogger) {
+    this.#storage = storage;
+    this.#timeoutMs = timeoutMs;
+    this.#log = log;
+  }
 
   /** The records `decide` needs: the called campaign's and, in a group, the other members'. */
   snapshot(
@@ -42,18 +48,18 @@ export class StorageAccess {
   /** The stored record, or `undefined` when the storage failed or was too slow. */
   get(userId: string, campaignKey: string): MaybePromise<unknown> {
     const failed = (error: unknown) => {
-      this.log.error(
-        `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${message(error)}: treated as no record`,
+      this.#log.error(
+        `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) failed: ${errorMessage(error)}: treated as no record`,
       );
       return undefined;
     };
     try {
-      const pending = this.storage.get(userId, campaignKey);
+      const pending = this.#storage.get(userId, campaignKey);
       if (!isPromiseLike(pending)) return pending;
-      return withTimeout(pending, this.timeoutMs).then((record) => {
+      return withTimeout(pending, this.#timeoutMs).then((record) => {
         if (record !== TIMED_OUT) return record;
-        this.log.warn(
-          `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) took longer than ${this.timeoutMs} ms: treated as no record`,
+        this.#log.warn(
+          `user storage get(${JSON.stringify(userId)}, ${JSON.stringify(campaignKey)}) took longer than ${this.#timeoutMs} ms: treated as no record`,
         );
         return undefined;
       }, failed);
@@ -64,14 +70,14 @@ export class StorageAccess {
 
   set(record: StoredAssignment): MaybePromise<void> {
     const failed = (error: unknown) => {
-      this.log.error(`user storage set for ${JSON.stringify(record.userId)} failed: ${message(error)}`);
+      this.#log.error(`user storage set for ${JSON.stringify(record.userId)} failed: ${errorMessage(error)}`);
     };
     try {
-      const pending = this.storage.set(record);
+      const pending = this.#storage.set(record);
       if (!isPromiseLike(pending)) return;
-      return withTimeout(pending, this.timeoutMs).then((outcome) => {
+      return withTimeout(pending, this.#timeoutMs).then((outcome) => {
         if (outcome === TIMED_OUT)
-          this.log.warn(`user storage set for ${JSON.stringify(record.userId)} took longer than ${this.timeoutMs} ms`);
+          this.#log.warn(`user storage set for ${JSON.stringify(record.userId)} took longer than ${this.#timeoutMs} ms`);
       }, failed);
     } catch (error) {
       failed(error);
@@ -104,8 +110,4 @@ function withTimeout<T>(pending: PromiseLike<T>, ms: number): Promise<T | typeof
   const deadline = Date.now() + ms;
   const answered = Promise.resolve(pending).then((value) => (Date.now() > deadline ? TIMED_OUT : value));
   return Promise.race([answered, timeout]).finally(() => stopTimer(timer));
-}
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

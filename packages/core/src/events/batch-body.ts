@@ -15,6 +15,7 @@
  * or BigInt revenue, a string campaign id, a user agent with a quote or non-ASCII text…) sends
  * its event through `JSON.stringify`, `toJSON` and exceptions included.
  */
+import { batchEvent } from './batch-event.js';
 import { utf8Length } from './encoding.js';
 import { sessionId } from './session-id.js';
 import type { EventRecord } from './types.js';
@@ -182,33 +183,4 @@ function finite(value: unknown): value is number {
 /** A string JSON writes between quotes as it is, all ASCII: nothing to escape, no lone surrogate. */
 function plainText(value: unknown): value is string {
   return typeof value === 'string' && (value === '' || !NEEDS_JSON_ESCAPE.test(value));
-}
-
-/**
- * The event as an object, for `JSON.stringify`: the shape 1.73.0 sends. A record of an unknown
- * type gives `undefined` (written `null` in the array), or a TypeError when it has an event id,
- * exactly as the object-building code this writer replaced did.
- */
-function batchEvent(record: EventRecord, sId: number, visitorUuidOf: (userId: string) => string): Record<string, unknown> | undefined {
-  let event: Record<string, unknown> | undefined;
-  if (record.type === 'push') {
-    // Unlike the GET, key and value are not encoded one by one here: the whole JSON is.
-    event = { sId, u: visitorUuidOf(record.userId), eT: 3, t: encodeURIComponent(JSON.stringify({ u: { [record.key]: record.value } })) };
-  } else if (record.type === 'impression' || record.type === 'goal') {
-    event = {
-      e: record.campaignId,
-      c: record.variationId,
-      sId,
-      u: visitorUuidOf(record.userId),
-      eT: record.type === 'goal' ? 2 : 1,
-      visitor_ua: record.userAgent,
-      visitor_ip: record.userIpAddress,
-    };
-    if (record.type === 'goal') {
-      event.g = record.goalId;
-      if (record.hasRevenue) event.r = record.revenue;
-    }
-  }
-  if (record.eventId !== undefined) (event as Record<string, unknown>).eid = record.eventId;
-  return event;
 }

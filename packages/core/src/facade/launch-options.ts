@@ -3,6 +3,7 @@ import type { Logger, LogLevel } from '../client/types.js';
 import type { UsageStatsInput } from '../events/usage-stats.js';
 import type { Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
+import { errorMessage } from '../util/types.js';
 
 /** The launch options every facade reads the same way: where the settings come from. */
 export interface SettingsSourceOptions {
@@ -23,7 +24,7 @@ export interface SettingsSourceOptions {
 
 /** The error `launch` rejects with when the settings file could not be fetched. */
 export function settingsFetchFailed(accountId: string | number | undefined, error: unknown): VWOConfigError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new VWOConfigError('settingsFile', `could not be fetched for account ${String(accountId)}: ${reason}`, { cause: error });
 }
 

@@ -6,6 +6,7 @@ import type { Transport, TransportResponse } from '../client/types.js';
 import { DEFAULT_COLLECTOR_URL, SDK_NAME, SDK_VERSION } from '../events/types.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { startTimer } from '../util/timers.js';
+import { errorMessage } from '../util/types.js';
 
 /** `settings` is the launch/polling endpoint, `pull` the webhook refresh (events.md §12). */
 export type SettingsEndpoint = 'settings' | 'pull';
@@ -45,7 +46,7 @@ export async function fetchSettingsFile(transport: Transport, url: string, timeo
   try {
     response = await withDeadline(() => transport.send({ method: 'GET', url }), timeoutMs, `GET ${where}`);
   } catch (error) {
-    throw new SettingsFetchError(`GET ${where} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SettingsFetchError(`GET ${where} failed: ${errorMessage(error)}`);
   }
   let status: unknown;
   let body: unknown;

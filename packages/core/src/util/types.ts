@@ -26,3 +26,8 @@ export function describeValue(value: unknown): string {
   if (isPlainObject(value)) return 'an object';
   return typeof value;
 }
+
+/** The message of an error, or the text of whatever else was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

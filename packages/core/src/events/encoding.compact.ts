@@ -1,0 +1,84 @@
+/**
+ * encoding.ts for the browser build: the same text and bytes, without the fast paths that
+ * spare a server's hot loop a regular expression or a native call (encoding.ts says why each
+ * exists). Lone surrogates are U+FFFD in both.
+ */
+
+/** Upper bound of the UTF-8 length of a string: 3 bytes per UTF-16 code unit. */
+export function maxUtf8Length(text: string): number {
+  return text.length * 3;
+}
+
+/**
+ * Writes the UTF-8 bytes of `text` into `out` from `offset` (lone surrogates as U+FFFD) and
+ * returns the offset after the last byte. `out` must have room for {@link maxUtf8Length}.
+ */
+export function writeUtf8(text: string, out: Uint8Array, offset: number): number {
+  let at = offset;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      out[at++] = code;
+      continue;
+    }
+    if (code < 0x800) {
+      out[at++] = 0xc0 | (code >> 6);
+      out[at++] = 0x80 | (code & 0x3f);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        out[at++] = 0xf0 | (code >> 18);
+        out[at++] = 0x80 | ((code >> 12) & 0x3f);
+        out[at++] = 0x80 | ((code >> 6) & 0x3f);
+        out[at++] = 0x80 | (code & 0x3f);
+        continue;
+      }
+      code = 0xfffd;
+    }
+    out[at++] = 0xe0 | (code >> 12);
+    out[at++] = 0x80 | ((code >> 6) & 0x3f);
+    out[at++] = 0x80 | (code & 0x3f);
+  }
+  return at;
+}
+
+/** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
+export function utf8Length(text: string): number {
+  return writeUtf8(text, new Uint8Array(maxUtf8Length(text)), 0);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `encodeURIComponent`, except that lone surrogates become `%EF%BF%BD` instead of throwing. */
+export function encodeComponent(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));
+  }
+}
+
+/** A query value as 1.73.0 writes it, with `%&#+` and what is not printable ASCII percent-encoded (encoding.ts). */
+export function queryValue(text: string): string {
+  return text.replace(/[^!-~]|[%&#+]/gu, encodeComponent);
+}
+
+/**
+ * JavaScript's string conversion as 1.73.0 applies it when concatenating `key + '=' + value`
+ * (`''+value`: `undefined` → `"undefined"`, arrays joined with commas, objects
+ * `[object Object]`). Symbols, which would throw there, are described instead.
+ */
+export function jsText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'symbol') return String(value);
+  // biome-ignore lint/style/useTemplate: `'' + value` (default hint) is exactly what 1.73.0 evaluates.
+  return '' + (value as string);
+}
+
+/** {@link jsText}: the server build writes fresh doubles without V8's number-to-string cache, the same text. */
+export const numberText: (value: unknown) => string = jsText;

@@ -1,0 +1,259 @@
+/**
+ * One record as a classic GET request (events.md §4–§6), in vwo-node-sdk 1.73.0's wire format:
+ * `key=value&` query strings in a fixed insertion order with a trailing `&`. This writer keeps
+ * the parts of its URLs per context and per campaign, for servers that send many unbatched
+ * events; the browser build takes get-request.compact.ts, which writes the same bytes plainly.
+ */
+import { encodeComponent, jsText, numberText, queryValue } from './encoding.js';
+import { eventUrl, usageParams, visitorHeaders } from './endpoints.js';
+import { sessionId } from './session-id.js';
+import {
+  type EventContext,
+  type EventRecord,
+  type EventRequest,
+  type EventSettings,
+  type GoalRecord,
+  type ImpressionRecord,
+  type PushRecord,
+  SDK_NAME,
+  SDK_VERSION,
+} from './types.js';
+import { rememberUrlPath, urlPath } from './url-path.js';
+import type { UsageStats } from './usage-stats.js';
+import { visitorUuidOf } from './uuid.js';
+
+// JSON.stringify({ p: 'server' }): sent with every classic impression.
+const IMPRESSION_ED = '{"p":"server"}';
+
+/**
+ * One record as a classic GET: track-user (§4), track-goal (§5) or push (§6).
+ *
+ * The URL is written from pieces that depend only on the context (collector, prefix, SDK
+ * identity, account, SDK key, usage statistics) or on the campaign and variation, made once
+ * (see `GetParts` below), with the per-event values between them: session id, visitor id,
+ * `random`, event id. An unbatched event used to spend ~2 µs here on a template literal per
+ * parameter, a regular expression over every value and the usage statistics rewritten each time
+ * (apps/bench/README.md). The text is the same byte for byte (test/get-request.test.ts holds it
+ * to the former writer, and events.reference.test.ts to 1.73.0).
+ *
+ * @example
+ * toGetRequest(ctx, impressionEvent(ctx, campaign, variation, 'Ashley'));
+ * // { method: 'GET', url: '…/server-side/track-user?experiment_id=230&combination=1&…&ed={"p":"server"}&', headers: {} }
+ */
+export function toGetRequest(ctx: EventContext, record: EventRecord): EventRequest {
+  switch (record.type) {
+    case 'impression':
+      return impressionGet(ctx, record);
+    case 'goal':
+      return goalGet(ctx, record);
+    case 'push':
+      return pushGet(ctx, record);
+  }
+}
+
+function impressionGet(ctx: EventContext, record: ImpressionRecord): EventRequest {
+  const parts = getParts(ctx);
+  const { campaignId, variationId, userAgent, userIpAddress } = record;
+  const noVisitor = userAgent === '' && userIpAddress === '';
+  let head: string;
+  let headers: Record<string, string>;
+  if (noVisitor && typeof campaignId === 'number' && typeof variationId === 'number') {
+    head = parts.impressionHead(campaignId, variationId);
+    headers = {};
+  } else {
+    const ua = encodeComponent(userAgent);
+    const ip = encodeComponent(userIpAddress);
+    head =
+      `${parts.trackUser}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&` +
+      `visitor_ua=${ua}&visitor_ip=${ip}&sId=`;
+    headers = visitorHeaders(userAgent, ua, userIpAddress, ip);
+  }
+  let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
+  url += queryValue(numberText(ctx.random()));
+  const { eventId } = record;
+  url = eventId === undefined ? url + parts.impressionTail : url + parts.impressionTailEid + eventId + AMP;
+  return { method: 'GET', url: rememberUrlPath(url, parts.trackUserPath), headers };
+}
+
+function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
+  const parts = getParts(ctx);
+  const { campaignId, variationId, goalId, userAgent, userIpAddress } = record;
+  const head =
+    typeof campaignId === 'number' && typeof variationId === 'number'
+      ? parts.goalHead(campaignId, variationId)
+      : `${parts.trackGoal}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&sId=`;
+  let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
+  url += queryValue(numberText(ctx.random()));
+  let headers: Record<string, string>;
+  if (userAgent === '' && userIpAddress === '' && typeof goalId === 'number') {
+    url += parts.goalTail(goalId);
+    headers = {};
+  } else {
+    const ua = encodeComponent(userAgent);
+    const ip = encodeComponent(userIpAddress);
+    url += `&ap=server&visitor_ua=${ua}&visitor_ip=${ip}&goal_id=${queryValue(jsText(goalId))}&`;
+    headers = visitorHeaders(userAgent, ua, userIpAddress, ip);
+  }
+  if (record.hasRevenue) url += `r=${queryValue(jsText(record.revenue))}&`;
+  if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
+  return { method: 'GET', url: rememberUrlPath(url, parts.trackGoalPath), headers };
+}
+
+function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
+  const parts = getParts(ctx);
+  let url = parts.push + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
+  url += queryValue(numberText(ctx.random()));
+  // Key and value are encoded *inside* the JSON, so the server's one decoding of the query
+  // yields the raw JSON text; the JSON's own `{":}` stay raw as in 1.73.0. This is
+  // `JSON.stringify({ u: { [key]: value } })`: what `encodeURIComponent` returns is ASCII
+  // letters, digits, `-_.!~*'()` and `%`, none of which JSON escapes.
+  url += `&ap=server&tags={"u":{"${encodeComponent(record.key)}":"${encodeComponent(jsText(record.value))}"}}&`;
+  if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
+  return { method: 'GET', url: rememberUrlPath(url, parts.pushPath), headers: {} };
+}
+
+const U = '&u=';
+const AMP = '&';
+/** Slots of the impression and goal heads of a context; a power of two. A key is checked in full, so a shared slot only costs a rebuild. */
+const HEAD_SLOTS = 64;
+const GOAL_SLOTS = 32;
+
+/**
+ * The parts of a context's GET URLs that no event changes, written once per context: the
+ * client makes one context per settings, and a settings update replaces it. The fields they
+ * were written from are kept and compared on every use (a few reference comparisons), so a
+ * context built anew, or changed in place by a caller of the exported functions, gets parts of
+ * its own and the URL never carries a stale value.
+ */
+class GetParts {
+  readonly settings: EventSettings;
+  readonly accountId: unknown;
+  readonly sdkKey: unknown;
+  readonly collectionPrefix: unknown;
+  readonly collectorUrl: string | undefined;
+  readonly sdkName: string | undefined;
+  readonly sdkVersion: string | undefined;
+  readonly usageStats: UsageStats | undefined;
+  /** `<track-user URL>?` */
+  readonly trackUser: string;
+  /** `<track-goal URL>?` */
+  readonly trackGoal: string;
+  /** `<push URL>?sId=` */
+  readonly push: string;
+  /** The paths of the three URLs, as the delivery's log lines name them (url-path.ts). */
+  readonly trackUserPath: string;
+  readonly trackGoalPath: string;
+  readonly pushPath: string;
+  /** `&sdk=…&sdk-v=…&env=…&account_id=…&random=`, between the visitor id and `random`. */
+  readonly identity: string;
+  /** `&ap=server&<usage statistics>ed={"p":"server"}&`, after an impression's `random`. */
+  readonly impressionTail: string;
+  /** {@link impressionTail} then `eid=`. */
+  readonly impressionTailEid: string;
+  private readonly headCampaigns: number[] = new Array(HEAD_SLOTS).fill(Number.NaN);
+  private readonly headVariations: number[] = new Array(HEAD_SLOTS).fill(Number.NaN);
+  private readonly impressionHeads: string[] = new Array(HEAD_SLOTS).fill('');
+  private readonly goalHeads: string[] = new Array(HEAD_SLOTS).fill('');
+  private readonly tailGoals: number[] = new Array(GOAL_SLOTS).fill(Number.NaN);
+  private readonly goalTails: string[] = new Array(GOAL_SLOTS).fill('');
+
+  constructor(ctx: EventContext) {
+    const { settings } = ctx;
+    this.settings = settings;
+    this.accountId = settings.accountId;
+    this.sdkKey = settings.sdkKey;
+    this.collectionPrefix = settings.collectionPrefix;
+    this.collectorUrl = ctx.collectorUrl;
+    this.sdkName = ctx.sdkName;
+    this.sdkVersion = ctx.sdkVersion;
+    this.usageStats = ctx.usageStats;
+    const trackUser = eventUrl(ctx, '/server-side/track-user');
+    const trackGoal = eventUrl(ctx, '/server-side/track-goal');
+    const push = eventUrl(ctx, '/server-side/push');
+    this.trackUser = solid([trackUser, '?']);
+    this.trackGoal = solid([trackGoal, '?']);
+    this.push = solid([push, '?sId=']);
+    // A URL's path ends where its query starts: the endpoint's URL parses as the request's does.
+    this.trackUserPath = urlPath(trackUser);
+    this.trackGoalPath = urlPath(trackGoal);
+    this.pushPath = urlPath(push);
+    this.identity = solid([
+      `&sdk=${queryValue(ctx.sdkName ?? SDK_NAME)}&sdk-v=${queryValue(ctx.sdkVersion ?? SDK_VERSION)}&`,
+      `env=${queryValue(jsText(settings.sdkKey))}&account_id=${queryValue(jsText(settings.accountId))}&random=`,
+    ]);
+    this.impressionTail = solid(['&ap=server&', usageParams(ctx), `ed=${IMPRESSION_ED}&`]);
+    this.impressionTailEid = solid([this.impressionTail, 'eid=']);
+  }
+
+  /** Whether these parts were written from what `ctx` holds now. */
+  fits(ctx: EventContext): boolean {
+    const { settings } = ctx;
+    return (
+      settings === this.settings &&
+      settings.accountId === this.accountId &&
+      settings.sdkKey === this.sdkKey &&
+      settings.collectionPrefix === this.collectionPrefix &&
+      ctx.collectorUrl === this.collectorUrl &&
+      ctx.sdkName === this.sdkName &&
+      ctx.sdkVersion === this.sdkVersion &&
+      ctx.usageStats === this.usageStats
+    );
+  }
+
+  /** `<track-user URL>?experiment_id=…&combination=…&visitor_ua=&visitor_ip=&sId=` */
+  impressionHead(campaignId: number, variationId: number): string {
+    const slot = this.headSlot(campaignId, variationId);
+    return this.impressionHeads[slot] as string;
+  }
+
+  /** `<track-goal URL>?experiment_id=…&combination=…&sId=` */
+  goalHead(campaignId: number, variationId: number): string {
+    const slot = this.headSlot(campaignId, variationId);
+    return this.goalHeads[slot] as string;
+  }
+
+  /** `&ap=server&visitor_ua=&visitor_ip=&goal_id=…&` */
+  goalTail(goalId: number): string {
+    const slot = goalId & (GOAL_SLOTS - 1);
+    if (this.tailGoals[slot] !== goalId) {
+      this.tailGoals[slot] = goalId;
+      this.goalTails[slot] = solid(['&ap=server&visitor_ua=&visitor_ip=&goal_id=', queryValue(jsText(goalId)), AMP]);
+    }
+    return this.goalTails[slot] as string;
+  }
+
+  private headSlot(campaignId: number, variationId: number): number {
+    const slot = (campaignId * 31 + variationId) & (HEAD_SLOTS - 1);
+    if (this.headCampaigns[slot] !== campaignId || this.headVariations[slot] !== variationId) {
+      this.headCampaigns[slot] = campaignId;
+      this.headVariations[slot] = variationId;
+      const ids = `experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&`;
+      this.impressionHeads[slot] = solid([this.trackUser, ids, 'visitor_ua=&visitor_ip=&sId=']);
+      this.goalHeads[slot] = solid([this.trackGoal, ids, 'sId=']);
+    }
+    return slot;
+  }
+}
+
+// The parts of the context used last, and of every other live context. A client keeps one
+// context at a time, so the weak map serves only callers that alternate between several.
+let lastParts: GetParts | undefined;
+let lastContext: EventContext | undefined;
+const partsByContext = new WeakMap<EventContext, GetParts>();
+
+function getParts(ctx: EventContext): GetParts {
+  if (ctx === lastContext && (lastParts as GetParts).fits(ctx)) return lastParts as GetParts;
+  let parts = partsByContext.get(ctx);
+  if (parts === undefined || !parts.fits(ctx)) {
+    parts = new GetParts(ctx);
+    partsByContext.set(ctx, parts);
+  }
+  lastContext = ctx;
+  lastParts = parts;
+  return parts;
+}
+
+/** The pieces as one flat string: kept parts are copied into every URL, and `+` would leave each a rope of its own. */
+function solid(pieces: readonly string[]): string {
+  return pieces.join('');
+}
