@@ -129,7 +129,9 @@ class Client implements VWOClient {
 
   /** `isFeatureEnabled`'s answer; sends its impression. */
   private featureEnabled(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): boolean {
-    return this.impressed(settings, campaign, userId, opts, decision) && answerOf('isFeatureEnabled', campaign, decision, '', null) === true;
+    return (
+      this.impressed(settings, campaign, userId, opts, decision) && answerOf('isFeatureEnabled', campaign, decision, '', null) === true
+    );
   }
 
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {

@@ -327,28 +327,30 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
     job.failures += 1;
     const attempts = job.failures;
+    // Named only for the log lines and errors of a failed attempt: a request that goes out never needs it.
+    const path = endpointPath(job.request.url);
     if (result.kind === 'refused') {
-      log.error(`events: ${endpointPath(job.request.url)} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
+      log.error(`events: ${path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
       outbox?.remove(job.outboxKey);
-      finish(job, 'failed', new Error(`VWO refused the request to ${endpointPath(job.request.url)}: ${result.problem}`));
+      finish(job, 'failed', new Error(`VWO refused the request to ${path}: ${result.problem}`));
       return 'failed';
     }
     if (attempts > policy.retries) {
       log.error(
-        `events: gave up on ${job.events} event(s) to ${endpointPath(job.request.url)} after ${attempts} attempts; last: ${result.problem}` +
+        `events: gave up on ${job.events} event(s) to ${path} after ${attempts} attempts; last: ${result.problem}` +
           (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
       );
-      finish(job, 'failed', new Error(`Request to ${endpointPath(job.request.url)} failed after ${attempts} attempts: ${result.problem}`));
+      finish(job, 'failed', new Error(`Request to ${path} failed after ${attempts} attempts: ${result.problem}`));
       return 'failed';
     }
     if (closed) {
       // The attempt close() made at once failed too: no waiting any more.
       failedDuringClose += job.events;
-      finish(job, 'dropped', new Error(`Request to ${endpointPath(job.request.url)} failed during close: ${result.problem}`));
+      finish(job, 'dropped', new Error(`Request to ${path} failed during close: ${result.problem}`));
       return 'dropped';
     }
     const delay = retryDelay(policy, attempts - 1, random, result.retryAfterMs);
-    log.debug(`events: ${endpointPath(job.request.url)} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
+    log.debug(`events: ${path} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
     job.retryTimer = startTimer(() => retryNow(job), delay);
     waiting.add(job);
     return 'retrying';
