@@ -213,6 +213,40 @@ describe('the cost of the deadlines', () => {
     }
   });
 
+  it('answers in any order take their requests out of flight; the unanswered ones still expire at their deadline', async () => {
+    vi.useFakeTimers();
+    try {
+      const answers: Array<(response: { status: number }) => void> = [];
+      const vwo = createClient({
+        settings: parsed(settingsFile([campaign()])),
+        transport: { send: () => new Promise((resolve) => answers.push(resolve)) },
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        logLevel: 'silent',
+      });
+      for (let i = 0; i < 5; i++) await vwo.track('K', `u${i}`, 'CUSTOM');
+      // The middle ones first, then the oldest: the in-flight list loses entries from everywhere.
+      for (const i of [1, 3, 0]) answers[i]?.({ status: 200 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(vwo.eventStats()).toMatchObject({ sent: 3, pending: 2 });
+      // Requests 2 and 4 expire at their deadline (the sweep finds them), and their retries go out.
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS + 1300);
+      expect(vwo.eventStats()).toMatchObject({ sent: 3, pending: 2, retried: 2 });
+      expect(answers).toHaveLength(7);
+      // The first attempts' late answers change nothing; the retries' answers send both.
+      answers[2]?.({ status: 200 });
+      answers[4]?.({ status: 200 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(vwo.eventStats()).toMatchObject({ sent: 3, pending: 2 });
+      for (const i of [6, 5]) answers[i]?.({ status: 200 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(vwo.eventStats()).toMatchObject({ sent: 5, pending: 0, failed: 0, dropped: 0 });
+      expect(await vwo.flushEvents()).toMatchObject({ sent: 0, failed: 0, pending: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('once flushEvents() resolved with nothing in flight, no timer is left (an edge isolate sees none)', async () => {
     vi.useFakeTimers();
     try {

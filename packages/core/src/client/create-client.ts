@@ -131,6 +131,13 @@ class Client implements VWOClient {
     return true;
   }
 
+  /** `isFeatureEnabled`'s answer; sends its impression. */
+  #featureEnabled(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): boolean {
+    return (
+      this.#impressed(settings, campaign, userId, opts, decision) && answerOf('isFeatureEnabled', campaign, decision, '', null) === true
+    );
+  }
+
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
     return this.#guard('getVariationName', null, () => {
       const call = this.#prepare('getVariationName', campaignKey, userId, options);
@@ -147,12 +154,10 @@ class Client implements VWOClient {
       if (!call) return false;
       const { settings, campaign, opts } = call;
       // An impression goes out whether the feature is on or off for the user (1.73.0).
-      return chain(
-        this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true }),
-        (decision) =>
-          this.#impressed(settings, campaign, userId, opts, decision) &&
-          answerOf('isFeatureEnabled', campaign, decision, '', null) === true,
-      );
+      const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true });
+      // No closure unless the storage made the decision wait: this is the hot path.
+      if (!isPromiseLike(decided)) return this.#featureEnabled(settings, campaign, userId, opts, decided);
+      return decided.then((decision) => this.#featureEnabled(settings, campaign, userId, opts, decision));
     });
   }
 

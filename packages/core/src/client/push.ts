@@ -51,11 +51,15 @@ export function runPush(core: ClientCore, dimensions: Record<string, unknown>, u
     core.delivery.send(toEventArchRequest(ctx, visitorPropsEvent(ctx, dimensions, userId)), 1);
     return { success: true };
   }
+  // One key → a GET; several (or, as in 1.73.0, none) → one batch POST.
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    result[key] = true;
+    core.delivery.send(toGetRequest(ctx, pushEvent(ctx, key, dimensions[key], userId)), 1);
+    return result;
+  }
   const records = keys.map((key) => pushEvent(ctx, key, dimensions[key], userId));
   for (const key of keys) result[key] = true;
-  const [only] = records;
-  // One key → a GET; several (or, as in 1.73.0, none) → one batch POST.
-  if (records.length === 1 && only) core.delivery.send(toGetRequest(ctx, only), 1);
-  else core.delivery.send(toBatchRequest(ctx, records), records.length);
+  core.delivery.send(toBatchRequest(ctx, records), records.length);
   return result;
 }

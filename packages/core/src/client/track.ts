@@ -1,7 +1,8 @@
 /** `track` (decision-flow.md §7): campaign selection, goal checks, duplicates, sending. */
 
 import type { Decision } from '../decision/types.js';
-import { conversionEvent, type GoalRecord, goalEvent, toBatchRequest, toEventArchRequest, toGetRequest } from '../events/index.js';
+import { conversionEvent, type GoalRecord, goalEvent, toEventArchRequest, toGetRequest } from '../events/index.js';
+import { batchRequest } from '../events/requests.js';
 import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
 import { isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
@@ -197,7 +198,8 @@ function send(run: TrackRun, severalCampaigns: boolean): void {
   if (goalRecords) {
     const [first] = goalRecords;
     if (!severalCampaigns && first) core.delivery.send(toGetRequest(ctx, first), 1);
-    else core.delivery.send(toBatchRequest(ctx, goalRecords), goalRecords.length);
+    // The records were built with the client's own context: their ids need no escaping check (batch-body.ts).
+    else core.delivery.send(batchRequest(ctx, goalRecords, true), goalRecords.length);
   }
   if (converted) {
     const record = conversionEvent(ctx, run.goalIdentifier, converted, run.userId, {

@@ -7,9 +7,15 @@
  * Every attempt is bounded by `requestTimeout`, whatever the transport does: an attempt still
  * unanswered at its deadline is a failed attempt, and its late answer is ignored. The deadlines
  * cost no timer per request (the unbatched path sends one request per event and is hot): each
- * attempt stamps its deadline on its job and joins `inFlight`, a Set in attempt order, so with
+ * attempt stamps its deadline on its job and joins the in-flight list, in attempt order, so with
  * one `requestTimeout` its deadlines ascend; one sweep timer, armed only while attempts are in
  * flight, fires at the oldest deadline and expires the expired prefix.
+ *
+ * The in-flight list is linked through the jobs themselves, and live jobs are counted rather than
+ * kept in a Set. A Set that goes from one entry to none on every request (the unbatched path to a
+ * transport that answers at once) shrinks its table with a runtime call each time, and a Set that
+ * lives long has its tables reallocated in the old generation: two Sets cost ~40 % of an
+ * unbatched call and most of its promoted garbage (apps/bench/README.md).
  */
 import type { EventStats, FlushResult, OutboxEntry, TransportResponse } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
@@ -42,7 +48,6 @@ type Outcome = 'sent' | 'failed' | 'dropped';
 interface Job {
   readonly request: EventRequest;
   readonly events: number;
-  readonly path: string;
   /** The body handed to `flushCallback`; only batch-queue requests have one. */
   readonly payload: string | undefined;
   /** Its key in the outbox, when there is one. */
@@ -54,6 +59,9 @@ interface Job {
   deadline: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
+  /** Its neighbours in the in-flight list while an attempt is in flight (older, newer). */
+  older: Job | undefined;
+  newer: Job | undefined;
 }
 
 /** What one attempt led to. */
@@ -103,10 +111,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   /** Outbox keys of the queued records, in queue order (only with an outbox). */
   let queuedKeys: Array<string | undefined> = [];
   let batchTimer: TimerHandle | undefined;
-  const jobs = new Set<Job>();
+  /** Jobs not finished yet: in flight or waiting for a retry. */
+  let liveJobs = 0;
+  /** Jobs waiting for a retry (a failure path: a Set costs nothing there). */
+  const waiting = new Set<Job>();
   let jobEvents = 0;
-  /** Jobs with an attempt in flight, in the order the attempts started: deadlines ascend. */
-  const inFlight = new Set<Job>();
+  /** Jobs with an attempt in flight, linked in the order the attempts started: deadlines ascend. */
+  let oldest: Job | undefined;
+  let newest: Job | undefined;
+  let flying = 0;
   let sweepTimer: TimerHandle | undefined;
   const flushWatches = new Set<FlushWatch>();
   /** Resolves `close()`'s wait once no job is left. */
@@ -153,7 +166,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const job: Job = {
       request,
       events,
-      path: endpointPath(request.url),
       payload,
       outboxKey,
       failures: 0,
@@ -161,8 +173,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       deadline: 0,
       outcome: undefined,
       retryTimer: undefined,
+      older: undefined,
+      newer: undefined,
     };
-    jobs.add(job);
+    liveJobs += 1;
     jobEvents += events;
     attempt(job);
     return job;
@@ -172,7 +186,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     job.retryTimer = undefined;
     const n = ++job.attempts;
     job.deadline = Date.now() + requestTimeout;
-    inFlight.add(job);
+    joinFlight(job);
     if (sweepTimer === undefined) sweepTimer = startTimer(sweep, requestTimeout);
     let answer: unknown;
     try {
@@ -211,7 +225,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function sweep(): void {
     sweepTimer = undefined;
     const now = Date.now();
-    for (const job of inFlight) {
+    for (let job = oldest; job !== undefined; job = oldest) {
       // A deadline more than requestTimeout ahead means the clock was set back: that attempt expires too.
       if (now < job.deadline && job.deadline - now <= requestTimeout) {
         sweepTimer = startTimer(sweep, job.deadline - now);
@@ -228,14 +242,38 @@ export function createDelivery(options: DeliveryOptions): Delivery {
    * which an edge runtime's isolate or a test counting timers sees after the handler is done.
    */
   function disarmSweepIfIdle(): void {
-    if (inFlight.size > 0) return;
+    if (flying > 0) return;
     stopTimer(sweepTimer);
     sweepTimer = undefined;
   }
 
+  function joinFlight(job: Job): void {
+    job.older = newest;
+    job.newer = undefined;
+    if (newest === undefined) oldest = job;
+    else newest.newer = job;
+    newest = job;
+    flying += 1;
+  }
+
+  /** Only for a job in flight (`deadline !== 0`). */
   function leaveFlight(job: Job): void {
-    inFlight.delete(job);
+    const { older, newer } = job;
+    if (older === undefined) oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) newest = older;
+    else newer.older = older;
+    job.older = undefined;
+    job.newer = undefined;
     job.deadline = 0;
+    flying -= 1;
+  }
+
+  /** The jobs in flight, oldest first. */
+  function inFlightNow(): Job[] {
+    const list: Job[] = [];
+    for (let job = oldest; job !== undefined; job = job.newer) list.push(job);
+    return list;
   }
 
   function attemptEnded(job: Job, result: AttemptResult): void {
@@ -244,7 +282,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       end = afterAttempt(job, result);
     } catch (error) {
       // Only a bug of ours gets here; the job must still end, or close() would wait for it.
-      log.error(`events: request to ${job.path} failed unexpectedly: ${errorText(error)}`);
+      log.error(`events: request to ${endpointPath(job.request.url)} failed unexpectedly: ${errorText(error)}`);
       if (job.outcome === undefined) finish(job, 'failed', toError(error));
       end = 'failed';
     }
@@ -267,7 +305,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   /** Resolves once every attempt in flight now has ended: answered, expired, or dropped at close. */
   function watchInFlight(batchJob: Job | undefined): Promise<FlushWatch> {
     const watch: FlushWatch = {
-      jobs: new Set(inFlight),
+      jobs: new Set(inFlightNow()),
       batch: batchJob,
       batchEnd: undefined,
       sent: 0,
@@ -289,43 +327,50 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
     job.failures += 1;
     const attempts = job.failures;
+    // Named only for the log lines and errors of a failed attempt: a request that goes out never needs it.
+    const path = endpointPath(job.request.url);
     if (result.kind === 'refused') {
-      log.error(`events: ${job.path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
+      log.error(`events: ${path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
       outbox?.remove(job.outboxKey);
-      finish(job, 'failed', new Error(`VWO refused the request to ${job.path}: ${result.problem}`));
+      finish(job, 'failed', new Error(`VWO refused the request to ${path}: ${result.problem}`));
       return 'failed';
     }
     if (attempts > policy.retries) {
       log.error(
-        `events: gave up on ${job.events} event(s) to ${job.path} after ${attempts} attempts; last: ${result.problem}` +
+        `events: gave up on ${job.events} event(s) to ${path} after ${attempts} attempts; last: ${result.problem}` +
           (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
       );
-      finish(job, 'failed', new Error(`Request to ${job.path} failed after ${attempts} attempts: ${result.problem}`));
+      finish(job, 'failed', new Error(`Request to ${path} failed after ${attempts} attempts: ${result.problem}`));
       return 'failed';
     }
     if (closed) {
       // The attempt close() made at once failed too: no waiting any more.
       failedDuringClose += job.events;
-      finish(job, 'dropped', new Error(`Request to ${job.path} failed during close: ${result.problem}`));
+      finish(job, 'dropped', new Error(`Request to ${path} failed during close: ${result.problem}`));
       return 'dropped';
     }
     const delay = retryDelay(policy, attempts - 1, random, result.retryAfterMs);
-    log.debug(`events: ${job.path} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
+    log.debug(`events: ${path} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
     job.retryTimer = startTimer(() => retryNow(job), delay);
+    waiting.add(job);
     return 'retrying';
   }
 
   function retryNow(job: Job): void {
     stopTimer(job.retryTimer);
+    waiting.delete(job);
     counts.retried += 1;
     attempt(job);
   }
 
   function finish(job: Job, outcome: Outcome, error: Error | null): void {
     job.outcome = outcome;
-    stopTimer(job.retryTimer);
-    job.retryTimer = undefined;
-    jobs.delete(job);
+    if (job.retryTimer !== undefined) {
+      stopTimer(job.retryTimer);
+      job.retryTimer = undefined;
+      waiting.delete(job);
+    }
+    liveJobs -= 1;
     jobEvents -= job.events;
     counts[outcome] += job.events;
     // Still in flight: dropped at the close deadline. Its attempt ends here, and a late answer is ignored.
@@ -334,7 +379,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (flushWatches.size > 0) noteForFlushes(job, outcome);
     }
     if (job.payload !== undefined) notify(error, job.payload);
-    if (jobs.size === 0 && onIdle !== undefined) onIdle();
+    if (liveJobs === 0 && onIdle !== undefined) onIdle();
   }
 
   function notify(error: Error | null, payload: string): void {
@@ -406,7 +451,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   async function awaitInFlight(): Promise<FlushResult> {
-    const waited = inFlight.size;
+    const waited = flying;
     const { sent, failed } = await watchInFlight(undefined);
     disarmSweepIfIdle();
     log.info(`flushEvents: no batchEvents config present; waited for ${waited} request(s) in flight`);
@@ -439,8 +484,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   async function closeNow(timeoutMs: number): Promise<void> {
     if (batch !== undefined) dispatchQueue();
-    for (const job of jobs) if (job.retryTimer !== undefined) retryNow(job);
-    if (jobs.size > 0) {
+    for (const job of [...waiting]) retryNow(job);
+    if (liveJobs > 0) {
       let deadline: TimerHandle | undefined;
       await new Promise<void>((resolve) => {
         onIdle = resolve;
@@ -450,9 +495,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       stopTimer(deadline);
     }
     let pastDeadline = 0;
-    for (const job of [...jobs]) {
+    for (const job of [...waiting, ...inFlightNow()]) {
       pastDeadline += job.events;
-      finish(job, 'dropped', new Error(`Dropped at close: no answer from ${job.path} within ${timeoutMs} ms`));
+      finish(job, 'dropped', new Error(`Dropped at close: no answer from ${endpointPath(job.request.url)} within ${timeoutMs} ms`));
     }
     // Nothing is in flight any more, and nothing new starts: the sweep has nothing left to do.
     disarmSweepIfIdle();
@@ -477,7 +522,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     retryWaitingNow() {
       try {
-        for (const job of jobs) if (job.retryTimer !== undefined) retryNow(job);
+        for (const job of [...waiting]) retryNow(job);
       } catch (error) {
         log.error(`events: sending pending events failed: ${errorText(error)}`);
       }
