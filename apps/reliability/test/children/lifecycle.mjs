@@ -12,6 +12,11 @@ const vwo = await launch({
   sdkKey: CONFIG.settings.sdkKey,
   collectorUrl: CONFIG.collectorUrl,
   pollingInterval: 60_000, // a polling timer is running, as in production
+  // A server's shutdown grace, as the README advises. 2,000 unbatched events in flight at once,
+  // each on its own connection as 1.73.0 opens them, took 1.7 s to be answered on a loaded 2-core
+  // machine with no fault, and more than the 2 s default with answers 300 ms late (611 dropped,
+  // counted and logged, in one full run of four).
+  closeTimeout: 10_000,
   logger,
   logLevel: 'warn',
   ...(CONFIG.batching ? { batchEvents: { eventsPerRequest: 5000, requestTimeInterval: 600 } } : {}),
