@@ -1,0 +1,15 @@
+export { createFmeClient } from './client.js';
+export { type FmeLoggerOptions, fmeLogger } from './logger.js';
+export { fmeSettingsUrl } from './settings-url.js';
+export type {
+  FmeBatchEventData,
+  FmeClient,
+  FmeClientConfig,
+  FmeExplanation,
+  FmeFlag,
+  FmeFlushResult,
+  FmeIntegrationsPayload,
+  FmeRetryConfig,
+  FmeStorageConnector,
+  FmeUserContext,
+} from './types.js';
