@@ -1,5 +1,6 @@
 /**
- * `@vwo/node`: VWO FullStack A/B tests and feature flags on Node.js.
+ * `@vwo/node`: VWO FullStack A/B tests and feature flags on Node.js (`launch`, vwo-node-sdk 1.73.0),
+ * and VWO FME feature flags (`init`, vwo-fme-node-sdk 1.35.0).
  *
  * @packageDocumentation
  */
@@ -12,6 +13,19 @@ export {
   type EventStats,
   type FeatureVariableValue,
   type FlushResult,
+  type FmeBatchEventData,
+  type FmeClient,
+  type FmeExplanation,
+  type FmeFlag,
+  type FmeFlushResult,
+  type FmeIntegrationsPayload,
+  type FmeLoggerOptions,
+  type FmeLogTransport,
+  type FmeRetryConfig,
+  type FmeStorageConnector,
+  type FmeStorageRecord,
+  type FmeUserContext,
+  type FmeVariable,
   type Logger,
   type LogLevel,
   SettingsFetchError,
@@ -22,5 +36,6 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export { type InitOptions, init } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export type { PollingSource, SettingsCache } from './settings-cache.js';

@@ -1,5 +1,5 @@
 export { createFmeClient } from './client.js';
-export { type FmeLoggerOptions, fmeLogger } from './logger.js';
+export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
 export { fmeSettingsUrl } from './settings-url.js';
 export type {
   FmeBatchEventData,

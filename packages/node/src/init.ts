@@ -1,0 +1,218 @@
+/**
+ * `init`: vwo-fme-node-sdk 1.35.0's entry point over the FME client of `@vwo/core`. Same option
+ * names and meanings; a user moving from vwo-fme-node-sdk changes the import and nothing else.
+ */
+import {
+  createFmeClient,
+  type FmeBatchEventData,
+  type FmeClient,
+  type FmeIntegrationsPayload,
+  type FmeLoggerOptions,
+  type FmeRetryConfig,
+  type FmeStorageConnector,
+  fetchSettingsFile,
+  fetchWithRetries,
+  fmeLogger,
+  fmeSettingsUrl,
+  type Logger,
+  type Transport,
+} from '@vwo/core';
+import { createFetchTransport } from '@vwo/transport-fetch';
+
+/** vwo-fme-node-sdk's `init` options, plus `transport`, `requestTimeout` and `closeTimeout`. */
+export interface InitOptions {
+  readonly accountId: string | number;
+  readonly sdkKey: string;
+  /** A settings file to use instead of fetching `/server-side/v2-settings`. */
+  readonly settings?: Record<string, unknown>;
+  /** User storage: an instance, or a class instantiated with `new` (as vwo-fme-node-sdk does). */
+  readonly storage?: FmeStorageConnector | (new () => FmeStorageConnector);
+  readonly logger?: FmeLoggerOptions;
+  /** `callback(payload)` after every decision and tracked event; an async callback is called too. */
+  readonly integrations?: { readonly callback: (payload: FmeIntegrationsPayload) => unknown };
+  /** Fetch the settings every this many ms (≥ 1000; default the settings' `pollInterval`, else 600000) and apply them when they changed. */
+  readonly pollInterval?: number;
+  readonly batchEventData?: FmeBatchEventData;
+  readonly retryConfig?: FmeRetryConfig;
+  /** API calls resolve once their events have had their attempt; retries are off. */
+  readonly shouldWaitForTrackingCalls?: boolean;
+  /** The settings fetch omits `s=prod`; events are still sent (as vwo-fme-node-sdk). */
+  readonly isDevelopmentMode?: boolean;
+  /** Sends an empty statistics object in `vwo_sdkUsageStats`. */
+  readonly isUsageStatsDisabled?: boolean;
+  /** Not supported yet: logged, and everything goes to VWO. */
+  readonly gatewayService?: { readonly url: string; readonly port?: number; readonly protocol?: string };
+  /** Not supported yet (needs `gatewayService`): logged, ids are used as given. */
+  readonly isAliasingEnabled?: boolean;
+  /** Sends every request (default `fetch`); the same `Transport` as `launch`. */
+  readonly transport?: Transport;
+  /** Every transport call and storage read is bounded by this many ms (default 10,000). */
+  readonly requestTimeout?: number;
+  /** How long `close()` waits for pending events (ms, default 2000). */
+  readonly closeTimeout?: number;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 600_000;
+
+/** The waits between settings fetch attempts at init: 1.35.0's retry schedule (2, 4, 8 s by default). */
+function settingsRetryWaits(options: InitOptions): number[] {
+  const defaults = { shouldRetry: true, initialDelay: 2, maxRetries: 3, backoffMultiplier: 2 };
+  let config = { ...defaults, ...(isRecord(options.retryConfig) ? options.retryConfig : {}) };
+  const integer = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
+  if (
+    typeof config.shouldRetry !== 'boolean' ||
+    !integer(config.maxRetries, 1) ||
+    !integer(config.initialDelay, 1) ||
+    !integer(config.backoffMultiplier, 2)
+  ) {
+    config = defaults;
+  }
+  if (!config.shouldRetry || options.shouldWaitForTrackingCalls) return [];
+  return Array.from({ length: config.maxRetries }, (_, k) => config.initialDelay * 1000 * config.backoffMultiplier ** k);
+}
+
+function consoleLine(level: 'ERROR' | 'INFO', message: string): void {
+  const output = level === 'ERROR' ? console.error : console.info;
+  output(`[${level}]: VWO-SDK ${new Date().toISOString()} ${message}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** vwo-fme-node-sdk instantiates a storage given as a class (its source starts with `class`). */
+function storageOf(given: unknown, log: Logger): FmeStorageConnector | undefined {
+  if (given === undefined || given === null) return undefined;
+  let storage: unknown = given;
+  try {
+    if (typeof given === 'function' && Function.prototype.toString.call(given).startsWith('class')) {
+      storage = new (given as new () => unknown)();
+    }
+  } catch (error) {
+    log.error(`storage: the class could not be instantiated (${String(error)}); no storage is used`);
+    return undefined;
+  }
+  const candidate = storage as Partial<FmeStorageConnector> | null;
+  if (typeof candidate?.get !== 'function' || typeof candidate?.set !== 'function') {
+    log.error('storage: expected get(featureKey, userId) and set(record); no storage is used');
+    return undefined;
+  }
+  return candidate as FmeStorageConnector;
+}
+
+const LOG_LEVEL_CODES: Readonly<Record<string, number>> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+
+/** The statistics of `vwo_sdkUsageStats` (fme/events.md §7), in 1.35.0's key order. */
+function usageStats(options: InitOptions): Record<string, unknown> {
+  if (options.isUsageStatsDisabled) return {};
+  const raw = options as unknown as Record<string, unknown>;
+  const stats: Record<string, unknown> = { a: options.accountId, env: options.sdkKey };
+  if (options.integrations) stats.ig = 1;
+  if (options.batchEventData) stats.eb = 1;
+  const logger = options.logger as Record<string, unknown> | undefined;
+  if (logger && (logger.transport || logger.transports)) stats.cl = 1;
+  if (options.storage) stats.ss = 1;
+  if (logger?.level !== undefined) stats.ll = LOG_LEVEL_CODES[String(logger.level).toUpperCase()] ?? -1;
+  if (options.gatewayService) stats.gs = 1;
+  if (options.pollInterval) stats.pi = options.pollInterval;
+  if (options.shouldWaitForTrackingCalls) stats.swtc = 1;
+  if (isRecord(raw._vwo_meta) && raw._vwo_meta.ea) stats._ea = 1;
+  stats.lv = process.version;
+  return stats;
+}
+
+/**
+ * Starts a VWO FME client, as vwo-fme-node-sdk 1.35.0's `init`: settings given or fetched from
+ * `/server-side/v2-settings`, polling, storage, integrations, batching. Never rejects: bad options
+ * are logged, a failed fetch gives a client whose calls answer disabled flags; `undefined` only
+ * when `options` is not an object (as 1.35.0; TypeScript callers cannot get there).
+ *
+ * Differences: state is per client; polling applies new settings when they changed (validated,
+ * swapped atomically) and its timer, as every other, never keeps the process alive; `close()`
+ * flushes within `closeTimeout`; every transport call is bounded by `requestTimeout`.
+ *
+ * @example
+ * import { init } from '@vwo/node';
+ * const vwo = await init({ accountId: 123456, sdkKey: 'your-sdk-key' });
+ * const flag = await vwo.getFlag('checkout', { id: 'user-42' });
+ * if (flag.isEnabled()) console.log(flag.getVariable('color', 'blue'));
+ * await vwo.trackEvent('purchase', { id: 'user-42' }, { revenue: 49.9 });
+ * await vwo.close();
+ */
+export async function init(options: InitOptions): Promise<FmeClient> {
+  const initStartedAt = Date.now();
+  if (!isRecord(options)) {
+    consoleLine('INFO', `init: options must be an object, got ${options === null ? 'null' : typeof options}`);
+    // vwo-fme-node-sdk resolves undefined here; only untyped callers can get here.
+    return undefined as unknown as FmeClient;
+  }
+  try {
+    const log = fmeLogger(options.logger);
+    if (typeof options.sdkKey !== 'string' || options.sdkKey === '') log.error('sdkKey is required and must be a string');
+    if (!options.accountId) log.error('accountId is required');
+    if (options.gatewayService) log.error('gatewayService is not supported by this SDK yet: everything goes to VWO');
+    if (options.isAliasingEnabled) log.error('isAliasingEnabled needs a gatewayService, which this SDK does not support yet');
+    const requestTimeout = options.requestTimeout;
+    let transport: Transport;
+    if (options.transport !== undefined) transport = options.transport;
+    else {
+      try {
+        transport = createFetchTransport(typeof requestTimeout === 'number' && requestTimeout > 0 ? { timeoutMs: requestTimeout } : {});
+      } catch {
+        transport = createFetchTransport();
+      }
+    }
+    const accountId = options.accountId;
+    const sdkKey = String(options.sdkKey);
+    const fetchSettings = (endpoint: 'settings' | 'pull') =>
+      fetchSettingsFile(
+        transport,
+        fmeSettingsUrl({ accountId, sdkKey, endpoint, random: Math.random(), isDevelopmentMode: options.isDevelopmentMode === true }),
+        requestTimeout,
+      );
+
+    let settings: unknown = options.settings;
+    let settingsFetchTime = 0;
+    if (!isRecord(settings)) {
+      const fetchStart = Date.now();
+      try {
+        settings = await fetchWithRetries(() => fetchSettings('settings'), settingsRetryWaits(options));
+      } catch (error) {
+        log.error(`Settings could not be fetched: ${String(error)}`);
+        settings = {};
+      }
+      settingsFetchTime = Date.now() - fetchStart;
+    }
+
+    let pollInterval = options.pollInterval;
+    if (pollInterval !== undefined && !(typeof pollInterval === 'number' && pollInterval >= 1000)) {
+      log.error('Invalid key:pollInterval passed in options. Should be of type:number and greater than equal to 1000');
+      pollInterval = undefined;
+    }
+    if (pollInterval === undefined) {
+      const fromSettings = isRecord(settings) ? settings.pollInterval : undefined;
+      pollInterval = typeof fromSettings === 'number' && fromSettings > 0 ? fromSettings : DEFAULT_POLL_INTERVAL_MS;
+    }
+
+    return createFmeClient({
+      accountId,
+      sdkKey,
+      settings,
+      transport,
+      logger: log,
+      storage: storageOf(options.storage, log),
+      integrations: options.integrations,
+      batchEventData: options.batchEventData,
+      retryConfig: options.retryConfig,
+      shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
+      requestTimeout,
+      closeTimeout: options.closeTimeout,
+      fetchSettings,
+      pollInterval,
+      startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options) },
+    });
+  } catch (error) {
+    consoleLine('ERROR', `init failed: ${String(error)}`);
+    return undefined as unknown as FmeClient;
+  }
+}
