@@ -50,6 +50,10 @@ const MESSAGES = {
   UPDATING_CLIENT_INSTANCE_FAILED_WHEN_WEBHOOK_TRIGGERED:
     "Failed to fetch settings. VWO client instance couldn't be updated. API:{apiName} called having isViaWebhook:{isViaWebhook}. Error: {err}",
   INVALID_SETTINGS_SCHEMA: 'Settings are not valid. Failed schema validation',
+  INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION: 'userAgent is required in context to evaluate user-agent pre-segmentation',
+  INVALID_IP_ADDRESS_IN_CONTEXT_FOR_PRE_SEGMENTATION: 'ipAddress is required in context to evaluate location pre-segmentation',
+  INVALID_ATTRIBUTE_LIST_FORMAT: 'Invalid inList operand format',
+  INVALID_GATEWAY_URL: 'Invalid URL for VWO Gateway Service while initializing the SDK',
 } as const;
 
 type MessageKey = keyof typeof MESSAGES;
@@ -365,10 +369,14 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
       for (const record of decision.storageWrites) writeStorage(record);
       if (decision.integrations) callIntegrations({ ...decision.integrations });
       const s = source();
-      for (const impression of decision.impressions) {
+      const meta = { an: 'getFlag', uuid, sId: sessionId };
+      decision.impressions.forEach((impression, index) => {
+        for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, {});
         if (impression.kind === 'impact' && decision.debugEvent) sendDecisionEvent(featureKey, decision, uuid, sessionId);
         send(fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)));
-      }
+      });
+      const made = decision.impressions.length;
+      for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, {});
       if (decision.debugEvent && !decision.impressions.some((impression) => impression.kind === 'impact')) {
         sendDecisionEvent(featureKey, decision, uuid, sessionId);
       }
