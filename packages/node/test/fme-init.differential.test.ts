@@ -4,8 +4,9 @@
  * where events.md says values are random or clock readings.
  */
 import { createRequire } from 'node:module';
+import type { EventRequest } from '@vwo/core';
 import { describe, expect, it } from 'vitest';
-import { type EventRequest, init } from '../src/index.js';
+import { init } from '../src/index.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fixtures/fme.js';
 
 // The reference is a devDependency of @vwo/core; its CommonJS build is the one the spec describes.
@@ -91,7 +92,7 @@ async function ours(options: Record<string, unknown>): Promise<string[]> {
       return request.method === 'GET' ? { status: 200, body: JSON.stringify(settings) } : { status: 200, body: '{}' };
     },
   };
-  const client = await init({ ...(options as never), logger, transport });
+  const client = await init({ ...(options as object), logger, transport } as never);
   await new Promise((resolve) => setTimeout(resolve, 50));
   await client.close();
   return requests;

@@ -41,7 +41,7 @@ export function fmeLogger(options: FmeLoggerOptions | undefined): Logger {
       return new Date().toISOString();
     }
   };
-  const console_ = (globalThis as { console?: Partial<Record<string, (line: string) => void>> }).console;
+  const console_ = (globalThis as unknown as { console?: Partial<Record<string, (line: string) => void>> }).console;
   const write = (level: string) => (message: string) => {
     const severity = RANK[level] as number;
     try {

@@ -5,7 +5,7 @@
  * masked the same way: only the random and clock values events.md lists are hidden.
  */
 import { createRequire } from 'node:module';
-import { createFmeClient, type EventRequest, type FmeClient } from '../../../src/index.js';
+import { createFmeClient, type EventRequest, type FmeClient, type FmeStorageConnector } from '../../../src/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -178,7 +178,7 @@ export class OurSide extends Side {
       sdkKey: SDK_KEY,
       settings,
       transport,
-      storage: this.storage,
+      storage: this.storage as unknown as FmeStorageConnector,
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       integrations: { callback: this.callback },
     });
