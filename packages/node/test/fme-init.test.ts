@@ -263,3 +263,41 @@ describe('the client', () => {
     expect(server.received.some((request) => request.path.startsWith('/server-side/batch-events-v2'))).toBe(true);
   });
 });
+
+describe('process lifetime', () => {
+  it('a process with an FME client (polling on, no close) exits by itself; 1.35.0 keeps it alive', async () => {
+    const { spawn } = await import('node:child_process');
+    const { writeFileSync, rmSync } = await import('node:fs');
+    const entry = new URL('../dist/index.js', import.meta.url).pathname;
+    const file = new URL(`./.fme-lifetime-${process.pid}.mjs`, import.meta.url).pathname;
+    writeFileSync(
+      file,
+      `import { init } from ${JSON.stringify(entry)};
+const vwo = await init({ accountId: 123456, sdkKey: 'k', settings: ${JSON.stringify(fmeSettings())},
+  transport: { send: async () => ({ status: 200, body: '{}' }) }, logger: { level: 'ERROR', transport: { log() {} } } });
+console.log((await vwo.getFlag('checkout', { id: 'u' })).isEnabled());
+`,
+    );
+    try {
+      const started = Date.now();
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.on('error', reject);
+        child.on('exit', (exitCode) => {
+          clearTimeout(killer);
+          resolve({ code: exitCode, output });
+        });
+      });
+      expect(output.trim()).toBe('true');
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8000);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
