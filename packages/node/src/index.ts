@@ -18,6 +18,7 @@ export {
   type FmeExplanation,
   type FmeFlag,
   type FmeFlushResult,
+  type FmeGateway,
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeLogTransport,

@@ -6,6 +6,7 @@ import {
   createFmeClient,
   type FmeBatchEventData,
   type FmeClient,
+  type FmeGateway,
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
@@ -40,9 +41,12 @@ export interface InitOptions {
   readonly isDevelopmentMode?: boolean;
   /** Sends an empty statistics object in `vwo_sdkUsageStats`. */
   readonly isUsageStatsDisabled?: boolean;
-  /** Not supported yet: logged, and everything goes to VWO. */
+  /**
+   * A VWO Gateway Service (`url` with or without scheme, `port`, `protocol`): settings, user events
+   * and the init event go to it; location, user-agent and `inlist` segments use it. Batching is off.
+   */
   readonly gatewayService?: { readonly url: string; readonly port?: number; readonly protocol?: string };
-  /** Not supported yet (needs `gatewayService`): logged, ids are used as given. */
+  /** Not supported yet: logged, ids are used as given and `setAlias` answers `false`. */
   readonly isAliasingEnabled?: boolean;
   /** Sends every request (default `fetch`); the same `Transport` as `launch`. */
   readonly transport?: Transport;
@@ -100,6 +104,30 @@ function storageOf(given: unknown, log: Logger): FmeStorageConnector | undefined
   return candidate as FmeStorageConnector;
 }
 
+/**
+ * `gatewayService.url` as 1.35.0 reads it (fme/events.md §9): with a scheme as is, else with
+ * `protocol`, else `"https" + url` (unusable: logged, no gateway).
+ */
+function gatewayOf(given: InitOptions['gatewayService'], log: Logger): FmeGateway | undefined {
+  if (given === undefined || given === null) return undefined;
+  if (!isRecord(given) || typeof given.url !== 'string' || given.url === '') {
+    log.error('Please provide a valid URL for VWO Gateway Service while initializing the SDK');
+    return undefined;
+  }
+  const url = given.url;
+  const text = url.startsWith('http://') || url.startsWith('https') ? url : given.protocol ? `${given.protocol}://${url}` : `https${url}`;
+  try {
+    const parsed = new URL(text);
+    const scheme = parsed.protocol === 'http:' ? 'http' : 'https';
+    const port = parsed.port ? Number(parsed.port) : typeof given.port === 'number' ? given.port : undefined;
+    if (!parsed.hostname) throw new Error('no host');
+    return { scheme, hostname: parsed.hostname, port };
+  } catch {
+    log.error('Invalid URL for VWO Gateway Service while initializing the SDK');
+    return undefined;
+  }
+}
+
 const LOG_LEVEL_CODES: Readonly<Record<string, number>> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
 /** The statistics of `vwo_sdkUsageStats` (fme/events.md §7), in 1.35.0's key order. */
@@ -150,8 +178,8 @@ export async function init(options: InitOptions): Promise<FmeClient> {
     const log = fmeLogger(options.logger);
     if (typeof options.sdkKey !== 'string' || options.sdkKey === '') log.error('sdkKey is required and must be a string');
     if (!options.accountId) log.error('accountId is required');
-    if (options.gatewayService) log.error('gatewayService is not supported by this SDK yet: everything goes to VWO');
-    if (options.isAliasingEnabled) log.error('isAliasingEnabled needs a gatewayService, which this SDK does not support yet');
+    const gateway = gatewayOf(options.gatewayService, log);
+    if (options.isAliasingEnabled) log.error('isAliasingEnabled: aliasing is not supported by this SDK yet; user ids are used as given');
     const requestTimeout = options.requestTimeout;
     let transport: Transport;
     if (options.transport !== undefined) transport = options.transport;
@@ -167,7 +195,14 @@ export async function init(options: InitOptions): Promise<FmeClient> {
     const fetchSettings = (endpoint: 'settings' | 'pull') =>
       fetchSettingsFile(
         transport,
-        fmeSettingsUrl({ accountId, sdkKey, endpoint, random: Math.random(), isDevelopmentMode: options.isDevelopmentMode === true }),
+        fmeSettingsUrl({
+          accountId,
+          sdkKey,
+          endpoint,
+          random: Math.random(),
+          isDevelopmentMode: options.isDevelopmentMode === true,
+          base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
+        }),
         requestTimeout,
       );
 
@@ -209,6 +244,7 @@ export async function init(options: InitOptions): Promise<FmeClient> {
       closeTimeout: options.closeTimeout,
       fetchSettings,
       pollInterval,
+      gateway,
       startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options) },
     });
   } catch (error) {

@@ -54,6 +54,8 @@ const MESSAGES = {
   INVALID_IP_ADDRESS_IN_CONTEXT_FOR_PRE_SEGMENTATION: 'ipAddress is required in context to evaluate location pre-segmentation',
   INVALID_ATTRIBUTE_LIST_FORMAT: 'Invalid inList operand format',
   INVALID_GATEWAY_URL: 'Invalid URL for VWO Gateway Service while initializing the SDK',
+  ERROR_FETCHING_DATA_FROM_GATEWAY: 'Failed to fetch data from gateway. Error: {err}',
+  ERROR_SETTING_SEGMENTATION_CONTEXT: 'Error in setting contextual data for segmentation. Error: {err}',
 } as const;
 
 type MessageKey = keyof typeof MESSAGES;
@@ -175,6 +177,8 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     requestTimeout,
   });
   const waitForCalls = config.shouldWaitForTrackingCalls === true;
+  const gateway = config.gateway;
+  const gatewayBase = gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : '';
   let state = settingsState(config.settings);
   let closed: Promise<void> | undefined;
   let pollTimer: TimerHandle | undefined;
@@ -182,11 +186,13 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
   const source = (): FmeEventSource => ({
     accountId: config.accountId,
     sdkKey: config.sdkKey,
+    hostname: gateway?.hostname,
     collectionPrefix: state.model?.collectionPrefix,
   });
 
   // ---- batching (fme/events.md §8), per client -------------------------------------------
-  const batch = batchSettings(config, log);
+  const batch = gateway ? undefined : batchSettings(config, log);
+  if (gateway && config.batchEventData !== undefined) log.info('batchEventData is ignored with a gatewayService (as 1.35.0)');
   let queue: string[] = [];
   let batchTimer: TimerHandle | undefined;
   const armBatchTimer = () => {
@@ -235,6 +241,9 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     const headers: Record<string, string> = {};
     // The transport computes Content-Length from the body it sends.
     for (const [name, value] of Object.entries(request.headers)) if (name !== 'Content-Length') headers[name] = String(value);
+    if (gateway && request.hostname === gateway.hostname && request.port === undefined) {
+      return { method: 'POST', url: `${gatewayBase}${request.path}`, headers, body: request.body };
+    }
     const port = request.port === undefined ? '' : `:${request.port}`;
     return { method: 'POST', url: `https://${request.hostname}${port}${request.path}`, headers, body: request.body };
   }
@@ -353,9 +362,83 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     const ctx = requireContext('getFlag', context);
     const userId = String(ctx.id);
     const uuid = visitorUuid(config.accountId, userId);
-    const records = await readStorage(settings, featureKey as string, userId, { an: 'getFlag', uuid, sId: sessionId });
-    const decision = decideFlag(settings, featureKey as string, ctx, (key) => records.get(key), trace ? { trace: true } : undefined);
-    return { decision, ctx, uuid, sessionId, settings };
+    const meta = { an: 'getFlag', uuid, sId: sessionId };
+    const records = await readStorage(settings, featureKey as string, userId, meta);
+    const decided = await decideWithGateway(settings, featureKey as string, ctx, records, trace, meta);
+    return { decision: decided, ctx, uuid, sessionId, settings };
+  }
+
+  /** A GET to the gateway, bounded by `requestTimeout`: its JSON answer. */
+  async function gatewayGet(path: string): Promise<unknown> {
+    const transport = config.transport;
+    if (!transport) throw new Error('no transport');
+    const response = await withDeadline(
+      () => transport.send({ method: 'GET', url: `${gatewayBase}${path}` }),
+      requestTimeout,
+      `GET ${path.split('?')[0]}`,
+    );
+    if (!response || typeof response.status !== 'number' || response.status < 200 || response.status >= 300) {
+      throw new Error(`GET ${path.split('?')[0]} answered HTTP ${String(response?.status)}`);
+    }
+    return JSON.parse(typeof response.body === 'string' ? response.body : '');
+  }
+
+  /**
+   * The decision, with the gateway's data when one is configured: the user's details first (when
+   * the feature's segments need them), then every list `inlist(…)` nodes ask about. The engine is
+   * synchronous, so lists are learnt by deciding again until no unknown list is asked about.
+   */
+  async function decideWithGateway(
+    settings: FmeSettings,
+    featureKey: string,
+    ctx: FmeUserContext,
+    records: Map<string, unknown>,
+    trace: boolean,
+    meta: Readonly<Record<string, unknown>>,
+  ): Promise<FmeFlagDecision> {
+    const lookup = (key: string) => records.get(key);
+    if (!gateway) return decideFlag(settings, featureKey, ctx, lookup, trace ? { trace: true } : undefined);
+    let context = ctx;
+    const feature = settings.featuresByKey.get(featureKey);
+    if (feature?.needsGateway && !ctx._vwo && !(ctx.userAgent === null && ctx.ipAddress === null)) {
+      const query: string[] = [];
+      if (ctx.userAgent) query.push(`userAgent=${encodeURIComponent(ctx.userAgent)}`);
+      if (ctx.ipAddress) query.push(`ipAddress=${encodeURIComponent(ctx.ipAddress)}`);
+      query.push(`accountId=${String(config.accountId)}`);
+      try {
+        const details = await gatewayGet(`/get-user-details?${query.join('&')}`);
+        if (isPlainObject(details)) context = { ...ctx, _vwo: details };
+      } catch (error) {
+        reportError('ERROR_SETTING_SEGMENTATION_CONTEXT', meta, { err: String(error) });
+      }
+    }
+    const lists = new Map<string, unknown>();
+    const listKey = (listId: string, attribute: string | null) => `${listId}\u0000${String(attribute)}`;
+    for (let pass = 0; ; pass++) {
+      const unknown = new Map<string, [string, string | null]>();
+      const decision = decideFlag(settings, featureKey, context, lookup, {
+        trace,
+        attributeList: (listId, attribute) => {
+          const key = listKey(listId, attribute);
+          if (!lists.has(key)) unknown.set(key, [listId, attribute]);
+          return lists.get(key);
+        },
+      });
+      if (unknown.size === 0 || pass >= 8) return decision;
+      await Promise.all(
+        [...unknown].map(async ([key, [listId, attribute]]) => {
+          try {
+            lists.set(
+              key,
+              await gatewayGet(`/check-attribute?attribute=${String(attribute)}&listId=${listId}&accountId=${String(config.accountId)}`),
+            );
+          } catch (error) {
+            lists.set(key, false);
+            reportError('ERROR_FETCHING_DATA_FROM_GATEWAY', meta, { err: String(error) });
+          }
+        }),
+      );
+    }
   }
 
   async function getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag> {

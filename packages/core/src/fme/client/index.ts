@@ -8,6 +8,7 @@ export type {
   FmeExplanation,
   FmeFlag,
   FmeFlushResult,
+  FmeGateway,
   FmeIntegrationsPayload,
   FmeRetryConfig,
   FmeStorageConnector,

@@ -16,10 +16,12 @@ export function fmeSettingsUrl(options: {
   readonly isDevelopmentMode?: boolean | undefined;
   /** `server` for Node (default), `client` for browsers. */
   readonly platform?: string | undefined;
+  /** A gateway service's `scheme://host[:port]` instead of VWO's host. */
+  readonly base?: string | undefined;
 }): string {
   const path = options.endpoint === 'pull' ? 'v2-pull' : 'v2-settings';
   const query =
     `i=${options.sdkKey}&r=${options.random}&a=${String(options.accountId)}&platform=${options.platform ?? 'server'}` +
     `&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}&api-version=1${options.isDevelopmentMode ? '' : '&s=prod'}`;
-  return `https://${FME_HOST}/server-side/${path}?${query}`;
+  return `${options.base ?? `https://${FME_HOST}`}/server-side/${path}?${query}`;
 }

@@ -114,8 +114,21 @@ export interface FmeClientConfig {
         readonly usageStats: Readonly<Record<string, unknown>>;
       }
     | undefined;
+  /**
+   * A VWO Gateway Service: settings, user events and the init event go to it; location and
+   * user-agent segments get the user's details from it, `inlist(…)` segments ask it about lists.
+   * Debug and usage events still go to VWO; batching is off (as 1.35.0).
+   */
+  readonly gateway?: FmeGateway | undefined;
   /** Called once by `close()`. */
   readonly onClose?: (() => void) | undefined;
+}
+
+/** Where a VWO Gateway Service listens. */
+export interface FmeGateway {
+  readonly scheme: 'http' | 'https';
+  readonly hostname: string;
+  readonly port?: number | undefined;
 }
 
 /** vwo-fme-node-sdk 1.35.0's client; nothing rejects. */

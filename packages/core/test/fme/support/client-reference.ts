@@ -115,7 +115,8 @@ abstract class Side {
 export class ReferenceSide extends Side {
   private sdkClient: AnyClient | undefined;
 
-  async start(settings: unknown): Promise<void> {
+  /** With `gateway`, 1.35.0 gets a gateway service whose GETs `gateway(path)` answers; those GETs are not recorded. */
+  async start(settings: unknown, gateway?: (path: string) => unknown): Promise<void> {
     const sdk = require('vwo-fme-node-sdk') as { init(options: Record<string, unknown>): Promise<AnyClient> };
     const capture = async (request: { getOptions(): Record<string, unknown> }) => {
       const o = request.getOptions() as {
@@ -126,6 +127,10 @@ export class ReferenceSide extends Side {
         headers: Record<string, unknown>;
         body?: unknown;
       };
+      if (gateway && o.method === 'GET' && !o.path.includes('/server-side/')) {
+        const data = gateway(o.path);
+        return { ...RESPONSE, getData: () => data };
+      }
       this.requests.push(mask({ ...o, body: o.body === undefined ? undefined : JSON.stringify(o.body) }));
       return RESPONSE;
     };
@@ -137,6 +142,7 @@ export class ReferenceSide extends Side {
       storage: this.storage,
       logger: { level: 'ERROR', transport: { log: () => {} } },
       integrations: { callback: this.callback },
+      ...(gateway ? { gatewayService: { url: 'https://gateway.example.com' } } : {}),
     });
     await ticks();
   }
@@ -155,10 +161,12 @@ export class ReferenceSide extends Side {
 export class OurSide extends Side {
   private ours: FmeClient | undefined;
 
-  start(settings: unknown): void {
+  /** With `gateway`, the client gets a gateway service whose GETs `gateway(path)` answers; those GETs are not recorded. */
+  start(settings: unknown, gateway?: (path: string) => unknown): void {
     const transport = {
       send: async (request: EventRequest) => {
         const url = new URL(request.url);
+        if (gateway && request.method === 'GET') return { status: 200, body: JSON.stringify(gateway(`${url.pathname}${url.search}`)) };
         this.requests.push(
           mask({
             method: request.method,
@@ -181,6 +189,7 @@ export class OurSide extends Side {
       storage: this.storage as unknown as FmeStorageConnector,
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       integrations: { callback: this.callback },
+      gateway: gateway ? { scheme: 'https', hostname: 'gateway.example.com' } : undefined,
     });
   }
 
