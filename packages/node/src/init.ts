@@ -46,7 +46,7 @@ export interface InitOptions {
    * and the init event go to it; location, user-agent and `inlist` segments use it. Batching is off.
    */
   readonly gatewayService?: { readonly url: string; readonly port?: number; readonly protocol?: string };
-  /** Not supported yet: logged, ids are used as given and `setAlias` answers `false`. */
+  /** Resolve every call's `context.id` through the gateway's aliases (needs `gatewayService`); enables `setAlias`. */
   readonly isAliasingEnabled?: boolean;
   /** Sends every request (default `fetch`); the same `Transport` as `launch`. */
   readonly transport?: Transport;
@@ -179,7 +179,8 @@ export async function init(options: InitOptions): Promise<FmeClient> {
     if (typeof options.sdkKey !== 'string' || options.sdkKey === '') log.error('sdkKey is required and must be a string');
     if (!options.accountId) log.error('accountId is required');
     const gateway = gatewayOf(options.gatewayService, log);
-    if (options.isAliasingEnabled) log.error('isAliasingEnabled: aliasing is not supported by this SDK yet; user ids are used as given');
+    if (options.isAliasingEnabled && !options.gatewayService)
+      log.error('isAliasingEnabled needs a gatewayService: user ids are used as given');
     const requestTimeout = options.requestTimeout;
     let transport: Transport;
     if (options.transport !== undefined) transport = options.transport;
@@ -245,6 +246,7 @@ export async function init(options: InitOptions): Promise<FmeClient> {
       fetchSettings,
       pollInterval,
       gateway,
+      isAliasingEnabled: options.isAliasingEnabled === true,
       startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options) },
     });
   } catch (error) {

@@ -55,6 +55,7 @@ const MESSAGES = {
   INVALID_ATTRIBUTE_LIST_FORMAT: 'Invalid inList operand format',
   INVALID_GATEWAY_URL: 'Invalid URL for VWO Gateway Service while initializing the SDK',
   ERROR_FETCHING_DATA_FROM_GATEWAY: 'Failed to fetch data from gateway. Error: {err}',
+  ALIAS_CALLED_BUT_NOT_PASSED: 'Aliasing is not enabled. Set isAliasingEnabled:true in init to enable',
   ERROR_SETTING_SEGMENTATION_CONTEXT: 'Error in setting contextual data for segmentation. Error: {err}',
 } as const;
 
@@ -360,6 +361,7 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     }
     const settings = requireSettings('getFlag');
     const ctx = requireContext('getFlag', context);
+    await resolveAlias('getFlag', ctx);
     const userId = String(ctx.id);
     const uuid = visitorUuid(config.accountId, userId);
     const meta = { an: 'getFlag', uuid, sId: sessionId };
@@ -516,6 +518,7 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
       }
       const settings = requireSettings('trackEvent');
       const ctx = requireContext('trackEvent', context);
+      await resolveAlias('trackEvent', ctx);
       const uuid = visitorUuid(config.accountId, String(ctx.id));
       if (!settings.eventNames.has(eventName)) {
         reportError('EVENT_NOT_FOUND', { an: 'trackEvent', uuid, sId: sessionId }, { eventName });
@@ -561,6 +564,7 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
         attributes = { [first as string]: second };
       }
       if (!isPlainObject(context) || !context.id) refuse('setAttribute', 'Invalid context');
+      await resolveAlias('setAttribute', context as unknown as FmeUserContext);
       const ctx = context as unknown as FmeUserContext;
       send(fmeAttributeRequest(source(), state.model?.sdkKey, ctx, attributes, clockNow(sessionId)));
       await settled();
@@ -662,9 +666,86 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     }
   }
 
-  async function setAlias(): Promise<boolean> {
-    log.error('setAlias: aliasing needs a gatewayService, which this SDK does not support yet');
-    return false;
+  /**
+   * With aliasing, the id the gateway knows this alias by replaces `context.id`, in the caller's
+   * object too (as 1.35.0). A failed lookup refuses the call.
+   */
+  async function resolveAlias(apiName: string, context: FmeUserContext): Promise<void> {
+    if (!config.isAliasingEnabled) return;
+    if (!gateway) {
+      log.error(MESSAGES.INVALID_GATEWAY_URL);
+      return;
+    }
+    const id = context.id;
+    let answer: unknown;
+    try {
+      answer = await gatewayGet(
+        `/user-alias/getAliasUserId?accountId=${String(config.accountId)}&sdkKey=${config.sdkKey}&userId=${JSON.stringify([id])}`,
+      );
+    } catch (error) {
+      refuse(apiName, String(error));
+    }
+    if (!Array.isArray(answer)) refuse(apiName, 'TypeError: alias.find is not a function');
+    const found = (answer as unknown[]).find((item) => isPlainObject(item) && item.aliasId === id) as Record<string, unknown> | undefined;
+    if (found?.userId) context.id = found.userId as string;
+  }
+
+  async function setAlias(contextOrUserId: FmeUserContext | string, aliasId: string): Promise<boolean> {
+    try {
+      if (!config.isAliasingEnabled) {
+        reportError('ALIAS_CALLED_BUT_NOT_PASSED', { an: 'setAlias' }, {});
+        return false;
+      }
+      if (!gateway) {
+        reportError('INVALID_GATEWAY_URL', { an: 'setAlias' }, {});
+        return false;
+      }
+      const fail = (err: string): never => refuse('setAlias', err);
+      if (!aliasId) fail('TypeError: Invalid aliasId');
+      if (Array.isArray(aliasId)) fail('TypeError: aliasId cannot be an array');
+      if (typeof aliasId !== 'string') fail('TypeError: aliasId.trim is not a function');
+      const alias = aliasId.trim();
+      let userId: string;
+      if (typeof contextOrUserId === 'string') {
+        userId = contextOrUserId.trim();
+        if (userId === alias) fail('UserId and aliasId cannot be the same.');
+        if (!userId) fail('TypeError: Invalid userId');
+      } else {
+        if (!isPlainObject(contextOrUserId) || !contextOrUserId.id) fail('TypeError: Invalid context');
+        if (Array.isArray(contextOrUserId.id)) fail('TypeError: context.id cannot be an array');
+        if (typeof contextOrUserId.id !== 'string') fail('TypeError: contextOrUserId.id.trim is not a function');
+        contextOrUserId.id = (contextOrUserId.id as string).trim();
+        if (contextOrUserId.id === alias) fail('UserId and aliasId cannot be the same.');
+        userId = contextOrUserId.id;
+      }
+      const transport = config.transport;
+      if (!transport) fail('no transport');
+      const body = JSON.stringify({ userId: userId!, aliasId: alias });
+      const path = `/user-alias/setUserAlias?accountId=${String(config.accountId)}&sdkKey=${config.sdkKey}&userId=${userId!}&aliasId=${alias}`;
+      try {
+        const response = await withDeadline(
+          () =>
+            (transport as NonNullable<typeof transport>).send({
+              method: 'POST',
+              url: `${gatewayBase}${path}`,
+              headers: { 'Content-Type': 'application/json' },
+              body,
+            }),
+          requestTimeout,
+          'POST /user-alias/setUserAlias',
+        );
+        if (response?.status !== 200) fail(`POST /user-alias/setUserAlias answered HTTP ${String(response?.status)}`);
+      } catch (error) {
+        if (error instanceof Refusal) throw error;
+        fail(String(error));
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof Refusal)) log.error(`setAlias failed: ${String(error)}`);
+      return false;
+    } finally {
+      await settled().catch(() => undefined);
+    }
   }
 
   async function close(): Promise<void> {

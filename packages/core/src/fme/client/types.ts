@@ -120,6 +120,8 @@ export interface FmeClientConfig {
    * Debug and usage events still go to VWO; batching is off (as 1.35.0).
    */
   readonly gateway?: FmeGateway | undefined;
+  /** Before every call, ask the gateway which user an id is an alias of (1.35.0's `isAliasingEnabled`). */
+  readonly isAliasingEnabled?: boolean | undefined;
   /** Called once by `close()`. */
   readonly onClose?: (() => void) | undefined;
 }
@@ -141,7 +143,7 @@ export interface FmeClient {
   updateSettings(settings?: Record<string, unknown>, isViaWebhook?: boolean): Promise<void>;
   /** Sends the batch queue; resolves after one attempt at most. */
   flushEvents(): Promise<FmeFlushResult>;
-  /** Aliasing needs a gateway service, which this client does not support yet: always `false`. */
+  /** Tells the gateway that `aliasId` names this user (needs `isAliasingEnabled` and a gateway): whether it was stored. */
   setAlias(contextOrUserId: FmeUserContext | string, aliasId: string): Promise<boolean>;
   /** Why `getFlag` would answer what it answers, without sending, storing or calling back. */
   explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation>;

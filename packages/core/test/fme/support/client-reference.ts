@@ -116,7 +116,7 @@ export class ReferenceSide extends Side {
   private sdkClient: AnyClient | undefined;
 
   /** With `gateway`, 1.35.0 gets a gateway service whose GETs `gateway(path)` answers; those GETs are not recorded. */
-  async start(settings: unknown, gateway?: (path: string) => unknown): Promise<void> {
+  async start(settings: unknown, gateway?: (path: string) => unknown, aliasing = false): Promise<void> {
     const sdk = require('vwo-fme-node-sdk') as { init(options: Record<string, unknown>): Promise<AnyClient> };
     const capture = async (request: { getOptions(): Record<string, unknown> }) => {
       const o = request.getOptions() as {
@@ -143,6 +143,7 @@ export class ReferenceSide extends Side {
       logger: { level: 'ERROR', transport: { log: () => {} } },
       integrations: { callback: this.callback },
       ...(gateway ? { gatewayService: { url: 'https://gateway.example.com' } } : {}),
+      ...(aliasing ? { isAliasingEnabled: true } : {}),
     });
     await ticks();
   }
@@ -162,7 +163,7 @@ export class OurSide extends Side {
   private ours: FmeClient | undefined;
 
   /** With `gateway`, the client gets a gateway service whose GETs `gateway(path)` answers; those GETs are not recorded. */
-  start(settings: unknown, gateway?: (path: string) => unknown): void {
+  start(settings: unknown, gateway?: (path: string) => unknown, aliasing = false): void {
     const transport = {
       send: async (request: EventRequest) => {
         const url = new URL(request.url);
@@ -190,6 +191,7 @@ export class OurSide extends Side {
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       integrations: { callback: this.callback },
       gateway: gateway ? { scheme: 'https', hostname: 'gateway.example.com' } : undefined,
+      isAliasingEnabled: aliasing,
     });
   }
 
