@@ -264,6 +264,29 @@ describe('the client', () => {
   });
 });
 
+describe('gateway service', () => {
+  it('fetches settings from the gateway and sends user events and aliases to it, over the default transport', async () => {
+    const vwo = await init({
+      accountId: FME_ACCOUNT_ID,
+      sdkKey: FME_SDK_KEY,
+      gatewayService: { url: server.url },
+      isAliasingEnabled: true,
+      logger: quiet,
+      retryConfig: { shouldRetry: false },
+    });
+    clients.push(vwo);
+    expect(server.received[0]?.path).toMatch(/^\/server-side\/v2-settings\?i=/);
+    // The stub gateway answers {} to the alias lookup, which 1.35.0 cannot read: the call is refused.
+    expect((await vwo.getFlag('checkout', { id: 'u' })).isEnabled()).toBe(false);
+    expect(server.received.some((request) => request.path.startsWith('/user-alias/getAliasUserId?accountId=123456&sdkKey='))).toBe(true);
+    expect(await vwo.setAlias('u', 'alias')).toBe(true);
+    const alias = server.received.find((request) => request.path.startsWith('/user-alias/setUserAlias'));
+    expect(alias?.path).toBe(`/user-alias/setUserAlias?accountId=123456&sdkKey=${FME_SDK_KEY}&userId=u&aliasId=alias`);
+    expect(alias?.body).toBe('{"userId":"u","aliasId":"alias"}');
+    await until(() => server.received.some((request) => eventName(request) === 'vwo_fmeSdkInit'));
+  });
+});
+
 describe('process lifetime', () => {
   it('a process with an FME client (polling on, no close) exits by itself; 1.35.0 keeps it alive', async () => {
     const { spawn } = await import('node:child_process');
