@@ -23,13 +23,17 @@ export {
   type FmeLoggerOptions,
   type FmeLogTransport,
   type FmeRetryConfig,
+  type FmeSettingsData,
   type FmeStorageConnector,
   type FmeStorageRecord,
   type FmeUserContext,
   type FmeVariable,
+  getUUID,
   type Logger,
   type LogLevel,
+  LogLevelEnum,
   SettingsFetchError,
+  StorageConnector,
   type StoredAssignment,
   type Transport,
   type TransportResponse,
@@ -37,6 +41,6 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
-export { type InitOptions, init } from './init.js';
+export { type InitOptions, init, onInit } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export type { PollingSource, SettingsCache } from './settings-cache.js';

@@ -167,7 +167,40 @@ function usageStats(options: InitOptions): Record<string, unknown> {
  * await vwo.trackEvent('purchase', { id: 'user-42' }, { revenue: 49.9 });
  * await vwo.close();
  */
-export async function init(options: InitOptions): Promise<FmeClient> {
+export function init(options: InitOptions): Promise<FmeClient> {
+  const started = start(options);
+  lastInit = started;
+  return started;
+}
+
+/** The last `init` call of this module: what `onInit` answers (process-wide, as in 1.35.0). */
+let lastInit: Promise<FmeClient> | undefined;
+const ON_INIT_WAIT_MS = 5000;
+
+/**
+ * The client of the last `init`, once it is ready (vwo-fme-node-sdk's `onInit`). Difference: it
+ * waits for an `init` started later too and never rejects: without any `init` within 5 s it logs
+ * one line and resolves `undefined` (1.35.0 rejects, or never settles).
+ *
+ * @example
+ * init({ accountId, sdkKey });
+ * const vwo = await onInit();
+ */
+export async function onInit(): Promise<FmeClient> {
+  if (lastInit) return lastInit;
+  const deadline = Date.now() + ON_INIT_WAIT_MS;
+  while (!lastInit && Date.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 50);
+      timer.unref?.();
+    });
+  }
+  if (lastInit) return lastInit;
+  consoleLine('ERROR', 'onInit: VWO settings could not be fetched (init was not called)');
+  return undefined as unknown as FmeClient;
+}
+
+async function start(options: InitOptions): Promise<FmeClient> {
   const initStartedAt = Date.now();
   if (!isRecord(options)) {
     consoleLine('INFO', `init: options must be an object, got ${options === null ? 'null' : typeof options}`);

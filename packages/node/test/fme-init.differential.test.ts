@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type { EventRequest } from '@vwo/core';
 import { describe, expect, it } from 'vitest';
-import { init } from '../src/index.js';
+import { getUUID, init } from '../src/index.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fixtures/fme.js';
 
 // The reference is a devDependency of @vwo/core; its CommonJS build is the one the spec describes.
@@ -116,5 +116,17 @@ describe('init agrees with vwo-fme-node-sdk 1.35.0 on what it sends at start', (
     const theirs = await reference(options);
     expect(theirs.length).toBe(3);
     expect(await ours(options)).toEqual(theirs);
+  });
+
+  it('getUUID equals 1.35.0 for ASCII, numeric and non-ASCII ids', () => {
+    const sdk = require('vwo-fme-node-sdk') as { getUUID(userId: string, accountId: string): string };
+    for (const [user, account] of [
+      ['user-1', '123456'],
+      ['José', '1'],
+      ['42', '999999'],
+      ['ユーザー', '7'],
+    ] as const) {
+      expect(getUUID(user, account)).toBe(sdk.getUUID(user, account));
+    }
   });
 });

@@ -4,7 +4,7 @@
  * batching, close(), and the promise that nothing rejects into the host.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FmeClient, type FmeStorageRecord, init, type Transport } from '../src/index.js';
+import { type FmeClient, type FmeStorageRecord, init, LogLevelEnum, onInit, StorageConnector, type Transport } from '../src/index.js';
 import { eventName, FME_ACCOUNT_ID, FME_SDK_KEY, type FmeServer, fmeSettings, startFmeServer, until } from './fixtures/fme.js';
 
 let server: FmeServer;
@@ -261,6 +261,33 @@ describe('the client', () => {
     await vwo.getFlag('checkout', { id: 'u' });
     await Promise.all([vwo.close(), vwo.close()]);
     expect(server.received.some((request) => request.path.startsWith('/server-side/batch-events-v2'))).toBe(true);
+  });
+});
+
+describe('the rest of vwo-fme-node-sdk exports', () => {
+  it('accepts a StorageConnector subclass given as a class, and LogLevelEnum levels', async () => {
+    const written: FmeStorageRecord[] = [];
+    class Store extends StorageConnector {
+      get() {
+        return Promise.resolve(undefined);
+      }
+      set(record: FmeStorageRecord) {
+        written.push(record);
+      }
+    }
+    const vwo = await start({
+      settings: fmeSettings(),
+      storage: Store,
+      logger: { level: LogLevelEnum.ERROR, transport: { log: () => {} } },
+    });
+    await vwo.getFlag('checkout', { id: 'u' });
+    expect(written.map((record) => record.rolloutKey)).toEqual(['checkout_rollout1']);
+  });
+
+  it('onInit resolves the client of the last init', async () => {
+    const started = start({ settings: fmeSettings() });
+    const [client, ready] = await Promise.all([started, onInit()]);
+    expect(ready).toBe(client);
   });
 });
 
