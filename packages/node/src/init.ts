@@ -3,7 +3,6 @@
  * names and meanings; a user moving from vwo-fme-node-sdk changes the import and nothing else.
  */
 import {
-  createFmeClient,
   type FmeBatchEventData,
   type FmeClient,
   type FmeGateway,
@@ -16,6 +15,7 @@ import {
   fmeLogger,
   fmeSettingsUrl,
   type Logger,
+  startFmeClient,
   type Transport,
 } from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
@@ -55,8 +55,6 @@ export interface InitOptions {
   /** How long `close()` waits for pending events (ms, default 2000). */
   readonly closeTimeout?: number;
 }
-
-const DEFAULT_POLL_INTERVAL_MS = 600_000;
 
 /** The waits between settings fetch attempts at init: 1.35.0's retry schedule (2, 4, 8 s by default). */
 function settingsRetryWaits(options: InitOptions): number[] {
@@ -253,17 +251,7 @@ async function start(options: InitOptions): Promise<FmeClient> {
       settingsFetchTime = Date.now() - fetchStart;
     }
 
-    let pollInterval = options.pollInterval;
-    if (pollInterval !== undefined && !(typeof pollInterval === 'number' && pollInterval >= 1000)) {
-      log.error('Invalid key:pollInterval passed in options. Should be of type:number and greater than equal to 1000');
-      pollInterval = undefined;
-    }
-    if (pollInterval === undefined) {
-      const fromSettings = isRecord(settings) ? settings.pollInterval : undefined;
-      pollInterval = typeof fromSettings === 'number' && fromSettings > 0 ? fromSettings : DEFAULT_POLL_INTERVAL_MS;
-    }
-
-    return createFmeClient({
+    return await startFmeClient({
       accountId,
       sdkKey,
       settings,
@@ -277,7 +265,7 @@ async function start(options: InitOptions): Promise<FmeClient> {
       requestTimeout,
       closeTimeout: options.closeTimeout,
       fetchSettings,
-      pollInterval,
+      pollInterval: options.pollInterval,
       gateway,
       isAliasingEnabled: options.isAliasingEnabled === true,
       startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options) },

@@ -118,6 +118,33 @@ describe('init agrees with vwo-fme-node-sdk 1.35.0 on what it sends at start', (
     expect(await ours(options)).toEqual(theirs);
   });
 
+  it('with bad pollInterval and batchEventData: both reported as vwo_sdkDebug, then the start events', async () => {
+    const options = { accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY, settings, pollInterval: 5, batchEventData: { eventsPerRequest: -1 } };
+    const theirs = await reference(options);
+    expect(theirs.length).toBe(4);
+    expect(await ours(options)).toEqual(theirs);
+  });
+
+  it('with shouldWaitForTrackingCalls: the start events were answered when init resolves', async () => {
+    const options = { accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY, settings, shouldWaitForTrackingCalls: true };
+    const theirs = await reference(options);
+    expect(theirs.length).toBe(2);
+    const sent: string[] = [];
+    const client = await init({
+      ...(options as object),
+      logger,
+      transport: {
+        send: async (request: EventRequest) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          sent.push(request.url);
+          return { status: 200, body: '{}' };
+        },
+      },
+    } as never);
+    expect(sent.length).toBe(2);
+    await client.close();
+  });
+
   it('getUUID equals 1.35.0 for ASCII, numeric and non-ASCII ids', () => {
     const sdk = require('vwo-fme-node-sdk') as { getUUID(userId: string, accountId: string): string };
     for (const [user, account] of [

@@ -40,6 +40,7 @@ import type {
 } from './types.js';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
+const DEFAULT_POLL_INTERVAL_MS = 600_000;
 /** 1.35.0's message templates (vwo-fme-sdk-log-messages 1.3.0) for the lines it reports to VWO. */
 const MESSAGES = {
   EXECUTION_FAILED: 'API - {apiName} failed to execute. Error:{err}',
@@ -55,6 +56,9 @@ const MESSAGES = {
   INVALID_ATTRIBUTE_LIST_FORMAT: 'Invalid inList operand format',
   INVALID_GATEWAY_URL: 'Invalid URL for VWO Gateway Service while initializing the SDK',
   ERROR_FETCHING_DATA_FROM_GATEWAY: 'Failed to fetch data from gateway. Error: {err}',
+  INVALID_POLLING_CONFIGURATION: 'Invalid key:{key} passed in options. Should be of type:{correctType} and greater than equal to 1000',
+  INVALID_BATCH_EVENTS_CONFIG:
+    'Invalid batch events config. Should be an object - eventsPerRequest and requestTimeInterval should be of type:number and > 0',
   ALIAS_CALLED_BUT_NOT_PASSED: 'Aliasing is not enabled. Set isAliasingEnabled:true in init to enable',
   ERROR_SETTING_SEGMENTATION_CONTEXT: 'Error in setting contextual data for segmentation. Error: {err}',
 } as const;
@@ -139,7 +143,7 @@ function retryFor(config: FmeClientConfig, log: Logger): { retries: number; base
     !integer(merged.initialDelay, 1) ||
     !integer(merged.backoffMultiplier, 2)
   ) {
-    log.error('Invalid retryConfig: the default retry configuration is used');
+    log.error('Retry config is invalid. Should be of type:object');
     merged = defaults;
   }
   const retries = merged.shouldRetry && !config.shouldWaitForTrackingCalls ? merged.maxRetries : 0;
@@ -157,6 +161,24 @@ function retryFor(config: FmeClientConfig, log: Logger): { retries: number; base
  * if (flag.isEnabled()) render(flag.getVariable('color', 'blue'));
  */
 export function createFmeClient(config: FmeClientConfig): FmeClient {
+  return buildFmeClient(config).client;
+}
+
+/**
+ * {@link createFmeClient}, resolved once the start events had their attempt when
+ * `shouldWaitForTrackingCalls` is set (1.35.0's `init` awaits them then); at once otherwise.
+ * Never rejects.
+ *
+ * @example
+ * const vwo = await startFmeClient({ accountId, sdkKey, settings, transport, logger, shouldWaitForTrackingCalls: true });
+ */
+export async function startFmeClient(config: FmeClientConfig): Promise<FmeClient> {
+  const { client, started } = buildFmeClient(config);
+  await started.catch(() => undefined);
+  return client;
+}
+
+function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: Promise<void> } {
   const log = config.logger;
   const requestTimeout = positiveMs(config.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const closeTimeout = typeof config.closeTimeout === 'number' && config.closeTimeout >= 0 ? config.closeTimeout : DEFAULT_CLOSE_TIMEOUT_MS;
@@ -192,7 +214,20 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
   });
 
   // ---- batching (fme/events.md §8), per client -------------------------------------------
-  const batch = gateway ? undefined : batchSettings(config, log);
+  // 1.35.0 reports bad polling and batching options to VWO once the client can send: queued here.
+  const initReports: [MessageKey, Record<string, unknown>][] = [];
+  let pollMs = DEFAULT_POLL_INTERVAL_MS;
+  if (config.pollInterval !== undefined && !(typeof config.pollInterval === 'number' && config.pollInterval >= 1000)) {
+    initReports.push(['INVALID_POLLING_CONFIGURATION', { key: 'pollInterval', correctType: 'number >= 1000' }]);
+  }
+  if (typeof config.pollInterval === 'number' && config.pollInterval >= 1000) pollMs = config.pollInterval;
+  else {
+    const fromSettings = isPlainObject(config.settings) ? config.settings.pollInterval : undefined;
+    if (typeof fromSettings === 'number' && fromSettings > 0) pollMs = fromSettings;
+  }
+  const batchOptions = gateway ? undefined : config.batchEventData;
+  const batch = batchOptions === undefined ? undefined : batchSettings(batchOptions);
+  if (batchOptions !== undefined && !batch) initReports.push(['INVALID_BATCH_EVENTS_CONFIG', {}]);
   if (gateway && config.batchEventData !== undefined) log.info('batchEventData is ignored with a gatewayService (as 1.35.0)');
   let queue: string[] = [];
   let batchTimer: TimerHandle | undefined;
@@ -766,8 +801,9 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
   }
 
   // ---- polling: fetch, compare, apply when changed and valid (1.35.0 never applies) -------
-  const pollInterval = config.pollInterval;
-  if (config.fetchSettings && typeof pollInterval === 'number' && pollInterval > 0) {
+  for (const [key, data] of initReports) reportError(key, { an: 'init' }, data);
+  const pollInterval = pollMs;
+  if (config.fetchSettings && config.polling !== false) {
     const fetchSettings = config.fetchSettings;
     const poll = async () => {
       try {
@@ -809,7 +845,7 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     }
   }
 
-  return {
+  const client: FmeClient = {
     getFlag,
     trackEvent,
     setAttribute: setAttribute as FmeClient['setAttribute'],
@@ -819,6 +855,7 @@ export function createFmeClient(config: FmeClientConfig): FmeClient {
     explain,
     close,
   };
+  return { client, started: settled() };
 }
 
 function parsedRaw(file: unknown): Record<string, unknown> {
@@ -826,16 +863,10 @@ function parsedRaw(file: unknown): Record<string, unknown> {
 }
 
 function batchSettings(
-  config: FmeClientConfig,
-  log: Logger,
+  options: FmeBatchEventData,
 ): { eventsPerRequest: number; intervalMs: number; flushCallback: FmeBatchEventData['flushCallback'] } | undefined {
-  const options = config.batchEventData;
-  if (options === undefined) return undefined;
   const positive = (value: unknown) => typeof value === 'number' && value > 0;
-  if (!isPlainObject(options) || !(positive(options.eventsPerRequest) || positive(options.requestTimeInterval))) {
-    log.error('Invalid batchEventData: batching is not enabled');
-    return undefined;
-  }
+  if (!isPlainObject(options) || !(positive(options.eventsPerRequest) || positive(options.requestTimeInterval))) return undefined;
   const perRequest = options.eventsPerRequest;
   const interval = options.requestTimeInterval;
   const eventsPerRequest = typeof perRequest === 'number' && perRequest > 0 ? Math.min(perRequest, 5000) : 100;

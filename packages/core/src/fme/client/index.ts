@@ -1,4 +1,4 @@
-export { createFmeClient } from './client.js';
+export { createFmeClient, startFmeClient } from './client.js';
 export { type FmeSettingsData, getUUID, LogLevelEnum, StorageConnector } from './compat.js';
 export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
 export { fmeSettingsUrl } from './settings-url.js';

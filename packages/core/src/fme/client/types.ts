@@ -103,8 +103,13 @@ export interface FmeClientConfig {
   readonly closeTimeout?: number | undefined;
   /** Fetches the settings file from `/server-side/v2-settings` (`settings`) or `/server-side/v2-pull` (`pull`). */
   readonly fetchSettings?: ((endpoint: 'settings' | 'pull') => Promise<unknown>) | undefined;
-  /** Fetch the settings every `intervalMs` and apply them when they changed and are valid. */
+  /**
+   * Ms between settings fetches (≥ 1000; else reported as 1.35.0 does and the settings'
+   * `pollInterval`, else 600000, is used). Fetched settings are applied when they changed and are valid.
+   */
   readonly pollInterval?: number | undefined;
+  /** `false`: no polling (default on when `fetchSettings` is given, as 1.35.0). */
+  readonly polling?: boolean | undefined;
   /** Send `vwo_fmeSdkInit` (when the settings are valid) and, when the settings ask for it, `vwo_sdkUsageStats`. */
   readonly startEvents?:
     | {
