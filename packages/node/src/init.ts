@@ -9,12 +9,14 @@ import {
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
+  type FmeSettingsData,
   type FmeStorageConnector,
   fetchSettingsFile,
   fetchWithRetries,
   fmeLogger,
   fmeSettingsUrl,
   type Logger,
+  parseFmeSettings,
   startFmeClient,
   type Transport,
 } from '@vwo/core';
@@ -123,6 +125,86 @@ function gatewayOf(given: InitOptions['gatewayService'], log: Logger): FmeGatewa
   } catch {
     log.error('Invalid URL for VWO Gateway Service while initializing the SDK');
     return undefined;
+  }
+}
+
+/** `work()`'s answer, or a rejection after `ms`; the timer never keeps the process alive. */
+function withDeadline<T>(work: () => T | PromiseLike<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (requestTimeout)`)), ms);
+    timer.unref?.();
+    Promise.resolve()
+      .then(work)
+      .then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+  });
+}
+
+/** A storage connector that also caches the settings file (vwo-fme-node-sdk's optional methods). */
+interface SettingsCacheConnector extends FmeStorageConnector {
+  getSettings?(accountId: string | number, sdkKey: string): unknown;
+  setSettings?(data: FmeSettingsData): unknown;
+  ttl?: number;
+  alwaysUseCachedSettings?: boolean;
+}
+
+const SETTINGS_TTL_MS = 7_200_000;
+
+/** 1.35.0 gives fetched files without features or campaigns empty lists before validating them. */
+function normalise(file: unknown): unknown {
+  if (!isRecord(file)) return file;
+  const copy: Record<string, unknown> = { ...file };
+  if (!copy.features || Object.keys(copy.features as object).length === 0) copy.features = [];
+  if (!copy.campaigns || Object.keys(copy.campaigns as object).length === 0) copy.campaigns = [];
+  return copy;
+}
+
+/**
+ * The cached file when it is for this account and key and fresh (or `alwaysUseCachedSettings`);
+ * `refresh` when 1.35.0 would fetch a fresh copy for the cache in the background.
+ */
+async function readCachedSettings(
+  cache: SettingsCacheConnector,
+  accountId: string | number,
+  sdkKey: string,
+  requestTimeout: number | undefined,
+  log: Logger,
+): Promise<{ settings: Record<string, unknown>; refresh: boolean } | undefined> {
+  let data: unknown;
+  try {
+    data = await withDeadline(
+      () => cache.getSettings?.(accountId, sdkKey),
+      typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : 10_000,
+      'storage.getSettings',
+    );
+  } catch (error) {
+    log.error(`Error reading settings from storage. Error: ${String(error)}`);
+    return undefined;
+  }
+  if (!isRecord(data) || !isRecord(data.settings)) return undefined;
+  const settings = data.settings;
+  if (settings.sdkKey !== sdkKey || String(settings.accountId ?? settings.a) !== String(accountId)) return undefined;
+  if (cache.alwaysUseCachedSettings) return { settings, refresh: false };
+  const ttl = typeof cache.ttl === 'number' && cache.ttl > 0 ? cache.ttl : SETTINGS_TTL_MS;
+  if (typeof data.timestamp !== 'number' || Date.now() - data.timestamp > ttl) return undefined;
+  // Deliberate difference: 1.35.0 passes the cached sdkKey through atob, which garbles it.
+  return { settings, refresh: true };
+}
+
+async function writeCachedSettings(cache: SettingsCacheConnector, file: unknown, log: Logger): Promise<void> {
+  if (typeof cache.setSettings !== 'function' || !isRecord(file) || !parseFmeSettings(file).ok) return;
+  try {
+    await cache.setSettings({ settings: { ...file }, timestamp: Date.now() });
+  } catch (error) {
+    log.error(`Error storing settings in storage. Error: ${String(error)}`);
   }
 }
 
@@ -240,15 +322,33 @@ async function start(options: InitOptions): Promise<FmeClient> {
 
     let settings: unknown = options.settings;
     let settingsFetchTime = 0;
-    if (!isRecord(settings)) {
+    let fromCache = false;
+    const storage = storageOf(options.storage, log);
+    const fetchFresh = async (): Promise<unknown> => {
       const fetchStart = Date.now();
       try {
-        settings = await fetchWithRetries(() => fetchSettings('settings'), settingsRetryWaits(options));
+        return normalise(await fetchWithRetries(() => fetchSettings('settings'), settingsRetryWaits(options)));
       } catch (error) {
         log.error(`Settings could not be fetched: ${String(error)}`);
-        settings = {};
+        return {};
+      } finally {
+        settingsFetchTime = Date.now() - fetchStart;
       }
-      settingsFetchTime = Date.now() - fetchStart;
+    };
+    if (!isRecord(settings)) {
+      const cache = storage as SettingsCacheConnector | undefined;
+      if (cache && typeof cache.getSettings === 'function') {
+        const cached = await readCachedSettings(cache, accountId, sdkKey, requestTimeout, log);
+        if (cached) {
+          settings = cached.settings;
+          fromCache = true;
+          // 1.35.0 refreshes the cache in the background; the running client keeps the cached file.
+          if (cached.refresh) void fetchFresh().then((fresh) => writeCachedSettings(cache, fresh, log));
+        } else {
+          settings = await fetchFresh();
+          await writeCachedSettings(cache, settings, log);
+        }
+      } else settings = await fetchFresh();
     }
 
     return await startFmeClient({
@@ -257,7 +357,7 @@ async function start(options: InitOptions): Promise<FmeClient> {
       settings,
       transport,
       logger: log,
-      storage: storageOf(options.storage, log),
+      storage,
       integrations: options.integrations,
       batchEventData: options.batchEventData,
       retryConfig: options.retryConfig,
@@ -268,7 +368,7 @@ async function start(options: InitOptions): Promise<FmeClient> {
       pollInterval: options.pollInterval,
       gateway,
       isAliasingEnabled: options.isAliasingEnabled === true,
-      startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options) },
+      startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options), sendInitEvent: !fromCache },
     });
   } catch (error) {
     consoleLine('ERROR', `init failed: ${String(error)}`);

@@ -145,6 +145,42 @@ describe('init agrees with vwo-fme-node-sdk 1.35.0 on what it sends at start', (
     await client.close();
   });
 
+  it('with a settings cache in storage: a fresh cached file is used (no init event) and refreshed in the background', async () => {
+    const stored: string[][] = [[], []];
+    const cacheFor = (side: number) => ({
+      get: async () => undefined,
+      set: async () => {},
+      getSettings: async () => ({ settings: structuredClone(settings), timestamp: Date.now() - 1000 }),
+      setSettings: async (data: { settings: unknown; timestamp: number }) => {
+        stored[side]?.push(JSON.stringify(data.settings));
+      },
+    });
+    const base = { accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY };
+    const theirs = await reference({ ...base, storage: cacheFor(0) });
+    const mine = await ours({ ...base, storage: cacheFor(1) });
+    expect(theirs.some((request) => request.includes('vwo_fmeSdkInit'))).toBe(false);
+    expect(mine).toEqual(theirs);
+    expect(stored[1]).toEqual(stored[0]);
+    expect(stored[0]).toHaveLength(1);
+  });
+
+  it('with a settings cache in storage that misses: fetched, stored, init event sent', async () => {
+    const stored: string[][] = [[], []];
+    const cacheFor = (side: number) => ({
+      get: async () => undefined,
+      set: async () => {},
+      getSettings: async () => ({ settings: { ...structuredClone(settings), sdkKey: 'another' }, timestamp: Date.now() }),
+      setSettings: async (data: { settings: unknown; timestamp: number }) => {
+        stored[side]?.push(JSON.stringify(data.settings));
+      },
+    });
+    const base = { accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY };
+    const theirs = await reference({ ...base, storage: cacheFor(0) });
+    expect(await ours({ ...base, storage: cacheFor(1) })).toEqual(theirs);
+    expect(theirs.some((request) => request.includes('vwo_fmeSdkInit'))).toBe(true);
+    expect(stored[1]).toEqual(stored[0]);
+  });
+
   it('getUUID equals 1.35.0 for ASCII, numeric and non-ASCII ids', () => {
     const sdk = require('vwo-fme-node-sdk') as { getUUID(userId: string, accountId: string): string };
     for (const [user, account] of [

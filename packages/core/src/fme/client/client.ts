@@ -828,7 +828,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     const model = state.model;
     if (model) {
       const meta = (parsedRaw(config.settings) as { sdkMetaInfo?: { wasInitializedEarlier?: unknown } }).sdkMetaInfo;
-      if (meta?.wasInitializedEarlier !== true) {
+      if (meta?.wasInitializedEarlier !== true && start.sendInitEvent !== false) {
         send(
           fmeSdkInitRequest(
             source(),

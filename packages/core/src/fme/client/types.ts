@@ -117,6 +117,8 @@ export interface FmeClientConfig {
         /** `Date.now()` when `init` started. */
         readonly initStartedAt: number;
         readonly usageStats: Readonly<Record<string, unknown>>;
+        /** `false` when the settings came from a storage cache: 1.35.0 sends no init event then. */
+        readonly sendInitEvent?: boolean;
       }
     | undefined;
   /**
