@@ -1,5 +1,6 @@
 /**
- * `@vwo/node`: VWO FullStack A/B tests and feature flags on Node.js.
+ * `@vwo/node`: VWO FullStack A/B tests and feature flags on Node.js (`launch`, vwo-node-sdk 1.73.0),
+ * and VWO FME feature flags (`init`, vwo-fme-node-sdk 1.35.0).
  *
  * @packageDocumentation
  */
@@ -12,9 +13,27 @@ export {
   type EventStats,
   type FeatureVariableValue,
   type FlushResult,
+  type FmeBatchEventData,
+  type FmeClient,
+  type FmeExplanation,
+  type FmeFlag,
+  type FmeFlushResult,
+  type FmeGateway,
+  type FmeIntegrationsPayload,
+  type FmeLoggerOptions,
+  type FmeLogTransport,
+  type FmeRetryConfig,
+  type FmeSettingsData,
+  type FmeStorageConnector,
+  type FmeStorageRecord,
+  type FmeUserContext,
+  type FmeVariable,
+  getUUID,
   type Logger,
   type LogLevel,
+  LogLevelEnum,
   SettingsFetchError,
+  StorageConnector,
   type StoredAssignment,
   type Transport,
   type TransportResponse,
@@ -22,5 +41,6 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export { type InitOptions, init, onInit } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export type { PollingSource, SettingsCache } from './settings-cache.js';

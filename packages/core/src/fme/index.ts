@@ -4,6 +4,7 @@
  */
 export { murmurhash3Utf8 } from '../bucketing/murmurhash-utf8.js';
 export { fmeBucketValue, fmeGroupSeed, fmeTrafficSeed, fmeVariationSeed, megRandomWeight } from './bucketing.js';
+export * from './client/index.js';
 export * from './decision/index.js';
 export * from './events/index.js';
 export * from './segments/index.js';

@@ -15,6 +15,7 @@ import type {
   FmeContext,
   FmeDebugDecision,
   FmeDecideOptions,
+  FmeErrorLog,
   FmeFlagDecision,
   FmeFlagOutcome,
   FmeImpression,
@@ -45,6 +46,7 @@ interface MegCampaign {
 class Call {
   readonly impressions: FmeImpression[] = [];
   readonly storageWrites: FmeStorageRecord[] = [];
+  readonly errorLogs: FmeErrorLog[] = [];
   readonly trace: string[] | undefined;
   /** Feature key → rollout info decided in this call (1.35.0's `evaluatedFeatureMap`). */
   readonly evaluatedFeatures = new Map<string, Record_>();
@@ -73,6 +75,7 @@ class Call {
       featureKeyById: (id) => settings.features.find((feature) => feature.id === id)?.key,
       stored,
       attributeList: options?.attributeList,
+      report: (messageKey) => this.errorLogs.push({ messageKey, beforeImpression: this.impressions.length }),
     };
   }
 
@@ -179,6 +182,7 @@ function result(
     experiment: extra.experiment,
     impressions: call ? call.impressions : [],
     storageWrites: call ? call.storageWrites : [],
+    errorLogs: call ? call.errorLogs : [],
     integrations: extra.integrations,
     debugEvent: extra.debugEvent,
     error: extra.error,

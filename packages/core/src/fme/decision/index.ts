@@ -4,6 +4,7 @@ export type {
   FmeContext,
   FmeDebugDecision,
   FmeDecideOptions,
+  FmeErrorLog,
   FmeFlagDecision,
   FmeFlagOutcome,
   FmeImpression,

@@ -1,3 +1,4 @@
+import type { FmeSegmentMessage } from '../segments/evaluate.js';
 import type { FmeJson, FmeVariable } from '../settings/model.js';
 
 /** The context of one `getFlag` call (api.md §5), after aliasing. */
@@ -81,6 +82,11 @@ export interface FmeFlagDecision {
   readonly impressions: readonly FmeImpression[];
   /** Records to write (MEG records first, then the feature's record), already filtered by 1.35.0's refusal rules. */
   readonly storageWrites: readonly FmeStorageRecord[];
+  /**
+   * The errors 1.35.0's segment evaluator logs (and reports to VWO as `vwo_sdkDebug` events) on
+   * the way, each placed before the impression it preceded.
+   */
+  readonly errorLogs: readonly FmeErrorLog[];
   /** The integrations callback payload, when the call reaches the end (decision-flow.md §7). */
   readonly integrations: Readonly<Record<string, unknown>> | undefined;
   /**
@@ -92,6 +98,12 @@ export interface FmeFlagDecision {
   readonly error: string | undefined;
   /** Steps taken, when asked for with `{ trace: true }`. */
   readonly trace: readonly string[] | undefined;
+}
+
+/** An error 1.35.0 logs during a decision: its template key, and how many impressions were made before it. */
+export interface FmeErrorLog {
+  readonly messageKey: FmeSegmentMessage;
+  readonly beforeImpression: number;
 }
 
 /** The decision-specific properties of a `vwo_sdkDebug` "decision" event. */

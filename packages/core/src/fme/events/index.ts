@@ -11,3 +11,4 @@ export {
   fmeCustomEventRequest,
   fmeImpressionRequest,
 } from './requests.js';
+export { fmeDebugEventRequest, fmeSdkInitRequest, fmeSdkVisitorId, fmeUsageStatsRequest } from './sdk-events.js';

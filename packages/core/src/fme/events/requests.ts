@@ -54,6 +54,8 @@ export interface FmeEventRequest {
   readonly method: 'POST';
   readonly scheme: 'https';
   readonly hostname: string;
+  /** Debug and usage events name port 443 explicitly; the others leave it unset. */
+  readonly port?: number;
   /** Path with the collection prefix and the query (values not URL-encoded, as in 1.35.0). */
   readonly path: string;
   /** In 1.35.0's order; `Content-Length` is a number there, as here. */

@@ -30,7 +30,19 @@ export interface FmeSegmentEnvironment {
    * client beforehand; absent when no gateway is configured (the node is then false).
    */
   readonly attributeList?: ((listId: string, attribute: string | null) => unknown) | undefined;
+  /**
+   * Receives the template key of each error 1.35.0's evaluator logs (and reports to VWO) on the
+   * way, e.g. `INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION`.
+   */
+  readonly report?: ((messageKey: FmeSegmentMessage) => void) | undefined;
 }
+
+/** The error logs of 1.35.0's segment evaluator, by template key. */
+export type FmeSegmentMessage =
+  | 'INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION'
+  | 'INVALID_IP_ADDRESS_IN_CONTEXT_FOR_PRE_SEGMENTATION'
+  | 'INVALID_ATTRIBUTE_LIST_FORMAT'
+  | 'INVALID_GATEWAY_URL';
 
 const UA_KEYS: ReadonlySet<string> = new Set(['os', 'browser_string', 'device_type', 'device']);
 const INLIST = /inlist\(([^)]+)\)/;
@@ -160,7 +172,10 @@ function featureIdNode(value: unknown, env: FmeSegmentEnvironment): boolean | nu
 }
 
 function checkLocation(expected: Record<string, unknown>, env: FmeSegmentEnvironment): boolean {
-  if (env.ipAddress === undefined) return false;
+  if (env.ipAddress === undefined) {
+    env.report?.('INVALID_IP_ADDRESS_IN_CONTEXT_FOR_PRE_SEGMENTATION');
+    return false;
+  }
   const location = env.vwo?.location;
   if (!location) return false;
   for (const [key, value] of Object.entries(expected)) {
@@ -176,7 +191,10 @@ function normaliseLocation(value: unknown): string | null {
 }
 
 function checkUserAgentInfo(expected: Record<string, string[]>, env: FmeSegmentEnvironment): boolean {
-  if (!env.userAgent) return false;
+  if (!env.userAgent) {
+    env.report?.('INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION');
+    return false;
+  }
   const actual = env.vwo?.userAgent;
   if (!actual) return false;
   for (const key in actual as object) {
@@ -212,8 +230,14 @@ function customVariable(value: unknown, variables: Variables, env: FmeSegmentEnv
   if (operand.includes('inlist')) {
     if (typeof operand !== 'string') throw new FmeSegmentError('an inlist operand must be a string');
     const found = operand.match(INLIST);
-    if (!found) return false;
-    if (!env.attributeList) return false;
+    if (!found) {
+      env.report?.('INVALID_ATTRIBUTE_LIST_FORMAT');
+      return false;
+    }
+    if (!env.attributeList) {
+      env.report?.('INVALID_GATEWAY_URL');
+      return false;
+    }
     const answer = env.attributeList(found[1] as string, tagOf(variables[variableName]));
     if (!answer || answer === 'false' || (answer as { status?: unknown }).status === 0) return false;
     return answer;
@@ -231,7 +255,10 @@ function user(value: unknown, variables: Variables): boolean {
 }
 
 function userAgentNode(operand: unknown, env: FmeSegmentEnvironment): boolean {
-  if (!env.userAgent) return false;
+  if (!env.userAgent) {
+    env.report?.('INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION');
+    return false;
+  }
   // A malformed escape throws URIError, which fails the getFlag in 1.35.0 too.
   const tag = decodeURIComponent(String(env.userAgent));
   const parsed = parseOperand(operand);

@@ -1,2 +1,2 @@
-export { evaluateFmeSegment, type FmeSegmentEnvironment, FmeSegmentError } from './evaluate.js';
+export { evaluateFmeSegment, type FmeSegmentEnvironment, FmeSegmentError, type FmeSegmentMessage } from './evaluate.js';
 export { compareVersions, type FmeOperand, type FmeOperandType, parseOperand } from './operand.js';

@@ -1,0 +1,17 @@
+export { createFmeClient, startFmeClient } from './client.js';
+export { type FmeSettingsData, getUUID, LogLevelEnum, StorageConnector } from './compat.js';
+export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
+export { fmeSettingsUrl } from './settings-url.js';
+export type {
+  FmeBatchEventData,
+  FmeClient,
+  FmeClientConfig,
+  FmeExplanation,
+  FmeFlag,
+  FmeFlushResult,
+  FmeGateway,
+  FmeIntegrationsPayload,
+  FmeRetryConfig,
+  FmeStorageConnector,
+  FmeUserContext,
+} from './types.js';

@@ -1,0 +1,159 @@
+import type { Logger, Transport } from '../../client/types.js';
+import type { FmeFlagOutcome, FmeRuleOutcome, FmeStorageRecord } from '../decision/types.js';
+import type { FmeVariable } from '../settings/model.js';
+
+/** The user of one call (fme/api.md §5); `id` must be truthy. */
+export interface FmeUserContext {
+  id: string | number;
+  userAgent?: string;
+  ipAddress?: string;
+  /** Pre-segmentation variables. */
+  customVariables?: Record<string, unknown>;
+  /** Whitelisting variables. */
+  variationTargetingVariables?: Record<string, unknown>;
+  /** Names copied from `customVariables` into impressions when truthy. */
+  postSegmentationVariables?: string[];
+  /** Pre-resolved gateway data. */
+  _vwo?: { location?: unknown; userAgent?: unknown };
+}
+
+/** What `getFlag` answers; a snapshot that later settings updates do not change. */
+export interface FmeFlag {
+  isEnabled(): boolean;
+  /** The served variation's variables (an experiment's replace the rollout's). */
+  getVariables(): FmeVariable[];
+  /** The value of the first variable named `key`, `defaultValue` when there is none. */
+  getVariable(key: string, defaultValue?: unknown): unknown;
+}
+
+/**
+ * vwo-fme-node-sdk's user storage: `get` may answer synchronously or with a promise; `set` is
+ * not awaited and its failure is ignored.
+ */
+export interface FmeStorageConnector {
+  get(featureKey: string, userId: string): unknown;
+  set(record: FmeStorageRecord): unknown;
+}
+
+/** vwo-fme-node-sdk's `retryConfig` (fme/events.md §10). */
+export interface FmeRetryConfig {
+  readonly shouldRetry?: boolean;
+  /** Seconds before the first retry (default 2). */
+  readonly initialDelay?: number;
+  /** Retries after the first attempt (default 3). */
+  readonly maxRetries?: number;
+  /** Each wait multiplies the previous one by this (default 2). */
+  readonly backoffMultiplier?: number;
+}
+
+/** vwo-fme-node-sdk's `batchEventData` (fme/events.md §8). */
+export interface FmeBatchEventData {
+  /** Send when this many events are queued (1…5000, default 100). */
+  readonly eventsPerRequest?: number;
+  /** Send queued events every this many seconds (default 600). */
+  readonly requestTimeInterval?: number;
+  /** Called after each batch request, `(null, body)` when it was delivered, `(error, body)` otherwise. */
+  readonly flushCallback?: (error: Error | null, body: { ev: unknown[] }) => void;
+}
+
+/** `flushEvents()`'s answer, shaped as 1.35.0's. */
+export interface FmeFlushResult {
+  readonly status: 'success' | 'error';
+  /** `[]` when nothing was sent, else the batch body sent. */
+  readonly events: readonly unknown[] | { readonly ev: readonly unknown[] };
+}
+
+/** The integrations callback's payload (fme/decision-flow.md §7). */
+export type FmeIntegrationsPayload = Record<string, unknown>;
+
+/** What `explain` reports: the decision `getFlag` would make now, without sending or storing anything. */
+export interface FmeExplanation {
+  readonly featureKey: string;
+  readonly enabled: boolean;
+  readonly outcome: FmeFlagOutcome | 'invalid-settings';
+  readonly variables: readonly FmeVariable[];
+  readonly rollout: FmeRuleOutcome | undefined;
+  readonly experiment: FmeRuleOutcome | undefined;
+  /** Impressions `getFlag` would send, as `[campaignId, variationId]`. */
+  readonly impressions: readonly (readonly [unknown, unknown])[];
+  /** The steps taken, in order. */
+  readonly trace: readonly string[];
+}
+
+/** Everything `createFmeClient` needs; `init` of `@vwo/node` fills it from vwo-fme-node-sdk's options. */
+export interface FmeClientConfig {
+  /** The init option as given: sent as query `a` and namespace of the visitor ids. */
+  readonly accountId: string | number;
+  readonly sdkKey: string;
+  /** The settings file (given or fetched); an invalid one gives a client on which every call is refused as 1.35.0's. */
+  readonly settings: unknown;
+  /** Sends every request; without one nothing leaves the process. */
+  readonly transport?: Transport | undefined;
+  /** Already level-filtered; it must not throw (wrap it with `safeLogger` or `fmeLogger`). */
+  readonly logger: Logger;
+  readonly storage?: FmeStorageConnector | undefined;
+  readonly integrations?: { readonly callback: (payload: FmeIntegrationsPayload) => unknown } | undefined;
+  readonly batchEventData?: FmeBatchEventData | undefined;
+  readonly retryConfig?: FmeRetryConfig | undefined;
+  /** Each API call resolves once its events have had their attempt (no retries). */
+  readonly shouldWaitForTrackingCalls?: boolean | undefined;
+  /** Every transport call and storage read is bounded by this many ms (default 10,000). */
+  readonly requestTimeout?: number | undefined;
+  /** How long `close()` waits for pending events (ms, default 2000). */
+  readonly closeTimeout?: number | undefined;
+  /** Fetches the settings file from `/server-side/v2-settings` (`settings`) or `/server-side/v2-pull` (`pull`). */
+  readonly fetchSettings?: ((endpoint: 'settings' | 'pull') => Promise<unknown>) | undefined;
+  /**
+   * Ms between settings fetches (≥ 1000; else reported as 1.35.0 does and the settings'
+   * `pollInterval`, else 600000, is used). Fetched settings are applied when they changed and are valid.
+   */
+  readonly pollInterval?: number | undefined;
+  /** `false`: no polling (default on when `fetchSettings` is given, as 1.35.0). */
+  readonly polling?: boolean | undefined;
+  /** Send `vwo_fmeSdkInit` (when the settings are valid) and, when the settings ask for it, `vwo_sdkUsageStats`. */
+  readonly startEvents?:
+    | {
+        readonly settingsFetchTime: number;
+        /** `Date.now()` when `init` started. */
+        readonly initStartedAt: number;
+        readonly usageStats: Readonly<Record<string, unknown>>;
+        /** `false` when the settings came from a storage cache: 1.35.0 sends no init event then. */
+        readonly sendInitEvent?: boolean;
+      }
+    | undefined;
+  /**
+   * A VWO Gateway Service: settings, user events and the init event go to it; location and
+   * user-agent segments get the user's details from it, `inlist(…)` segments ask it about lists.
+   * Debug and usage events still go to VWO; batching is off (as 1.35.0).
+   */
+  readonly gateway?: FmeGateway | undefined;
+  /** Before every call, ask the gateway which user an id is an alias of (1.35.0's `isAliasingEnabled`). */
+  readonly isAliasingEnabled?: boolean | undefined;
+  /** Called once by `close()`. */
+  readonly onClose?: (() => void) | undefined;
+}
+
+/** Where a VWO Gateway Service listens. */
+export interface FmeGateway {
+  readonly scheme: 'http' | 'https';
+  readonly hostname: string;
+  readonly port?: number | undefined;
+}
+
+/** vwo-fme-node-sdk 1.35.0's client; nothing rejects. */
+export interface FmeClient {
+  getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag>;
+  trackEvent(eventName: string, context: FmeUserContext, eventProperties?: Record<string, unknown>): Promise<Record<string, boolean>>;
+  setAttribute(key: string, value: boolean | string | number, context: FmeUserContext): Promise<void>;
+  setAttribute(attributes: Record<string, boolean | string | number>, context: FmeUserContext): Promise<void>;
+  /** Applies `settings` (validated), or fetches them (`/server-side/v2-pull` when `isViaWebhook`). */
+  updateSettings(settings?: Record<string, unknown>, isViaWebhook?: boolean): Promise<void>;
+  /** Sends the batch queue; resolves after one attempt at most. */
+  flushEvents(): Promise<FmeFlushResult>;
+  /** Tells the gateway that `aliasId` names this user (needs `isAliasingEnabled` and a gateway): whether it was stored. */
+  setAlias(contextOrUserId: FmeUserContext | string, aliasId: string): Promise<boolean>;
+  /** Why `getFlag` would answer what it answers, without sending, storing or calling back. */
+  explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation>;
+  /** Stops polling and the batch timer, sends what is queued and waits up to `closeTimeout`. Idempotent. */
+  close(): Promise<void>;
+}

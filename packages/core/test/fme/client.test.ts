@@ -1,0 +1,131 @@
+/**
+ * The FME client's own pieces: the settings URL, the logger, and the promise that no method
+ * throws or rejects whatever it is given.
+ */
+import { describe, expect, it } from 'vitest';
+import { createFmeClient, type EventRequest, fmeLogger, fmeSettingsUrl } from '../../src/index.js';
+
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+describe('fmeSettingsUrl', () => {
+  it('builds 1.35.0 settings URL, without s=prod in development mode and on a gateway', () => {
+    expect(fmeSettingsUrl({ accountId: 123456, sdkKey: 'key', endpoint: 'settings', random: 0.5 })).toBe(
+      'https://dev.visualwebsiteoptimizer.com/server-side/v2-settings?i=key&r=0.5&a=123456&platform=server&sn=vwo-fme-node-sdk&sv=1.35.0&api-version=1&s=prod',
+    );
+    expect(
+      fmeSettingsUrl({ accountId: '1', sdkKey: 'k', endpoint: 'pull', random: 0.1, isDevelopmentMode: true, base: 'http://gw:8000' }),
+    ).toBe('http://gw:8000/server-side/v2-pull?i=k&r=0.1&a=1&platform=server&sn=vwo-fme-node-sdk&sv=1.35.0&api-version=1');
+  });
+});
+
+describe('fmeLogger', () => {
+  it('filters by level, case-insensitively, and hands bare messages to its transports', () => {
+    const lines: string[] = [];
+    const log = fmeLogger({ level: 'warn', transport: { log: (level, message) => lines.push(`${level}:${message}`) } });
+    log.debug('d');
+    log.info('i');
+    log.warn('w');
+    log.error('e');
+    expect(lines).toEqual(['warn:w', 'error:e']);
+  });
+
+  it('survives a transport that throws', () => {
+    const log = fmeLogger({
+      transport: {
+        log: () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    expect(() => log.error('x')).not.toThrow();
+  });
+});
+
+describe('createFmeClient', () => {
+  it('never throws or rejects on garbage settings, contexts and arguments', async () => {
+    const sent: EventRequest[] = [];
+    const vwo = createFmeClient({
+      accountId: 1,
+      sdkKey: 'k',
+      settings: 'not settings',
+      logger: silent,
+      transport: {
+        send: () => {
+          throw new Error('network down');
+        },
+      },
+      storage: {
+        get: () => {
+          throw new Error('storage down');
+        },
+        set: () => Promise.reject(new Error('no')),
+      },
+      integrations: {
+        callback: () => {
+          throw new Error('hook');
+        },
+      },
+    });
+    const flag = await vwo.getFlag('f', { id: 'u' });
+    expect([flag.isEnabled(), flag.getVariables(), flag.getVariable('x', 7)]).toEqual([false, [], 7]);
+    expect(await vwo.trackEvent(undefined as never, undefined as never)).toEqual({ undefined: false });
+    expect(await vwo.setAttribute(undefined as never, undefined as never)).toBeUndefined();
+    expect(await vwo.updateSettings()).toBeUndefined();
+    expect(await vwo.flushEvents()).toEqual({ status: 'error', events: [] });
+    expect(await vwo.setAlias('a', 'b')).toBe(false);
+    expect((await vwo.explain('f', { id: 'u' })).outcome).toBe('invalid-settings');
+    await vwo.close();
+    await vwo.close();
+    expect(sent).toEqual([]);
+  });
+
+  it('answers from valid settings after updateSettings(file) and reads a storage that throws as no data', async () => {
+    const vwo = createFmeClient({
+      accountId: 1,
+      sdkKey: 'k',
+      settings: {},
+      logger: silent,
+      storage: {
+        get: () => {
+          throw new Error('storage down');
+        },
+        set: () => undefined,
+      },
+    });
+    await vwo.updateSettings(
+      {
+        version: 1,
+        accountId: 1,
+        sdkKey: 'k',
+        features: [
+          {
+            id: 1,
+            key: 'f',
+            name: 'F',
+            type: 'FEATURE_FLAG',
+            status: 'ON',
+            metrics: [],
+            rules: [{ campaignId: 10, type: 'FLAG_ROLLOUT', ruleKey: 'r', variationId: 1 }],
+          },
+        ],
+        campaigns: [
+          {
+            id: 10,
+            key: 'f_r',
+            name: 'R',
+            type: 'FLAG_ROLLOUT',
+            status: 'RUNNING',
+            segments: {},
+            variations: [{ id: 1, name: 'R', weight: 100, segments: {}, variables: [{ id: 1, key: 'x', type: 'integer', value: 0 }] }],
+          },
+        ],
+      },
+      false,
+    );
+    const flag = await vwo.getFlag('f', { id: 'u' });
+    expect(flag.isEnabled()).toBe(true);
+    // 1.35.0 returns falsy values as they are, never the default.
+    expect(flag.getVariable('x', 9)).toBe(0);
+    await vwo.close();
+  });
+});
