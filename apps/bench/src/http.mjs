@@ -4,6 +4,7 @@
 // event of the SDK's process and of the collector's, and TCP connections per 1,000 requests
 // (keep-alive). Each mode is its own measure, so its own process and its own connection pool.
 import { fork } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { launch } from '@vwo/node';
 import * as w from './workloads.mjs';
 
@@ -81,14 +82,18 @@ async function run(vwo, users, window, maxMs) {
   return calls;
 }
 
-/** The floor: bare `fetch` of one of the SDK's own GETs, `count` times, with the same loop and window. */
-async function bareFetch(url, count, window) {
+/**
+ * The floor: bare `fetch` of one of the SDK's own GETs, with the transport's time-out signal
+ * (`AbortSignal.timeout`), the same loop and window; `count` times or until `maxMs` runs out.
+ */
+async function bareFetch(url, count, window, maxMs) {
+  const start = performance.now();
   let inFlight = 0;
   let failed = 0;
   const one = async () => {
     inFlight++;
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
       await response.text();
       if (response.status !== 200) failed++;
     } catch {
@@ -97,14 +102,19 @@ async function bareFetch(url, count, window) {
       inFlight--;
     }
   };
-  for (let calls = 0; calls < count; ) {
+  let calls = 0;
+  while (calls < count) {
     one();
     calls++;
-    if (calls % SLICE === 0) await yieldToLoop();
+    if (calls % SLICE === 0) {
+      await yieldToLoop();
+      if (performance.now() - start > maxMs) break;
+    }
     if (calls % CHECK === 0 && inFlight >= window) await drain(() => inFlight, window);
   }
   await drain(() => inFlight, 1);
-  if (failed > 0) throw new Error(`bare fetch: ${failed} of ${count} requests failed`);
+  if (failed > 0) throw new Error(`bare fetch: ${failed} of ${calls} requests failed`);
+  return calls;
 }
 
 function median(values) {
@@ -157,10 +167,12 @@ async function httpMeasure(label, { batchEvents, window, floor }, { quick }) {
     });
     const results = [];
     const floors = [];
+    let warmUp;
     try {
       // Warm-up: JIT, and the first connections of the pool.
       await run(vwo, users.slice(0, quick ? 1_000 : 2_000), window, maxMs);
       const { target } = await collector.sample();
+      warmUp = (await collector.stats()).stats;
       for (let round = 0; round < rounds; round++) {
         globalThis.gc?.();
         const before = vwo.eventStats();
@@ -206,7 +218,7 @@ async function httpMeasure(label, { batchEvents, window, floor }, { quick }) {
       {
         measure: `${label}: TCP connections per 1,000 requests`,
         value: perThousand(sum(results, 'connections'), sum(results, 'requests')),
-        detail: `measured rounds: ${sum(results, 'connections')} new connection(s) for ${thousands(sum(results, 'requests'))} requests; since the collector started (warm-up${floor ? ' and floor' : ''} included): ${stats.connections} for ${thousands(stats.requests.accepted)}`,
+        detail: `measured rounds: ${sum(results, 'connections')} new connection(s) for ${thousands(sum(results, 'requests'))} requests; the warm-up opened ${warmUp.connections} for its ${thousands(warmUp.requests.accepted)}; since the collector started (warm-up${floor ? ' and floor' : ''} included): ${stats.connections} for ${thousands(stats.requests.accepted)}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end`,
       },
     ];
     if (floor) {
