@@ -1,4 +1,4 @@
-// Memory, launch time and bundle size: the figures of `pnpm bench` that are not rates.
+// Memory, launch time, bundle size and real HTTP on loopback: the figures of `pnpm bench` that are not rates.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
@@ -6,6 +6,7 @@ import { parseSettings } from '@vwo/core';
 import { launch } from '@vwo/node';
 import { createMemoryStorage } from '@vwo/storage-memory';
 import { build } from 'esbuild';
+import { HTTP_MEASURES } from './http.mjs';
 import { launchReference } from './reference.mjs';
 import * as w from './workloads.mjs';
 
@@ -129,4 +130,7 @@ export const MEASURES = {
     });
     return rows;
   },
+
+  /** Real HTTP on loopback to apps/collector (http.mjs), unbatched and batched. */
+  ...HTTP_MEASURES,
 };

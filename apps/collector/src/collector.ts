@@ -362,6 +362,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       send(res, 500, json({ error: `internal error: ${message}` }));
     });
   });
+  server.on('connection', () => ledger.countConnection());
   server.on('clientError', (_error, socket) => {
     if (socket.writable) {
       const body = json({ error: 'malformed HTTP request' });

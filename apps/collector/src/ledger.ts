@@ -79,6 +79,7 @@ export function createLedger(maxRecords: number) {
       pushesByKey: new Map<string, number>(),
       pushes: 0,
       duplicates: 0,
+      connections: 0,
       rejectedByReason: new Map<string, number>(),
       recentRejections: [] as CollectorStats['rejected']['recent'],
     };
@@ -234,6 +235,11 @@ export function createLedger(maxRecords: number) {
       if (counters.recentRejections.length > RECENT_REJECTIONS) counters.recentRejections.shift();
     },
 
+    /** A TCP connection accepted by the HTTP server (whatever it then carries). */
+    countConnection(): void {
+      counters.connections += 1;
+    },
+
     received: (): ReceivedRequest[] => [...requests],
     events: (): CollectedEvent[] => [...events],
 
@@ -258,6 +264,7 @@ export function createLedger(maxRecords: number) {
         campaigns: campaignStats,
         pushes: { total: counters.pushes, byKey: toRecord(counters.pushesByKey) },
         duplicates: counters.duplicates,
+        connections: counters.connections,
         rejected: {
           total: counters.rejected,
           byReason: toRecord(counters.rejectedByReason),

@@ -129,6 +129,12 @@ export interface CollectorStats {
   };
   /** Requests or events acknowledged but not counted because their id had been received already. */
   duplicates: number;
+  /**
+   * TCP connections the HTTP server accepted since the start or the last `reset()`, whatever they
+   * carried (control requests too). Far fewer than `requests.total` when clients keep
+   * connections alive and reuse them.
+   */
+  connections: number;
   rejected: {
     total: number;
     /** Count per reason (`"experiment_id: expected a positive integer"`; `"not found"`, `"body too large"`, …). */

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { type Collector, type CollectorStats, startCollector } from '../src/index.js';
 import {
@@ -157,6 +158,34 @@ describe('stats', () => {
     });
     expect(rejected.byReason).toEqual({ 'experiment_id: expected a positive integer': 1, 'not found': 1 });
     expect(rejected.recent.map((entry) => entry.status)).toEqual([400, 404]);
+  });
+
+  test('count the TCP connections accepted: one per request without keep-alive, one for requests kept alive', async () => {
+    // rawRequest opens a connection of its own for every request (agent: false).
+    await get(impressionTarget(230, 1, visitor(1)));
+    await get(impressionTarget(230, 1, visitor(2)));
+    expect(collector.stats().connections).toBe(2);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 3; i < 8; i += 1) {
+        const status = await new Promise<number>((resolve, reject) => {
+          request({ host: '127.0.0.1', port: collector.port, path: impressionTarget(230, 1, visitor(i)), agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+            .on('error', reject)
+            .end();
+        });
+        expect(status).toBe(200);
+      }
+    } finally {
+      agent.destroy();
+    }
+    const stats = collector.stats();
+    expect(stats.requests.accepted).toBe(7);
+    expect(stats.connections).toBe(3);
+    collector.reset();
+    expect(collector.stats().connections).toBe(0);
   });
 
   test('GET /_collector/stats serves the same numbers as stats()', async () => {
