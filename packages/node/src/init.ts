@@ -24,18 +24,26 @@ import { createFetchTransport } from '@vwo/transport-fetch';
 
 /** vwo-fme-node-sdk's `init` options, plus `transport`, `requestTimeout` and `closeTimeout`. */
 export interface InitOptions {
+  /** Your VWO account id; required. Sent as given (query `a`) and the namespace of visitor ids. */
   readonly accountId: string | number;
+  /** The SDK key of the environment; required. */
   readonly sdkKey: string;
   /** A settings file to use instead of fetching `/server-side/v2-settings`. */
   readonly settings?: Record<string, unknown>;
   /** User storage: an instance, or a class instantiated with `new` (as vwo-fme-node-sdk does). */
   readonly storage?: FmeStorageConnector | (new () => FmeStorageConnector);
+  /** Level, prefix, date format and transports of the SDK's log (default: errors on the console). */
   readonly logger?: FmeLoggerOptions;
   /** `callback(payload)` after every decision and tracked event; an async callback is called too. */
-  readonly integrations?: { readonly callback: (payload: FmeIntegrationsPayload) => unknown };
+  readonly integrations?: {
+    /** Receives the decision or event payload; a throw or a rejection is logged and otherwise ignored. */
+    readonly callback: (payload: FmeIntegrationsPayload) => unknown;
+  };
   /** Fetch the settings every this many ms (≥ 1000; default the settings' `pollInterval`, else 600000) and apply them when they changed. */
   readonly pollInterval?: number;
+  /** Queue events and send them in batches (`flushEvents()` sends the queue); ignored with a `gatewayService`. */
   readonly batchEventData?: FmeBatchEventData;
+  /** How failed requests (the settings fetch at init, events) are retried; an invalid one means the defaults. */
   readonly retryConfig?: FmeRetryConfig;
   /** API calls resolve once their events have had their attempt; retries are off. */
   readonly shouldWaitForTrackingCalls?: boolean;
@@ -47,7 +55,14 @@ export interface InitOptions {
    * A VWO Gateway Service (`url` with or without scheme, `port`, `protocol`): settings, user events
    * and the init event go to it; location, user-agent and `inlist` segments use it. Batching is off.
    */
-  readonly gatewayService?: { readonly url: string; readonly port?: number; readonly protocol?: string };
+  readonly gatewayService?: {
+    /** The gateway's address, e.g. `https://gateway.example.com` or `gateway.example.com`. */
+    readonly url: string;
+    /** The port, when `url` has none. */
+    readonly port?: number;
+    /** The scheme (`http` or `https`) used when `url` has none. */
+    readonly protocol?: string;
+  };
   /** Resolve every call's `context.id` through the gateway's aliases (needs `gatewayService`); enables `setAlias`. */
   readonly isAliasingEnabled?: boolean;
   /** Sends every request (default `fetch`); the same `Transport` as `launch`. */

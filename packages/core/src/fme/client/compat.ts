@@ -5,11 +5,24 @@ import { visitorUuid } from '../../events/uuid.js';
 import type { FmeStorageRecord } from '../decision/types.js';
 
 /** vwo-fme-node-sdk's log levels, for `init({ logger: { level: LogLevelEnum.DEBUG } })`. */
-export const LogLevelEnum = Object.freeze({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const);
+export const LogLevelEnum = Object.freeze({
+  /** Everything, including the finest-grained steps. */
+  TRACE: 'trace',
+  /** Diagnostic detail and above. */
+  DEBUG: 'debug',
+  /** Notable events and above. */
+  INFO: 'info',
+  /** Problems the SDK worked around, and errors. */
+  WARN: 'warn',
+  /** Errors only (the default level). */
+  ERROR: 'error',
+} as const);
 
 /** A settings file cached by a storage connector, with when it was stored. */
 export interface FmeSettingsData {
+  /** The settings file, as fetched. */
   settings: Record<string, unknown>;
+  /** `Date.now()` when it was stored; compared with `ttl` to decide whether it is still fresh. */
   timestamp: number;
 }
 
@@ -25,9 +38,13 @@ export interface FmeSettingsData {
  * }
  */
 export abstract class StorageConnector {
+  /** How long a cached settings file stays usable (ms, default 7,200,000 = 2 h). */
   protected ttl?: number;
+  /** Use a cached settings file of this account and key however old it is. */
   protected alwaysUseCachedSettings?: boolean;
+  /** The record stored for `featureKey` (a feature key or `_vwo_meta_meg_<groupId>`) and `userId`; `undefined`/`null` for none. */
   abstract get(featureKey: string, userId: string): unknown;
+  /** Stores `record` under `record.featureKey` and `record.userId`, replacing any earlier one. */
   abstract set(record: FmeStorageRecord): unknown;
 }
 

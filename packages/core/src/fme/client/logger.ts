@@ -6,15 +6,19 @@ export interface FmeLoggerOptions {
   readonly level?: string;
   /** Console line prefix (default `VWO-SDK`). */
   readonly prefix?: string;
+  /** Gives the date of console lines (default `new Date().toISOString()`). */
   readonly dateTimeFormat?: () => string;
   /** Receives the bare message; the console is then silent. */
   readonly transport?: FmeLogTransport;
+  /** More destinations, after `transport`; each receives the bare message and the console is then silent. */
   readonly transports?: readonly FmeLogTransport[];
 }
 
 /** A log destination: `log(level, message)` with a lower-case level. */
 export interface FmeLogTransport {
+  /** This destination's minimum level (any case); the logger's `level` when absent. */
   readonly level?: string;
+  /** Receives one message: `level` is `debug`, `info`, `warn` or `error`. A throw is ignored. */
   log(level: string, message: string): void;
 }
 

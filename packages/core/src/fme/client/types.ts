@@ -4,8 +4,11 @@ import type { FmeVariable } from '../settings/model.js';
 
 /** The user of one call (fme/api.md §5); `id` must be truthy. */
 export interface FmeUserContext {
+  /** The user id; must be truthy (`0` and `""` are refused). A number is accepted and stringified. Aliasing may replace it in this very object. */
   id: string | number;
+  /** The user's user agent: sent with events (`visitor_ua`) and read by user-agent segments. */
   userAgent?: string;
+  /** The user's IP address: sent with events (`visitor_ip`) and read by location and IP segments. */
   ipAddress?: string;
   /** Pre-segmentation variables. */
   customVariables?: Record<string, unknown>;
@@ -14,11 +17,17 @@ export interface FmeUserContext {
   /** Names copied from `customVariables` into impressions when truthy. */
   postSegmentationVariables?: string[];
   /** Pre-resolved gateway data. */
-  _vwo?: { location?: unknown; userAgent?: unknown };
+  _vwo?: {
+    /** The user's location as the gateway answers it (`country`, `region`, `city`…), for location segments. */
+    location?: unknown;
+    /** The user agent parsed by the gateway (`os`, `browser_string`, `device_type`…), for user-agent segments. */
+    userAgent?: unknown;
+  };
 }
 
 /** What `getFlag` answers; a snapshot that later settings updates do not change. */
 export interface FmeFlag {
+  /** Whether the flag is on for this user: `true` when a rollout or an experiment variation was served, `false` otherwise (also on any error). */
   isEnabled(): boolean;
   /** The served variation's variables (an experiment's replace the rollout's). */
   getVariables(): FmeVariable[];
@@ -31,12 +40,15 @@ export interface FmeFlag {
  * not awaited and its failure is ignored.
  */
 export interface FmeStorageConnector {
+  /** The record stored for `featureKey` (a feature key or `_vwo_meta_meg_<groupId>`) and `userId`; `undefined`/`null` for none. */
   get(featureKey: string, userId: string): unknown;
+  /** Stores `record` under `record.featureKey` and `record.userId`, replacing any earlier one. */
   set(record: FmeStorageRecord): unknown;
 }
 
 /** vwo-fme-node-sdk's `retryConfig` (fme/events.md §10). */
 export interface FmeRetryConfig {
+  /** Whether failed requests are retried (default `true`); `shouldWaitForTrackingCalls` turns retries off. */
   readonly shouldRetry?: boolean;
   /** Seconds before the first retry (default 2). */
   readonly initialDelay?: number;
@@ -58,9 +70,15 @@ export interface FmeBatchEventData {
 
 /** `flushEvents()`'s answer, shaped as 1.35.0's. */
 export interface FmeFlushResult {
+  /** `success` when the queue was empty or its batch was delivered; `error` when batching is off or the batch failed. */
   readonly status: 'success' | 'error';
   /** `[]` when nothing was sent, else the batch body sent. */
-  readonly events: readonly unknown[] | { readonly ev: readonly unknown[] };
+  readonly events:
+    | readonly unknown[]
+    | {
+        /** The events of the batch, in queue order. */
+        readonly ev: readonly unknown[];
+      };
 }
 
 /** The integrations callback's payload (fme/decision-flow.md §7). */
@@ -68,11 +86,17 @@ export type FmeIntegrationsPayload = Record<string, unknown>;
 
 /** What `explain` reports: the decision `getFlag` would make now, without sending or storing anything. */
 export interface FmeExplanation {
+  /** The feature key asked about. */
   readonly featureKey: string;
+  /** What `isEnabled()` of the flag would answer. */
   readonly enabled: boolean;
+  /** Why the flag is what it is; `invalid-settings` when the client's settings file was refused. */
   readonly outcome: FmeFlagOutcome | 'invalid-settings';
+  /** What `getVariables()` of the flag would answer. */
   readonly variables: readonly FmeVariable[];
+  /** The rollout rule that enabled the flag, if any. */
   readonly rollout: FmeRuleOutcome | undefined;
+  /** The experiment (testing or personalise) rule whose variation is served, if any. */
   readonly experiment: FmeRuleOutcome | undefined;
   /** Impressions `getFlag` would send, as `[campaignId, variationId]`. */
   readonly impressions: readonly (readonly [unknown, unknown])[];
@@ -84,6 +108,7 @@ export interface FmeExplanation {
 export interface FmeClientConfig {
   /** The init option as given: sent as query `a` and namespace of the visitor ids. */
   readonly accountId: string | number;
+  /** The init option `sdkKey`: sent with every request (query `env`/`i`) and as `vwo_fs_environment`. */
   readonly sdkKey: string;
   /** The settings file (given or fetched); an invalid one gives a client on which every call is refused as 1.35.0's. */
   readonly settings: unknown;
@@ -91,9 +116,18 @@ export interface FmeClientConfig {
   readonly transport?: Transport | undefined;
   /** Already level-filtered; it must not throw (wrap it with `safeLogger` or `fmeLogger`). */
   readonly logger: Logger;
+  /** User storage: decisions are read from it before `getFlag` decides and written after (fme/decision-flow.md §5). */
   readonly storage?: FmeStorageConnector | undefined;
-  readonly integrations?: { readonly callback: (payload: FmeIntegrationsPayload) => unknown } | undefined;
+  /** Receives a payload after every decision that reaches the end and every tracked event (fme/decision-flow.md §7). */
+  readonly integrations?:
+    | {
+        /** Called with the payload; a throw or a rejection is logged and otherwise ignored. */
+        readonly callback: (payload: FmeIntegrationsPayload) => unknown;
+      }
+    | undefined;
+  /** Queue events and send them in batches (off without it, and with a gateway). */
   readonly batchEventData?: FmeBatchEventData | undefined;
+  /** How failed event requests are retried; an invalid one is logged and the defaults are used. */
   readonly retryConfig?: FmeRetryConfig | undefined;
   /** Each API call resolves once its events have had their attempt (no retries). */
   readonly shouldWaitForTrackingCalls?: boolean | undefined;
@@ -113,9 +147,11 @@ export interface FmeClientConfig {
   /** Send `vwo_fmeSdkInit` (when the settings are valid) and, when the settings ask for it, `vwo_sdkUsageStats`. */
   readonly startEvents?:
     | {
+        /** How long fetching the settings took (ms; 0 when they were given), reported in `vwo_fmeSdkInit`. */
         readonly settingsFetchTime: number;
         /** `Date.now()` when `init` started. */
         readonly initStartedAt: number;
+        /** The statistics sent in `vwo_sdkUsageStats` (fme/events.md §7). */
         readonly usageStats: Readonly<Record<string, unknown>>;
         /** `false` when the settings came from a storage cache: 1.35.0 sends no init event then. */
         readonly sendInitEvent?: boolean;
@@ -135,16 +171,26 @@ export interface FmeClientConfig {
 
 /** Where a VWO Gateway Service listens. */
 export interface FmeGateway {
+  /** The URL scheme the gateway is reached with. */
   readonly scheme: 'http' | 'https';
+  /** The gateway's host name. */
   readonly hostname: string;
+  /** The gateway's port; the scheme's default when absent. */
   readonly port?: number | undefined;
 }
 
 /** vwo-fme-node-sdk 1.35.0's client; nothing rejects. */
 export interface FmeClient {
+  /** Decides the flag `featureKey` for the user (fme/decision-flow.md §2–§7); a disabled flag on any failure. */
   getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag>;
+  /**
+   * Sends the event `eventName` with `eventProperties` when some feature has a metric with that
+   * identifier: `{ [eventName]: true }`, else `{ [eventName]: false }`.
+   */
   trackEvent(eventName: string, context: FmeUserContext, eventProperties?: Record<string, unknown>): Promise<Record<string, boolean>>;
+  /** Sends the user attribute `key` = `value` (a `vwo_syncVisitorProp` event); invalid input is logged. */
   setAttribute(key: string, value: boolean | string | number, context: FmeUserContext): Promise<void>;
+  /** Sends all `attributes` at once (one `vwo_syncVisitorProp` event); invalid input is logged. */
   setAttribute(attributes: Record<string, boolean | string | number>, context: FmeUserContext): Promise<void>;
   /** Applies `settings` (validated), or fetches them (`/server-side/v2-pull` when `isViaWebhook`). */
   updateSettings(settings?: Record<string, unknown>, isViaWebhook?: boolean): Promise<void>;

@@ -5,12 +5,23 @@ import type { FmeJson, FmeVariable } from '../settings/model.js';
 export interface FmeContext {
   /** The user id; must be truthy (a number is accepted and stringified). */
   readonly id: string | number;
+  /** The user's user agent, for user-agent segments. */
   readonly userAgent?: string | undefined;
+  /** The user's IP address, for location and IP segments. */
   readonly ipAddress?: string | undefined;
+  /** Pre-segmentation variables (`_vwoUserId` is added per rule). */
   readonly customVariables?: Readonly<Record<string, unknown>> | undefined;
+  /** Whitelisting variables of A/B rules (`_vwoUserId` is added per rule). */
   readonly variationTargetingVariables?: Readonly<Record<string, unknown>> | undefined;
   /** Gateway data (location and parsed user agent), given by the caller or fetched by the client. */
-  readonly _vwo?: { readonly location?: unknown; readonly userAgent?: unknown } | undefined;
+  readonly _vwo?:
+    | {
+        /** The user's location (`country`, `region`, `city`…), for location segments. */
+        readonly location?: unknown;
+        /** The parsed user agent (`os`, `browser_string`, `device_type`…), for user-agent segments. */
+        readonly userAgent?: unknown;
+      }
+    | undefined;
 }
 
 /**
@@ -18,14 +29,21 @@ export interface FmeContext {
  * undecided ones `undefined`. Stored under the feature key or `_vwo_meta_meg_<groupId>`.
  */
 export interface FmeStorageRecord {
+  /** The key it is stored under: the feature key, or `_vwo_meta_meg_<groupId>` for a group winner. */
   readonly featureKey: string;
   /** `context.id` as given: 1.35.0 stores a numeric id as a number (everywhere else it is stringified). */
   readonly userId: string | number;
+  /** The id of the rollout campaign that enabled the flag; `undefined` when none (always for MEG records). */
   readonly rolloutId: unknown;
+  /** The key of that rollout campaign; `undefined` when none. */
   readonly rolloutKey: unknown;
+  /** The id of the rollout variation served; `undefined` when none. */
   readonly rolloutVariationId: unknown;
+  /** The id of the experiment (testing or personalise) campaign decided; `undefined` when none. */
   readonly experimentId: unknown;
+  /** The key of that experiment campaign, by which the stored variation is looked up again; `undefined` when none. */
   readonly experimentKey: unknown;
+  /** The id of the experiment variation served (`-1` in a MEG record of an A/B winner); `undefined` when none. */
   readonly experimentVariationId: unknown;
 }
 
@@ -38,7 +56,9 @@ export type FmeStorageLookup = (key: string) => unknown;
 
 /** One `vwo_variationShown` impression, in sending order. */
 export interface FmeImpression {
+  /** The campaign shown (sent as `id`). */
   readonly campaignId: FmeJson | undefined;
+  /** The variation shown (sent as `variation`); for an impact campaign `2` when the flag is enabled, else `1`. */
   readonly variationId: FmeJson | undefined;
   /** Why it is sent. */
   readonly kind: 'rollout' | 'whitelisted' | 'experiment' | 'impact';
@@ -51,8 +71,11 @@ export interface FmeImpression {
 
 /** A rule that decided part of the flag. */
 export interface FmeRuleOutcome {
+  /** The rule's campaign id. */
   readonly campaignId: unknown;
+  /** The rule's campaign key. */
   readonly campaignKey: unknown;
+  /** The id of the variation served. */
   readonly variationId: unknown;
   /** `stored`: served from the user's storage record; `whitelisted`: forced by variation targeting. */
   readonly source: 'evaluated' | 'stored' | 'whitelisted';
@@ -71,12 +94,20 @@ export type FmeFlagOutcome =
   /** Evaluation failed where 1.35.0 fails (trap 17): a disabled flag, events sent so far kept. */
   | 'error';
 
+/**
+ * What {@link decideFlag} decides for one `getFlag` call, as data: the flag and every side effect
+ * (impressions, storage writes, logs, callback, debug event) the client then carries out.
+ */
 export interface FmeFlagDecision {
+  /** Whether the flag is on (`isEnabled()`). */
   readonly enabled: boolean;
   /** The served variation's variables, never merged with the rollout's, never cast. */
   readonly variables: readonly FmeVariable[];
+  /** Why the flag is what it is. */
   readonly outcome: FmeFlagOutcome;
+  /** The rollout rule that enabled the flag (evaluated or stored), if any. */
   readonly rollout: FmeRuleOutcome | undefined;
+  /** The experiment (testing or personalise) rule whose variation is served, if any. */
   readonly experiment: FmeRuleOutcome | undefined;
   /** Impressions to send, in order (no de-duplication across calls: trap 13). */
   readonly impressions: readonly FmeImpression[];
@@ -102,19 +133,27 @@ export interface FmeFlagDecision {
 
 /** An error 1.35.0 logs during a decision: its template key, and how many impressions were made before it. */
 export interface FmeErrorLog {
+  /** The message template key, e.g. `INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION`. */
   readonly messageKey: FmeSegmentMessage;
+  /** How many of the decision's impressions were made before it (it is sent before the next one). */
   readonly beforeImpression: number;
 }
 
 /** The decision-specific properties of a `vwo_sdkDebug` "decision" event. */
 export interface FmeDebugDecision {
+  /** `Flag decision given for feature:<key>.`, then the rollout and experiment decided, if any. */
   readonly msg: string;
+  /** The rollout campaign id, when truthy. */
   readonly rId?: unknown;
+  /** The rollout variation id, when truthy. */
   readonly rvId?: unknown;
+  /** The experiment campaign id, when truthy. */
   readonly eId?: unknown;
+  /** The experiment variation id, when truthy. */
   readonly evId?: unknown;
 }
 
+/** Optional inputs of {@link decideFlag}. */
 export interface FmeDecideOptions {
   /**
    * The gateway's `check-attribute` answers for `inlist(…)` nodes; absent when no gateway is

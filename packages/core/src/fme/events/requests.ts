@@ -8,6 +8,7 @@ import { visitorUuid } from '../../events/uuid.js';
 
 /** The FME SDK identity every event carries. */
 export const FME_SDK_NAME = 'vwo-fme-node-sdk';
+/** The vwo-fme-node-sdk version reproduced, sent as `sv` / `vwo_sdkVersion`. */
 export const FME_SDK_VERSION = '1.35.0';
 /** FME's production host (its name notwithstanding). */
 export const FME_HOST = 'dev.visualwebsiteoptimizer.com';
@@ -40,8 +41,11 @@ export interface FmeEventClock {
 
 /** The part of the `getFlag` context an impression reads. */
 export interface FmeImpressionContext {
+  /** The user id; the visitor UUID is derived from it. */
   readonly id: string | number;
+  /** Sent as `visitor_ua` and the `X-Device-User-Agent` header. */
   readonly userAgent?: string | null | undefined;
+  /** Sent as `visitor_ip` and the `VWO-X-Forwarded-For` header. */
   readonly ipAddress?: string | null | undefined;
   /** The call's custom variables when the impression was made (they carry `_vwoUserId` by then). */
   readonly customVariables?: Readonly<Record<string, unknown>> | undefined;
@@ -51,8 +55,11 @@ export interface FmeImpressionContext {
 
 /** A POST to `/events/t` as 1.35.0's network layer hands it to `http(s).request`. */
 export interface FmeEventRequest {
+  /** Always `POST`. */
   readonly method: 'POST';
+  /** Always `https`. */
   readonly scheme: 'https';
+  /** VWO's host, or the gateway's for user events when one is configured. */
   readonly hostname: string;
   /** Debug and usage events name port 443 explicitly; the others leave it unset. */
   readonly port?: number;

@@ -12,15 +12,25 @@ import { compareOperand, normalise, parseOperand, tagOf } from './operand.js';
 
 /** A segment could not be evaluated; 1.35.0 fails the whole `getFlag` then. */
 export class FmeSegmentError extends Error {
+  /** Always `FmeSegmentError`. */
   override readonly name = 'FmeSegmentError';
 }
 
 /** What the evaluator may read besides the variables. */
 export interface FmeSegmentEnvironment {
+  /** `context.userAgent`: the `ua` node's tag; user-agent nodes are false (and logged) without it. */
   readonly userAgent?: unknown;
+  /** `context.ipAddress`: the `ip_address` node's tag; location nodes are false (and logged) without it. */
   readonly ipAddress?: unknown;
   /** Gateway data: `context._vwo`, given by the caller or fetched by the client. */
-  readonly vwo?: { readonly location?: unknown; readonly userAgent?: unknown } | undefined;
+  readonly vwo?:
+    | {
+        /** The user's location (`country`, `region`, `city`…), for location nodes. */
+        readonly location?: unknown;
+        /** The parsed user agent (`os`, `browser_string`, `device_type`, `browser_version`, `os_version`…). */
+        readonly userAgent?: unknown;
+      }
+    | undefined;
   /** Feature ids → keys, for `featureId` nodes (first feature with `id === parseInt(key)`). */
   readonly featureKeyById: (id: number) => string | undefined;
   /** The stored record for a feature key, for `featureId` nodes. */
@@ -47,7 +57,8 @@ export type FmeSegmentMessage =
 const UA_KEYS: ReadonlySet<string> = new Set(['os', 'browser_string', 'device_type', 'device']);
 const INLIST = /inlist\(([^)]+)\)/;
 
-type Variables = Readonly<Record<string, unknown>>;
+/** The variables a segment is evaluated against: `customVariables` or `variationTargetingVariables`, with `_vwoUserId`. */
+export type Variables = Readonly<Record<string, unknown>>;
 
 /**
  * Evaluates a segment node against `variables`. The result is truthy or falsy, not always a

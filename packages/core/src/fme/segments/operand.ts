@@ -7,8 +7,11 @@
 /** How an operand compares; `equal` is also what a star-less `wildcard(…)` means. */
 export type FmeOperandType = 'lower' | 'contains' | 'endsWith' | 'startsWith' | 'regex' | 'gt' | 'gte' | 'lt' | 'lte' | 'equal';
 
+/** A parsed operand: how to compare, and with what. */
 export interface FmeOperand {
+  /** How the value compares. */
   readonly type: FmeOperandType;
+  /** What to compare with: the operand without its `lower(…)`/`wildcard(…)`/`regex(…)`/`gt(…)` wrapper and stars. */
   readonly value: unknown;
 }
 

@@ -7,8 +7,18 @@ import { validateFmeSettings } from './validate.js';
 
 /** The outcome of {@link parseFmeSettings}: the model, or every bad field of the file. */
 export type FmeParseResult =
-  | { readonly ok: true; readonly settings: FmeSettings }
-  | { readonly ok: false; readonly issues: readonly SettingsIssue[] };
+  | {
+      /** The file is valid. */
+      readonly ok: true;
+      /** The model built from it. */
+      readonly settings: FmeSettings;
+    }
+  | {
+      /** The file was refused. */
+      readonly ok: false;
+      /** Every bad field, with its path. */
+      readonly issues: readonly SettingsIssue[];
+    };
 
 type Json = Record<string, unknown>;
 
