@@ -17,4 +17,5 @@ if (kind === 'comparison') {
   if (!measure) throw new Error(`unknown measure ${name}`);
   rows = await measure({ quick });
 }
-process.stdout.write(`\n${JSON.stringify(rows)}\n`);
+// Exit once the rows are written: vwo-fme-node-sdk 1.35.0 keeps timers (its polling) that no call stops.
+process.stdout.write(`\n${JSON.stringify(rows)}\n`, () => process.exit(0));

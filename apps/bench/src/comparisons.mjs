@@ -3,10 +3,11 @@
 // run interleaved in each process, so machine drift hits them alike.
 import { GrowthBookClient } from '@growthbook/growthbook';
 import { decide, murmurhash3, parseSettings } from '@vwo/core';
-import { launch } from '@vwo/node';
+import { init, launch } from '@vwo/node';
 import { measure, measureAsync } from './harness.mjs';
 import { optimizelyClient } from './optimizely.mjs';
 import { launchReference, launchReferenceSending, referenceRequests } from './reference.mjs';
+import { fmeReferenceRequests, initFmeReference } from './reference-fme.mjs';
 import * as w from './workloads.mjs';
 
 const users = w.userIds(10_000);
@@ -126,6 +127,67 @@ const activateTrackPair = (vwo, sdk) => [
   },
 ];
 
+/**
+ * FME `getFlag` (issue 18): @vwo/node's `init` beside vwo-fme-node-sdk 1.35.0's, the same settings
+ * file (a 100 % rollout rule, then an A/B rule at 50/50; workloads.mjs), default options
+ * otherwise (no batching), so each call sends its two impressions as requests of their own: ours
+ * to the no-op transport (counted), the reference to a stub network client that answers success
+ * without I/O (reference-fme.mjs). Each call awaited, then the flag read as a user reads it. Both
+ * must agree on a sample of users before measuring, and the row fails if either sent nothing.
+ */
+async function fmeGetFlag(name) {
+  const sent = { count: 0 };
+  const transport = {
+    send: async () => {
+      sent.count++;
+      return { status: 200, body: '' };
+    },
+  };
+  const silent = { level: 'ERROR', transport: { log() {} } };
+  const vwo = await init({ ...w.FME_ACCOUNT, settings: w.fmeRolloutAndTest, transport, logger: silent });
+  const sdk = await initFmeReference(w.fmeRolloutAndTest, w.FME_ACCOUNT);
+  const settle = async () => {
+    for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const seen = new Set();
+  for (const u of users.slice(0, 500)) {
+    const ours = await vwo.getFlag('checkout', { id: u });
+    const theirs = await sdk.getFlag('checkout', { id: u });
+    const answer = [ours.isEnabled(), JSON.stringify(ours.getVariables())];
+    const expected = [theirs.isEnabled(), JSON.stringify(theirs.getVariables())];
+    if (answer[0] !== expected[0] || answer[1] !== expected[1])
+      throw new Error(`${name}: user ${u}: @vwo/node ${JSON.stringify(answer)}, vwo-fme-node-sdk ${JSON.stringify(expected)}`);
+    seen.add(answer.join(' '));
+  }
+  // Both variations of the A/B rule were seen, with the flag on: the sample exercised both paths.
+  if (seen.size !== 2) throw new Error(`${name}: expected two answers over the sample, saw ${[...seen].join(' | ')}`);
+  await settle();
+  sent.count = 0;
+  fmeReferenceRequests.sent = 0;
+  fmeReferenceRequests.impressions = 0;
+  const read = (flag) => flag.isEnabled() && flag.getVariables().length;
+  const contenders = [
+    { name: '@vwo/node getFlag', async: true, fn: async (u) => read(await vwo.getFlag('checkout', { id: u })), inputs: users },
+    {
+      name: 'vwo-fme-node-sdk getFlag',
+      async: true,
+      fn: async (u) => read(await sdk.getFlag('checkout', { id: u })),
+      inputs: referenceUsers,
+    },
+  ];
+  return async (timing) => {
+    const results = await measureAsync({ name, contenders }, timing);
+    await settle();
+    await vwo.close();
+    if (fmeReferenceRequests.impressions === 0) throw new Error(`${name}: vwo-fme-node-sdk built no impression request`);
+    if (sent.count === 0) throw new Error(`${name}: @vwo/node sent nothing to the no-op transport`);
+    process.stderr.write(
+      `${name}: requests sent while measured: @vwo/node ${sent.count}, vwo-fme-node-sdk ${fmeReferenceRequests.sent} (${fmeReferenceRequests.impressions} impressions)\n`,
+    );
+    return results;
+  };
+}
+
 export const COMPARISONS = {
   'decide: 2 variations, no segments': () => decideComparison('decide: 2 variations, no segments', w.twoVariations, 'campaign-1'),
   'decide: behind a 6-condition segment': () =>
@@ -230,4 +292,5 @@ export const COMPARISONS = {
         { name: 'vwo-node-sdk activate', fn: (u) => sdk.activate('campaign-1', u, options), inputs: referenceUsers },
       ];
     }),
+  'API: getFlag, rollout + A/B rule': () => fmeGetFlag('API: getFlag, rollout + A/B rule'),
 };

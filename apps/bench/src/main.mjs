@@ -47,7 +47,7 @@ function runComparison(name) {
 
 const selected = (names) => names.filter((name) => !only || name.includes(only));
 const rateLines = [
-  '| comparison | contender | per second | × vwo-node-sdk | × GrowthBook | × Optimizely | ÷ bare hash |',
+  '| comparison | contender | per second | × vwo-node-sdk (FME: vwo-fme-node-sdk) | × GrowthBook | × Optimizely | ÷ bare hash |',
   '|---|---|---|---|---|---|---|',
 ];
 for (const name of selected(Object.keys(COMPARISONS))) {
@@ -59,7 +59,7 @@ for (const name of selected(Object.keys(COMPARISONS))) {
   const ratio = (value, base) => (base ? times(value / base) : '');
   // Beside the ratio to vwo-node-sdk, the lowest and highest of the per-process ratios.
   const referenceRatio = (r) => {
-    const reference = contender('vwo-node-sdk');
+    const reference = contender('vwo-node-sdk') ?? contender('vwo-fme-node-sdk');
     if (!reference) return '';
     const perProcess = r.samples.map((value, i) => value / reference.samples[i]);
     const spread = perProcess.length > 1 && r !== reference ? ` (${times(Math.min(...perProcess))}–${times(Math.max(...perProcess))})` : '';
@@ -89,7 +89,7 @@ const report = [
   'no-op transport (apps/bench/src/reference.mjs). User ids are flat strings, as parsed from a request.',
   '',
   'Goals: `decide` ≥ 100× vwo-node-sdk and ≥ 1/3 of the bare hash loop (issue 2); the public API ≥ 50× vwo-node-sdk,',
-  '≥ 2× GrowthBook and Optimizely on the shared A/B decision (issues 3 and 10).',
+  '≥ 2× GrowthBook and Optimizely on the shared A/B decision (issues 3 and 10); FME `getFlag` ≥ 100× vwo-fme-node-sdk 1.35.0 (issue 18).',
   '',
   ...rateLines,
   '',

@@ -118,3 +118,58 @@ export function userIds(count) {
   const built = Array.from({ length: count }, (_, i) => `user-${i}-${((i * 2654435761) >>> 0).toString(36)}`);
   return JSON.parse(JSON.stringify(built));
 }
+
+/**
+ * An FME settings file (vwo-fme-node-sdk 1.35.0's format): feature `checkout` with a 100 %
+ * rollout rule and then an A/B testing rule of 2 variations at 50/50. The rollout passes for
+ * every user, so `getFlag` evaluates the A/B rule too: the flag is on for everyone, its
+ * variables come from the A/B variation, and every call sends two impressions (one per rule).
+ */
+export const FME_ACCOUNT = { accountId: 888888, sdkKey: 'abcdef0123456789abcdef0123456789' };
+const fmeVariables = (price, color) => [
+  { id: 1, key: 'price', type: 'integer', value: price },
+  { id: 2, key: 'color', type: 'string', value: color },
+];
+export const fmeRolloutAndTest = {
+  version: 1,
+  accountId: FME_ACCOUNT.accountId,
+  sdkKey: FME_ACCOUNT.sdkKey,
+  features: [
+    {
+      id: 1,
+      key: 'checkout',
+      name: 'Checkout',
+      type: 'FEATURE_FLAG',
+      status: 'ON',
+      metrics: [{ id: 1, type: 'CUSTOM_GOAL', identifier: 'purchase' }],
+      rules: [
+        { type: 'FLAG_ROLLOUT', ruleKey: 'rollout', campaignId: 10, variationId: 1 },
+        { type: 'FLAG_TESTING', ruleKey: 'test', campaignId: 11 },
+      ],
+    },
+  ],
+  campaigns: [
+    {
+      id: 10,
+      key: 'checkout_rollout',
+      name: 'Rollout rule',
+      type: 'FLAG_ROLLOUT',
+      status: 'RUNNING',
+      segments: {},
+      variations: [{ id: 1, name: 'Rollout-rule-1', weight: 100, segments: {}, variables: fmeVariables(10, 'blue') }],
+    },
+    {
+      id: 11,
+      key: 'checkout_test',
+      name: 'A/B rule',
+      type: 'FLAG_TESTING',
+      status: 'RUNNING',
+      segments: {},
+      percentTraffic: 100,
+      variations: [
+        { id: 1, name: 'Default', weight: 50, variables: fmeVariables(10, 'blue') },
+        { id: 2, name: 'Variation-1', weight: 50, variables: fmeVariables(12, 'green') },
+      ],
+    },
+  ],
+};
