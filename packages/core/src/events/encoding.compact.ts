@@ -4,48 +4,9 @@
  * exists). Lone surrogates are U+FFFD in both.
  */
 
-/** Upper bound of the UTF-8 length of a string: 3 bytes per UTF-16 code unit. */
-export function maxUtf8Length(text: string): number {
-  return text.length * 3;
-}
+import { maxUtf8Length, writeUtf8 } from './utf8.js';
 
-/**
- * Writes the UTF-8 bytes of `text` into `out` from `offset` (lone surrogates as U+FFFD) and
- * returns the offset after the last byte. `out` must have room for {@link maxUtf8Length}.
- */
-export function writeUtf8(text: string, out: Uint8Array, offset: number): number {
-  let at = offset;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    let code = text.charCodeAt(i);
-    if (code < 0x80) {
-      out[at++] = code;
-      continue;
-    }
-    if (code < 0x800) {
-      out[at++] = 0xc0 | (code >> 6);
-      out[at++] = 0x80 | (code & 0x3f);
-      continue;
-    }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        out[at++] = 0xf0 | (code >> 18);
-        out[at++] = 0x80 | ((code >> 12) & 0x3f);
-        out[at++] = 0x80 | ((code >> 6) & 0x3f);
-        out[at++] = 0x80 | (code & 0x3f);
-        continue;
-      }
-      code = 0xfffd;
-    }
-    out[at++] = 0xe0 | (code >> 12);
-    out[at++] = 0x80 | ((code >> 6) & 0x3f);
-    out[at++] = 0x80 | (code & 0x3f);
-  }
-  return at;
-}
+export { maxUtf8Length, writeUtf8 };
 
 /** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
 export function utf8Length(text: string): number {
