@@ -1,3 +1,4 @@
+import { compareStepByStep, ORDER_TESTS } from './compare-steps.js';
 import { canonical, isNormalisable, normalisedText, sameText } from './normalise.js';
 import type { OperandKind, ParsedOperand } from './operand.js';
 import type { SegmentOutcome } from './types.js';
@@ -14,20 +15,11 @@ export interface Comparison {
 }
 
 type TextTest = (text: string, part: string) => boolean;
-type OrderTest = (operand: number, tag: number) => boolean;
 
 const TEXT_TESTS: Readonly<Record<'contains' | 'startsWith' | 'endsWith', TextTest>> = {
   contains: (text, part) => text.includes(part),
   startsWith: (text, part) => text.startsWith(part),
   endsWith: (text, part) => text.endsWith(part),
-};
-
-// `gt(10)` holds when the tag is greater than 10; NaN on either side makes every test false.
-const ORDER_TESTS: Readonly<Record<'gt' | 'gte' | 'lt' | 'lte', OrderTest>> = {
-  gt: (operand, tag) => operand < tag,
-  gte: (operand, tag) => operand <= tag,
-  lt: (operand, tag) => operand > tag,
-  lte: (operand, tag) => operand >= tag,
 };
 
 /** Prepares an operand: parses its number, builds its regular expressions. Never throws. */
@@ -125,41 +117,5 @@ function compilePattern(source: string): Pattern {
     return new RegExp(source);
   } catch {
     return INVALID_PATTERN;
-  }
-}
-
-/**
- * 1.73.0's steps 4–5 on an arbitrary tag, without shortcuts. Only reached for values whose own
- * `toString` returns a non-string, so clarity wins over speed here.
- */
-function compareStepByStep(kind: OperandKind, value: unknown, operandNumber: number, tag: unknown): SegmentOutcome {
-  const tagNumber = Number.parseFloat(tag as string);
-  const normalise = isNormalisable(operandNumber) && isNormalisable(tagNumber);
-  const t = (normalise ? normalisedText(tagNumber) : tag) as string | null;
-  const v = (normalise ? normalisedText(operandNumber) : value) as string;
-  switch (kind) {
-    case 'equals':
-      return t === v;
-    case 'lower':
-      return t === null ? undefined : v.toLowerCase() === t.toLowerCase();
-    case 'contains':
-      return t === null ? undefined : t.indexOf(v) > -1;
-    case 'startsWith':
-      return t === null ? undefined : t.startsWith(v);
-    case 'endsWith':
-      return t === null ? undefined : t.endsWith(v);
-    case 'regex':
-      try {
-        return new RegExp(v).test(t as string);
-      } catch {
-        return false;
-      }
-    default:
-      if (t === null) return undefined;
-      try {
-        return ORDER_TESTS[kind](Number.parseFloat(v), Number.parseFloat(t));
-      } catch {
-        return false;
-      }
   }
 }
