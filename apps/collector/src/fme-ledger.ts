@@ -194,7 +194,8 @@ export function createFmeLedger() {
 
       for (const source of sources.values()) {
         for (const [campaignId, variations] of source.campaigns) {
-          const entry = (campaigns[String(campaignId)] ??= { impressions: 0, uniqueVisitors: 0, variations: {} });
+          const entry = campaigns[String(campaignId)] ?? { impressions: 0, uniqueVisitors: 0, variations: {} };
+          campaigns[String(campaignId)] = entry;
           const visitors = new Set<string>();
           for (const [variationId, acc] of variations) {
             const previous = entry.variations[String(variationId)] ?? { impressions: 0, uniqueVisitors: 0 };

@@ -156,12 +156,15 @@ describe('FME batches (POST /server-side/batch-events-v2)', () => {
     expect(collector.stats().rejected.total).toBe(2);
   });
 
-  test('an envelope resent in a later batch is acknowledged as a duplicate and counted once', async () => {
+  test('identical envelopes all count (1.35.0 repeats impressions, ids or not); an eid names a resend', async () => {
     const shown = impression(11, 2, visitor(3), 2000);
-    await sendBatch([shown]);
-    const again = await sendBatch([shown, impression(11, 2, visitor(4), 2000)]);
-    expect(JSON.parse(again.text)).toEqual({ ok: true, events: 2, duplicates: 1 });
-    expect(collector.stats().fme.campaigns['11']?.impressions).toBe(2);
+    await sendBatch([shown, shown]);
+    const again = await sendBatch([shown]);
+    expect(JSON.parse(again.text)).toEqual({ ok: true, events: 1, duplicates: 0 });
+    expect(collector.stats().fme.campaigns['11']?.impressions).toBe(3);
+    await sendOne(shown, '&eid=e-1');
+    expect(JSON.parse((await sendOne(shown, '&eid=e-1')).text)).toEqual({ ok: true, events: 1, duplicates: 1 });
+    expect(collector.stats().fme.campaigns['11']?.impressions).toBe(4);
     expect(collector.stats().duplicates).toBe(1);
   });
 });

@@ -65,7 +65,7 @@ export function parseEventArch(query: ParsedQuery, body: unknown, revenuePropOf:
  * The unit of one event-architecture envelope: named by `eid` when sent, else by `msgId` with the
  * event's name and properties (a `msgId` is only `<uuid>-<ms>`, shared by different events).
  */
-export function eventArchUnit(
+function eventArchUnit(
   eid: string | null,
   msgId: string,
   name: string,

@@ -1,7 +1,7 @@
 import type { ParsedQuery } from '../query.js';
 import type { EventDraft, EventUnit, FmeRevenuePropLookup } from './draft.js';
 import { readEnvelope } from './envelope.js';
-import { eventArchUnit, IMPRESSION_EVENT, PUSH_EVENT, visitorTags } from './event-arch.js';
+import { IMPRESSION_EVENT, PUSH_EVENT, visitorTags } from './event-arch.js';
 import { fail, isPlainObject, requireParam, toEventId, toId, toRevenue } from './fields.js';
 
 const USAGE_STATS_EVENT = 'vwo_sdkUsageStats';
@@ -103,5 +103,7 @@ function fmeUnit(
     const revenueRaw = typeof value === 'number' || typeof value === 'string' ? value : null;
     draft = { ...base, kind: 'conversion', revenueRaw, revenue: revenueRaw === null ? null : toRevenue(revenueRaw) };
   }
-  return eventArchUnit(eid, envelope.msgId, name, props, envelope.visitorProps, [draft]);
+  // 1.35.0 repeats an impression on every getFlag: two calls in one millisecond send identical
+  // envelopes, so without an `eid` a resend cannot be told from a repeat, and every one counts.
+  return { dedupKey: eid === null ? null : `id:${eid}`, eid, drafts: [draft] };
 }
