@@ -41,8 +41,7 @@ export interface LoadedSettings {
 }
 
 /** Reads and parses a settings file; an invalid one is an error (exit 1) listing every bad field. */
-export function loadSettings(path: string): LoadedSettings {
-  const raw = readJsonFile(path);
+export function loadSettings(path: string, raw: unknown = readJsonFile(path)): LoadedSettings {
   const result = parseSettings(raw);
   if (!result.ok) throw invalidSettings(path, result.error);
   return { path, raw, settings: result.settings, warnings: result.warnings };
