@@ -1,16 +1,23 @@
 import { type FmeFeature, type FmeSettings, formatIssues, parseFmeSettings, type SettingsIssue } from '@vwo/core';
 import { CliError, EXIT_INVALID } from '../errors.js';
-import { closestNames } from '../suggest.js';
+import { unknownKey } from '../input.js';
 
 /** A parsed FME settings file. */
 export interface LoadedFme {
+  /** Where it was read from (`-`: standard input), for messages. */
   readonly path: string;
   /** The file as read: what an FME client is given. */
   readonly raw: unknown;
+  /** The model `parseFmeSettings` built from it. */
   readonly settings: FmeSettings;
 }
 
-/** Parses an FME file; an invalid one is an error (exit 1) listing every bad field path. */
+/**
+ * Parses an FME file; an invalid one is a {@link CliError} (exit 1) listing every bad field path.
+ *
+ * @example
+ * const loaded = loadFme('settings.json', JSON.parse(readFileSync('settings.json', 'utf8')));
+ */
 export function loadFme(path: string, raw: unknown): LoadedFme {
   const result = parseFmeSettings(raw);
   if (!result.ok) throw invalidFme(path, result.issues);
@@ -32,18 +39,7 @@ export function invalidFme(path: string, issues: readonly SettingsIssue[]): CliE
 export function featureOf(loaded: LoadedFme, key: string): FmeFeature {
   const feature = loaded.settings.featuresByKey.get(key);
   if (feature) return feature;
-  const keys = [...loaded.settings.featuresByKey.keys()];
-  const close = closestNames(key, keys);
-  const hint =
-    close.length > 0
-      ? `; did you mean ${close.map((k) => JSON.stringify(k)).join(' or ')}?`
-      : keys.length === 0
-        ? ' (it has no features)'
-        : `; its features are ${keys
-            .slice(0, 8)
-            .map((k) => JSON.stringify(k))
-            .join(', ')}${keys.length > 8 ? ', …' : ''}`;
-  throw new CliError(`unknown feature ${JSON.stringify(key)} in ${loaded.path}${hint}`);
+  throw unknownKey('feature', key, [...loaded.settings.featuresByKey.keys()], loaded.path);
 }
 
 /**
@@ -81,9 +77,14 @@ export function fmeWarnings(settings: FmeSettings): SettingsIssue[] {
 
 /** The user of an FME command: `--user`, `--vars`, `--targeting`, `--user-agent`, `--ip`. */
 export interface FmeUser {
+  /** `context.id`. */
   readonly id: string;
+  /** `context.customVariables`: what pre-segmentation reads. */
   readonly customVariables?: Readonly<Record<string, unknown>>;
+  /** `context.variationTargetingVariables`: what whitelisting of A/B rules reads. */
   readonly variationTargetingVariables?: Readonly<Record<string, unknown>>;
+  /** `context.userAgent`: what user-agent segments read. */
   readonly userAgent?: string;
+  /** `context.ipAddress`: what location and IP segments read. */
   readonly ipAddress?: string;
 }

@@ -1,6 +1,5 @@
 import { decideFlag, type FmeFeature, type FmeRule, type FmeSettings } from '@vwo/core';
-import type { VariationSplit } from '../commands/simulate.js';
-import { verdictLine } from '../commands/simulate.js';
+import { rangeWidth, type VariationSplit, verdictLine } from '../commands/simulate.js';
 import { count, percent, table, weightText } from '../format.js';
 import { type GoodnessOfFit, goodnessOfFit } from '../stats/chi-square.js';
 import { fmeContext } from './decide.js';
@@ -140,11 +139,6 @@ function ruleSplit(rule: FmeRule, counter: Counter | undefined): FmeRuleSplit {
 function trafficShare(weight: unknown): number {
   const n = Math.floor(Number(weight));
   return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) / 100 : 0;
-}
-
-function rangeWidth(range: { readonly start: number; readonly end: number }): number {
-  if (range.start < 1) return 0;
-  return Math.max(0, Math.min(range.end, 10_000) - range.start + 1);
 }
 
 /** The text report of `vwo simulate` for an FME file. */

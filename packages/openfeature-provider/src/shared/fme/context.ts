@@ -6,20 +6,13 @@
  * custom variable (pre-segmentation).
  */
 import type { FmeUserContext } from '@vwo/core';
-import { type ContextLike, isPlainObject } from '../context.js';
+import { type ContextLike, contextParts } from '../context.js';
 import type { Failure } from '../resolution.js';
 
 export function fmeContextOf(context: ContextLike | undefined, targetingAttribute: string): FmeUserContext | Failure {
-  const { targetingKey, [targetingAttribute]: targeting, userAgent, ipAddress, ...customVariables } = context ?? {};
-  if (typeof targetingKey !== 'string' || targetingKey === '') {
-    return { errorCode: 'TARGETING_KEY_MISSING', errorMessage: 'the evaluation context needs a targetingKey: the VWO user id' };
-  }
-  if (targeting !== undefined && !isPlainObject(targeting)) {
-    return {
-      errorCode: 'PARSE_ERROR',
-      errorMessage: `the context attribute ${JSON.stringify(targetingAttribute)} must be an object of variation targeting variables`,
-    };
-  }
+  const parts = contextParts(context, targetingAttribute);
+  if ('errorCode' in parts) return parts;
+  const { userAgent, ipAddress, ...customVariables } = parts.attributes;
   for (const [name, value] of [
     ['userAgent', userAgent],
     ['ipAddress', ipAddress],
@@ -29,9 +22,9 @@ export function fmeContextOf(context: ContextLike | undefined, targetingAttribut
     }
   }
   return {
-    id: targetingKey,
+    id: parts.userId,
     customVariables,
-    ...(targeting === undefined ? {} : { variationTargetingVariables: targeting }),
+    ...(parts.targeting === undefined ? {} : { variationTargetingVariables: parts.targeting }),
     ...(userAgent === undefined ? {} : { userAgent: userAgent as string }),
     ...(ipAddress === undefined ? {} : { ipAddress: ipAddress as string }),
   };
