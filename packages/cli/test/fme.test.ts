@@ -21,9 +21,9 @@ function settingsModel() {
 
 describe('format detection', () => {
   it('features, or FLAG_* campaigns, make an FME file; --format overrides the detection', () => {
-    expect(vwo(['validate', FME]).stdout).toContain('valid (FME: 2 features, 3 campaigns, account 888888; no warnings)');
+    expect(vwo(['validate', FME]).stdout).toContain('valid (FME: 3 features, 4 campaigns, account 888888; no warnings)');
     const campaignsOnly = JSON.stringify({ ...file, features: undefined });
-    expect(vwo(['validate', '-'], campaignsOnly).stdout).toContain('valid (FME: 0 features, 3 campaigns');
+    expect(vwo(['validate', '-'], campaignsOnly).stdout).toContain('valid (FME: 0 features, 4 campaigns');
     const asFullStack = vwo(['validate', FME, '--format', 'fullstack']);
     expect(asFullStack.status).toBe(1);
     expect(asFullStack.stdout).toContain('vwo-node-sdk 1.73.0 would refuse it');
@@ -64,8 +64,8 @@ describe('vwo validate on FME files', () => {
     const run = vwo(['validate', '-'], JSON.stringify(odd));
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('with 3 warnings:');
-    expect(run.stdout).toContain('  warning: features[2].key: "pro-tools" is used by an earlier feature');
-    expect(run.stdout).toContain('  warning: features[2].rules[0].campaignId: no campaign has id 99: the rule is skipped');
+    expect(run.stdout).toContain('  warning: features[3].key: "pro-tools" is used by an earlier feature');
+    expect(run.stdout).toContain('  warning: features[3].rules[0].campaignId: no campaign has id 99: the rule is skipped');
     expect(run.stdout).toContain('  warning: campaigns[2].type: "FLAG_OTHER" is never evaluated');
   });
 });
@@ -80,8 +80,8 @@ describe('vwo decide on FME files', () => {
     ] as const) {
       const args = ['decide', FME, '--user', user, ...(vars ? ['--vars', JSON.stringify(vars)] : [])];
       const report = json(vwo(args)) as { features: Record<string, { isEnabled: boolean; variables: Record<string, unknown> }> };
-      expect(Object.keys(report.features)).toEqual(['new-checkout', 'pro-tools']);
-      for (const key of ['new-checkout', 'pro-tools']) {
+      expect(Object.keys(report.features)).toEqual(['new-checkout', 'pro-tools', 'greeting']);
+      for (const key of ['new-checkout', 'pro-tools', 'greeting']) {
         const flag = await client.getFlag(key, { id: user, ...(vars ? { customVariables: { ...vars } } : {}) });
         expect(report.features[key]?.isEnabled).toBe(flag.isEnabled());
         expect(report.features[key]?.variables).toEqual(Object.fromEntries(flag.getVariables().map((v) => [v.key, v.value])));
@@ -165,6 +165,14 @@ describe('vwo simulate on FME files', () => {
       [5000, 2500, 2500],
     );
     expect(testing?.test.pValue).toBeCloseTo(expected.pValue as number, 12);
+
+    const personalised = Array.from({ length: users }, (_, i) => decideFlag(settings, 'greeting', { id: `user-${i + 1}` })).filter(
+      (decision) => decision.enabled,
+    ).length;
+    const greeting = json(vwo(['simulate', FME, '--users', String(users), '--feature', 'greeting', '--json'])) as typeof report;
+    const [personalise] = greeting.features[0]?.rules ?? [];
+    expect(personalise?.categories.map((c) => c.users)).toEqual([personalised, users - personalised]);
+    expect(personalise?.categories[0]?.expectedShare).toBe(0.4);
 
     const text = vwo(['simulate', FME, '--users', String(users), '--feature', 'new-checkout']).stdout;
     expect(text).toContain('rule testing1 · FLAG_TESTING · campaign checkout_test');
