@@ -187,6 +187,30 @@ describe('context, storage, tracking and settings', () => {
     expect(second).toMatchObject({ value: first.value, variant: first.variant, reason: 'CACHED' });
   });
 
+  it('when explain and getFlag disagree (another writer stored the user in between), the value is getFlag’s and the reason UNKNOWN', async () => {
+    const { client: probe } = await withProvider();
+    const id = await userWithLimit(probe, 10);
+    await OpenFeature.clearProviders();
+    // A fault a real storage gives only by chance: a record written by another process between
+    // the provider's explain (first read: nothing) and its getFlag (second read: the record).
+    let reads = 0;
+    const record = {
+      featureKey: 'new-checkout',
+      userId: id,
+      rolloutId: undefined,
+      rolloutKey: undefined,
+      rolloutVariationId: undefined,
+      experimentId: 2,
+      experimentKey: 'checkout_test',
+      experimentVariationId: 2,
+    };
+    const racingStorage = { get: () => (reads++ === 0 ? undefined : record), set: () => {} };
+    const { flags } = await withProvider({ storage: racingStorage });
+    const details = await flags.getNumberDetails('new-checkout.limit', -1, { targetingKey: id });
+    expect(details).toMatchObject({ value: 0, reason: 'UNKNOWN' });
+    expect(details.variant).toBeUndefined();
+  });
+
   it('track sends trackEvent with every detail as an event property', async () => {
     const { provider } = await withProvider();
     OpenFeature.getClient().track('purchase', { targetingKey: 'Emma' }, { value: 12.5, currency: 'EUR' });
