@@ -105,7 +105,7 @@ export class VWOServerProvider implements Provider {
     return this.resolve(flagKey, 'object', defaultValue, context);
   }
 
-  /** Converts the goal `trackingEventName` for the context's user in every campaign that has it; `details.value` is the revenue. */
+  /** Converts the goal `trackingEventName` for the context's user in every campaign that has it (`details.value` is the revenue); over an FME client, `trackEvent` with the details as event properties. */
   track(trackingEventName: string, context: EvaluationContext, trackingEventDetails: TrackingEventDetails): void {
     const { log, targetingAttribute } = this.setup;
     trackGoal(this.holder.client, log, this.holder.unavailable, trackingEventName, context, trackingEventDetails, targetingAttribute);

@@ -2,7 +2,7 @@
  * The provider's VWO client: given, or launched at `initialize` (and then closed at `onClose`),
  * plus the watch that notices new settings.
  *
- * The client has no settings-change callback (`ClientConfig` has none), so the watch compares
+ * Neither client (FullStack or FME) has a settings-change callback, so the watch compares
  * `client.settings` by reference on a short interval: every way new settings arrive (polling,
  * `getAndUpdateSettingsFile`, `updateSettings`) swaps that reference, and comparing one
  * reference costs nothing.
