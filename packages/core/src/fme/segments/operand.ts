@@ -18,12 +18,13 @@ export interface FmeOperand {
 const LOWER = /^lower\((.*)\)/;
 const WILDCARD = /^wildcard\((.*)\)/;
 const REGEX = /^regex\((.*)\)/;
-const NUMBER = String.raw`(\d+(?:\.\d+)*|\.\d+)\)`;
+const NUMBER = /* @__PURE__ */ String.raw`(\d+(?:\.\d+)*|\.\d+)\)`;
+// Pure: a page that imports only legacy `launch` bundles none of the FME modules.
 const COMPARISONS: readonly (readonly [RegExp, FmeOperandType])[] = [
-  [new RegExp(`^gt\\(${NUMBER}`), 'gt'],
-  [new RegExp(`^gte\\(${NUMBER}`), 'gte'],
-  [new RegExp(`^lt\\(${NUMBER}`), 'lt'],
-  [new RegExp(`^lte\\(${NUMBER}`), 'lte'],
+  [/* @__PURE__ */ new RegExp(`^gt\\(${NUMBER}`), 'gt'],
+  [/* @__PURE__ */ new RegExp(`^gte\\(${NUMBER}`), 'gte'],
+  [/* @__PURE__ */ new RegExp(`^lt\\(${NUMBER}`), 'lt'],
+  [/* @__PURE__ */ new RegExp(`^lte\\(${NUMBER}`), 'lte'],
 ];
 const STARTING_STAR = /^\*/;
 const ENDING_STAR = /\*$/;
