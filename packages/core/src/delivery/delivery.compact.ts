@@ -1,7 +1,7 @@
 /**
  * The browser build's event pipeline (tsup.config.ts takes it for `delivery.ts`): the same
  * batching, retries, bounds, counts, flush and close answers, and the same requests, written for
- * size. A page sends a few events, so each attempt gets its own deadline timer and the attempts
+ * size, with shorter log lines. A page sends a few events, so each attempt gets its own deadline timer and the attempts
  * in flight are a Set, where the server build links them into one list swept by one timer.
  * test/delivery.test.ts runs on both builds.
  */
@@ -99,7 +99,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       counts.dropped += events;
       if (!reportedDropAfterClose) {
         reportedDropAfterClose = true;
-        log.warn(`events: dropped ${events} event(s) sent after close(); later ones are counted in eventStats() without a log line`);
+        log.warn(`events: dropped ${events} event(s) after close; later drops are only counted`);
       }
       return false;
     }
@@ -107,14 +107,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     counts.dropped += events;
     fullDrops += events;
     if (fullDrops === events) {
-      log.warn(
-        `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
-          `further drops are summarised every ${DROP_LOG_EVERY}`,
-      );
+      log.warn(`events: dropped ${events} event(s): ${maxPending} pending (maxPendingEvents); one line per ${DROP_LOG_EVERY} more`);
     } else {
       unreportedFullDrops += events;
       if (unreportedFullDrops < DROP_LOG_EVERY) return false;
-      log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
+      log.warn(`events: dropped ${unreportedFullDrops} more events (${fullDrops} in all)`);
       unreportedFullDrops = 0;
     }
     return false;
@@ -229,7 +226,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const path = endpointPath(job.request.url);
     const { problem } = result;
     if (result.kind === 'refused') {
-      log.error(`events: ${path} refused ${job.events} event(s) with ${problem}; not retried, the events are lost`);
+      log.error(`events: ${path} refused ${job.events} event(s) with ${problem}; not retried`);
       outbox?.remove(job.outboxKey);
       finish(job, 'failed', new Error(`VWO refused the request to ${path}: ${problem}`));
       return 'failed';
@@ -374,7 +371,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   if (restored.length > 0) {
     const before = jobEvents;
     for (const entry of restored) admitJob(entry.request, eventCount(entry.events));
-    log.info(`events: resending ${restored.length} request(s) (${jobEvents - before} event(s)) an earlier run left in the outbox`);
+    log.info(`events: resending ${restored.length} request(s) (${jobEvents - before} event(s)) from the outbox`);
   }
 
   return {
