@@ -18,13 +18,13 @@ export interface FmeOperand {
 const LOWER = /^lower\((.*)\)/;
 const WILDCARD = /^wildcard\((.*)\)/;
 const REGEX = /^regex\((.*)\)/;
-const NUMBER = /* @__PURE__ */ String.raw`(\d+(?:\.\d+)*|\.\d+)\)`;
-// Pure: a page that imports only legacy `launch` bundles none of the FME modules.
+// Regular expression literals, which bundlers know to be pure: a page that imports only legacy
+// `launch` bundles none of the FME modules. Each is a comparison and its number, `gt(12.5)`.
 const COMPARISONS: readonly (readonly [RegExp, FmeOperandType])[] = [
-  [/* @__PURE__ */ new RegExp(`^gt\\(${NUMBER}`), 'gt'],
-  [/* @__PURE__ */ new RegExp(`^gte\\(${NUMBER}`), 'gte'],
-  [/* @__PURE__ */ new RegExp(`^lt\\(${NUMBER}`), 'lt'],
-  [/* @__PURE__ */ new RegExp(`^lte\\(${NUMBER}`), 'lte'],
+  [/^gt\((\d+(?:\.\d+)*|\.\d+)\)/, 'gt'],
+  [/^gte\((\d+(?:\.\d+)*|\.\d+)\)/, 'gte'],
+  [/^lt\((\d+(?:\.\d+)*|\.\d+)\)/, 'lt'],
+  [/^lte\((\d+(?:\.\d+)*|\.\d+)\)/, 'lte'],
 ];
 const STARTING_STAR = /^\*/;
 const ENDING_STAR = /\*$/;
