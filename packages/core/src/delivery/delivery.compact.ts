@@ -139,7 +139,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const n = ++job.attempts;
     job.deadline = Date.now() + requestTimeout;
     flying.add(job);
-    job.timer = startTimer(() => ended(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined }), requestTimeout);
+    // Expires by the clock, as the server build's sweep does: a timer that fires early re-arms for
+    // the time left, and a deadline more than requestTimeout ahead (the clock set back) expires too.
+    const expire = (): void => {
+      const left = job.deadline - Date.now();
+      if (left > 0 && left <= requestTimeout) job.timer = startTimer(expire, left);
+      else ended(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
+    };
+    job.timer = startTimer(expire, requestTimeout);
     let answer: unknown;
     try {
       answer = (transport as NonNullable<typeof transport>).send(job.request);
