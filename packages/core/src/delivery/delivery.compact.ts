@@ -1,8 +1,9 @@
 /**
  * The browser build's event pipeline (tsup.config.ts takes it for `delivery.ts`): the same
  * batching, retries, bounds, counts, flush and close answers, and the same requests, written for
- * size, with shorter log lines. A page sends a few events, so each attempt gets its own deadline timer and the attempts
- * in flight are a Set, where the server build links them into one list swept by one timer.
+ * size, with shorter log lines. The attempts in flight are a Set in the order they started (so in
+ * deadline order: every attempt gets the same requestTimeout), swept by one timer, as the server
+ * build's linked list is: no timer per request.
  * test/delivery.test.ts runs on both builds.
  */
 import type { EventStats, FlushResult, TransportResponse } from '../client/types.js';
@@ -43,7 +44,7 @@ interface Job {
   /** When the attempt in flight expires (`Date.now()` ms); 0 when none is in flight. */
   deadline: number;
   outcome: Outcome | undefined;
-  /** The deadline of the attempt in flight, or the wait for the next one. */
+  /** The wait for the next attempt. */
   timer: TimerHandle | undefined;
 }
 
@@ -82,6 +83,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const waiting = new Set<Job>();
   /** In the order their attempts started. */
   const flying = new Set<Job>();
+  /** Armed while attempts are in flight, for the earliest deadline. */
+  let sweep: TimerHandle | undefined;
   const flushWatches = new Set<FlushWatch>();
   let onIdle: (() => void) | undefined;
   let closed = false;
@@ -139,14 +142,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const n = ++job.attempts;
     job.deadline = Date.now() + requestTimeout;
     flying.add(job);
-    // Expires by the clock, as the server build's sweep does: a timer that fires early re-arms for
-    // the time left, and a deadline more than requestTimeout ahead (the clock set back) expires too.
-    const expire = (): void => {
-      const left = job.deadline - Date.now();
-      if (left > 0 && left <= requestTimeout) job.timer = startTimer(expire, left);
-      else ended(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
-    };
-    job.timer = startTimer(expire, requestTimeout);
+    armSweep();
     let answer: unknown;
     try {
       answer = (transport as NonNullable<typeof transport>).send(job.request);
@@ -177,12 +173,44 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     ended(job, result);
   }
 
-  /** Takes a job out of flight: its deadline timer goes, and a late answer is ignored. */
+  /** Time left before `job`'s deadline, or 0 once it passed (or lies beyond requestTimeout: the clock was set back). */
+  function timeLeft(job: Job, now: number): number {
+    const left = job.deadline - now;
+    return left > 0 && left <= requestTimeout ? left : 0;
+  }
+
+  function armSweep(): void {
+    if (sweep !== undefined) return;
+    for (const first of flying) {
+      sweep = startTimer(runSweep, timeLeft(first, Date.now()));
+      return;
+    }
+  }
+
+  /** Expires the attempts whose deadline passed, by the clock: a timer that fires early changes nothing. */
+  function runSweep(): void {
+    sweep = undefined;
+    const now = Date.now();
+    for (const job of flying) {
+      if (timeLeft(job, now) > 0) break;
+      ended(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
+    }
+    armSweep();
+  }
+
+  /** Takes a job out of flight (a late answer is then ignored) and stops its retry wait. */
   function land(job: Job): void {
     stopTimer(job.timer);
     job.timer = undefined;
     job.deadline = 0;
     flying.delete(job);
+  }
+
+  /** Called where the host waits for the pipeline (flush, close), never per request, as the server build does. */
+  function disarmSweepIfIdle(): void {
+    if (flying.size > 0) return;
+    stopTimer(sweep);
+    sweep = undefined;
   }
 
   function ended(job: Job, result: AttemptResult): void {
@@ -359,6 +387,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       pastDeadline += job.events;
       finish(job, 'dropped', new Error(`Dropped at close: no answer from ${endpointPath(job.request.url)} within ${timeoutMs} ms`));
     }
+    disarmSweepIfIdle();
     const atClose = pastDeadline + failedDuringClose;
     const earlier =
       unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';
@@ -423,7 +452,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     async flush() {
       try {
-        return batch === undefined ? await awaitInFlight() : await flushBatch();
+        const result = batch === undefined ? await awaitInFlight() : await flushBatch();
+        disarmSweepIfIdle();
+        return result;
       } catch (error) {
         log.error(`flushEvents failed: ${errorText(error)}`);
         return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: 0, pending: pending() };
