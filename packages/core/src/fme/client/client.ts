@@ -108,7 +108,8 @@ class Flag implements FmeFlag {
   }
 }
 
-const DISABLED = new Flag(false, []);
+// Pure: a page that imports only legacy `launch` bundles none of the FME modules.
+const DISABLED = /* @__PURE__ */ new Flag(false, []);
 
 /** An API call refused before deciding: logged, reported to VWO as 1.35.0 does, answered with the error value. */
 class Refusal extends Error {
