@@ -23,7 +23,7 @@ import type { EventRecord, EventRequest } from '../events/types.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
-import type { Delivery, DeliveryOptions } from './types.js';
+import type { AttemptFailure, Delivery, DeliveryOptions } from './types.js';
 
 /** 1.73.0's `flushEvents` messages (decision-flow.md §12). */
 export const FLUSH_MESSAGES = {
@@ -59,6 +59,8 @@ interface Job {
   deadline: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
+  /** The last failed attempt, kept for `onRetriedRequest`. */
+  lastFailure: AttemptFailure | undefined;
   /** Its neighbours in the in-flight list while an attempt is in flight (older, newer). */
   older: Job | undefined;
   newer: Job | undefined;
@@ -173,6 +175,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       deadline: 0,
       outcome: undefined,
       retryTimer: undefined,
+      lastFailure: undefined,
       older: undefined,
       newer: undefined,
     };
@@ -218,6 +221,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
     }
+    if (result.kind !== 'sent') {
+      job.lastFailure = {
+        problem: result.problem,
+        response: rejected || expired ? undefined : (answer as TransportResponse | undefined),
+        error: rejected ? answer : undefined,
+        timedOut: expired,
+      };
+    }
     attemptEnded(job, result);
   }
 
@@ -232,6 +243,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return;
       }
       leaveFlight(job);
+      job.lastFailure = { problem: noAnswer, response: undefined, error: undefined, timedOut: true };
       attemptEnded(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
     }
   }
@@ -379,7 +391,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (flushWatches.size > 0) noteForFlushes(job, outcome);
     }
     if (job.payload !== undefined) notify(error, job.payload);
+    if (job.failures > 0 && outcome !== 'dropped' && options.onRetriedRequest !== undefined) reportRetried(job, outcome === 'sent');
     if (liveJobs === 0 && onIdle !== undefined) onIdle();
+  }
+
+  function reportRetried(job: Job, delivered: boolean): void {
+    const lastFailure = job.lastFailure ?? { problem: 'unknown', response: undefined, error: undefined, timedOut: false };
+    try {
+      options.onRetriedRequest?.(job.request, { delivered, retries: job.attempts - 1, lastFailure });
+    } catch (thrown) {
+      log.error(`events: onRetriedRequest threw: ${errorText(thrown)}`);
+    }
   }
 
   function notify(error: Error | null, payload: string): void {

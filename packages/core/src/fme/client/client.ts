@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../client/types.js';
 import { createDelivery } from '../../delivery/delivery.js';
-import type { Delivery } from '../../delivery/types.js';
+import type { Delivery, RetriedRequestReport } from '../../delivery/types.js';
 import type { EventContext, EventRequest } from '../../events/types.js';
 import { visitorUuid } from '../../events/uuid.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs, withDeadline } from '../../util/deadline.js';
@@ -28,6 +28,7 @@ import {
 import { fmeDebugEventRequest, fmeSdkInitRequest, fmeUsageStatsRequest } from '../events/sdk-events.js';
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import { parseFmeSettings } from '../settings/parse.js';
+import { type FmeTransportRequest, networkDebugMeta } from './network-debug.js';
 import type {
   FmeBatchEventData,
   FmeClient,
@@ -64,6 +65,9 @@ const MESSAGES = {
 } as const;
 
 type MessageKey = keyof typeof MESSAGES;
+
+/** Who sends an event, which decides its retries and reports (see `send`). */
+type SendChannel = 'user' | 'sdk' | 'debug';
 
 function fill(template: string, data: Readonly<Record<string, unknown>>): string {
   return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
@@ -133,7 +137,7 @@ function settingsState(file: unknown): SettingsState {
 }
 
 /** `retryConfig` as 1.35.0 validates it: any bad field → the defaults (fme/events.md §10). */
-function retryFor(config: FmeClientConfig, log: Logger): { retries: number; baseDelayMs: number; jitter: number } {
+function retryFor(config: FmeClientConfig, log: Logger): { retries: number; baseDelayMs: number; jitter: number; multiplier: number } {
   const defaults = { shouldRetry: true, initialDelay: 2, maxRetries: 3, backoffMultiplier: 2 };
   let merged = { ...defaults, ...(isPlainObject(config.retryConfig) ? config.retryConfig : {}) };
   const integer = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
@@ -147,8 +151,8 @@ function retryFor(config: FmeClientConfig, log: Logger): { retries: number; base
     merged = defaults;
   }
   const retries = merged.shouldRetry && !config.shouldWaitForTrackingCalls ? merged.maxRetries : 0;
-  // The shared delivery doubles its waits; a larger backoffMultiplier is a listed difference.
-  return { retries, baseDelayMs: merged.initialDelay * 1000, jitter: 0 };
+  // Waits of initialDelay · backoffMultiplier^k seconds, without jitter, as 1.35.0.
+  return { retries, baseDelayMs: merged.initialDelay * 1000, jitter: 0, multiplier: merged.backoffMultiplier };
 }
 
 /**
@@ -190,7 +194,14 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     random: Math.random,
   };
   const eventContext = () => unusedContext;
-  const delivery: Delivery = createDelivery({ transport: config.transport, context: eventContext, logger: log, retry, requestTimeout });
+  const delivery: Delivery = createDelivery({
+    transport: config.transport,
+    context: eventContext,
+    logger: log,
+    retry,
+    requestTimeout,
+    onRetriedRequest: (request, report) => reportNetworkOutcome(request, report),
+  });
   // 1.35.0 never retries its debug events.
   const debugDelivery: Delivery = createDelivery({
     transport: config.transport,
@@ -247,17 +258,17 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     const ev = (JSON.parse(text) as { ev: unknown[] }).ev;
     const s = source();
     const prefix = s.collectionPrefix ? `/${s.collectionPrefix}` : '';
-    delivery.send(
-      {
-        method: 'POST',
-        url:
-          `https://dev.visualwebsiteoptimizer.com${prefix}/server-side/batch-events-v2?a=${String(config.accountId)}` +
-          `&env=${config.sdkKey}&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}`,
-        headers: { Authorization: config.sdkKey, 'Content-Type': 'application/json' },
-        body: text,
-      },
-      bodies.length,
-    );
+    const request: FmeTransportRequest = {
+      method: 'POST',
+      url:
+        `https://dev.visualwebsiteoptimizer.com${prefix}/server-side/batch-events-v2?a=${String(config.accountId)}` +
+        `&env=${config.sdkKey}&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}`,
+      headers: { Authorization: config.sdkKey, 'Content-Type': 'application/json' },
+      body: text,
+      featureKey: undefined,
+      reportsNetworkFailure: true,
+    };
+    delivery.send(request, bodies.length);
     const outcome = await delivery.flush();
     const status = outcome.failed === 0 && outcome.sent >= bodies.length ? 'success' : 'error';
     const callback = batch?.flushCallback;
@@ -273,24 +284,40 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   }
 
   // ---- sending ---------------------------------------------------------------------------
-  function toTransport(request: FmeEventRequest): EventRequest {
+  function toTransport(request: FmeEventRequest, channel: SendChannel, featureKey: string | undefined): FmeTransportRequest {
     const headers: Record<string, string> = {};
     // The transport computes Content-Length from the body it sends.
     for (const [name, value] of Object.entries(request.headers)) if (name !== 'Content-Length') headers[name] = String(value);
-    if (gateway && request.hostname === gateway.hostname && request.port === undefined) {
-      return { method: 'POST', url: `${gatewayBase}${request.path}`, headers, body: request.body };
-    }
-    const port = request.port === undefined ? '' : `:${request.port}`;
-    return { method: 'POST', url: `https://${request.hostname}${port}${request.path}`, headers, body: request.body };
+    const url =
+      gateway && request.hostname === gateway.hostname && request.port === undefined
+        ? `${gatewayBase}${request.path}`
+        : `https://${request.hostname}${request.port === undefined ? '' : `:${request.port}`}${request.path}`;
+    return { method: 'POST', url, headers, body: request.body, featureKey, reportsNetworkFailure: channel === 'user' };
   }
 
-  function send(request: FmeEventRequest, debug = false): void {
+  /**
+   * Sends (or, batching, queues) one event. `user` events are retried and their network failures
+   * reported to VWO; the SDK's own events (`sdk`) are retried only; `debug` events are neither.
+   * `featureKey` names the feature of an impression in that report.
+   */
+  function send(request: FmeEventRequest, channel: SendChannel = 'user', featureKey?: string): void {
     if (batch) {
       queue.push(request.body);
       if (queue.length >= batch.eventsPerRequest) void flushQueue();
       return;
     }
-    (debug ? debugDelivery : delivery).send(toTransport(request), 1);
+    (channel === 'debug' ? debugDelivery : delivery).send(toTransport(request, channel, featureKey), 1);
+  }
+
+  /** 1.35.0's `vwo_sdkDebug` after a user event or batch that needed a retry or failed for good. */
+  function reportNetworkOutcome(request: EventRequest, report: RetriedRequestReport): void {
+    const meta = networkDebugMeta(request, report, state.model, requestTimeout, Date.now());
+    if (!meta) return;
+    try {
+      send(fmeDebugEventRequest(source(), meta, randomUuid(), clockNow(meta.sId as number)), 'debug');
+    } catch (error) {
+      log.error(`could not build the network debug event: ${String(error)}`);
+    }
   }
 
   async function settled(): Promise<void> {
@@ -304,7 +331,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     try {
       send(
         fmeDebugEventRequest(source(), { ...extra, ...data, msg_t: key, msg, lt: 'error', cg: 'error' }, randomUuid(), clockNow()),
-        true,
+        'debug',
       );
     } catch (error) {
       log.error(`could not build the debug event: ${String(error)}`);
@@ -493,7 +520,11 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       decision.impressions.forEach((impression, index) => {
         for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, {});
         if (impression.kind === 'impact' && decision.debugEvent) sendDecisionEvent(featureKey, decision, uuid, sessionId);
-        send(fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)));
+        send(
+          fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)),
+          'user',
+          featureKey,
+        );
       });
       const made = decision.impressions.length;
       for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, {});
@@ -523,7 +554,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       msg: debug.msg,
     };
     for (const key of ['rId', 'rvId', 'eId', 'evId'] as const) if (debug[key]) meta[key] = debug[key];
-    send(fmeDebugEventRequest(source(), meta, randomUuid(), clockNow(sessionId)), true);
+    send(fmeDebugEventRequest(source(), meta, randomUuid(), clockNow(sessionId)), 'debug');
   }
 
   async function trackEvent(
@@ -835,10 +866,11 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
             { settingsFetchTime: start.settingsFetchTime, sdkInitTime: Date.now() - start.initStartedAt },
             clockNow(),
           ),
+          'sdk',
         );
       }
       if (model.usageStatsAccountId) {
-        send(fmeUsageStatsRequest(source(), model.usageStatsAccountId, start.usageStats, clockNow()), true);
+        send(fmeUsageStatsRequest(source(), model.usageStatsAccountId, start.usageStats, clockNow()), 'debug');
       }
     } else {
       reportError('INVALID_SETTINGS_SCHEMA', { an: 'init' }, {});
