@@ -49,6 +49,8 @@ const MESSAGES = {
   EVENT_NOT_FOUND: "Event:{eventName} not found in any of the features' metrics",
   BATCHING_NOT_ENABLED: 'Batching is not enabled. Pass batchEventData in the SDK configuration while invoking init API',
   ERROR_READING_STORED_DATA_IN_STORAGE: 'Error reading data from storage. Error:{err}',
+  // 1.35.0 fills this template with `key`, so `{featureKey}` becomes ''.
+  ERROR_STORING_DATA_IN_STORAGE: 'Key:{featureKey} is not valid. Unable to store data into storage',
   UPDATING_CLIENT_INSTANCE_FAILED_WHEN_WEBHOOK_TRIGGERED:
     "Failed to fetch settings. VWO client instance couldn't be updated. API:{apiName} called having isViaWebhook:{isViaWebhook}. Error: {err}",
   INVALID_SETTINGS_SCHEMA: 'Settings are not valid. Failed schema validation',
@@ -69,8 +71,12 @@ type MessageKey = keyof typeof MESSAGES;
 /** Who sends an event, which decides its retries and reports (see `send`). */
 type SendChannel = 'user' | 'sdk' | 'debug';
 
+/** 1.35.0's `buildMessage`: a placeholder without a value (or with `null`/`undefined`) becomes ''. */
 function fill(template: string, data: Readonly<Record<string, unknown>>): string {
-  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+  return template.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
+    const value = data[name];
+    return value === undefined || value === null ? '' : String(value);
+  });
 }
 
 /** 1.35.0's `getType`: `Object.prototype.toString`'s tag. */
@@ -518,7 +524,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       const s = source();
       const meta = { an: 'getFlag', uuid, sId: sessionId };
       decision.impressions.forEach((impression, index) => {
-        for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, {});
+        for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, error.data ?? {});
         if (impression.kind === 'impact' && decision.debugEvent) sendDecisionEvent(featureKey, decision, uuid, sessionId);
         send(
           fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)),
@@ -527,7 +533,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         );
       });
       const made = decision.impressions.length;
-      for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, {});
+      for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, error.data ?? {});
       if (decision.debugEvent && !decision.impressions.some((impression) => impression.kind === 'impact')) {
         sendDecisionEvent(featureKey, decision, uuid, sessionId);
       }

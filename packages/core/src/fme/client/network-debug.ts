@@ -150,5 +150,5 @@ function errorText(report: RetriedRequestReport, requestTimeout: number): string
 }
 
 function fill(template: string, data: Readonly<Record<string, unknown>>): string {
-  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+  return template.replace(/\{([^}]+)\}/g, (_whole, name: string) => String(data[name] ?? ''));
 }
