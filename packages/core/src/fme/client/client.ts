@@ -249,7 +249,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   let queue: string[] = [];
   let batchTimer: TimerHandle | undefined;
   const armBatchTimer = () => {
-    if (!batch || closed) return;
+    if (!batch || closed || config.batchTimer === false) return;
     batchTimer = startTimer(() => {
       void flushQueue().finally(armBatchTimer);
     }, batch.intervalMs);
@@ -685,7 +685,15 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         await settled();
         return { status: 'error', events: [] };
       }
-      return await flushQueue();
+      const alongside = config.onFlushEvents;
+      if (!alongside) return await flushQueue();
+      const [result] = await Promise.all([
+        flushQueue(),
+        Promise.resolve()
+          .then(alongside)
+          .catch((error: unknown) => log.error(`flushEvents: ${String(error)}`)),
+      ]);
+      return result;
     } catch (error) {
       log.error(`flushEvents failed: ${String(error)}`);
       return { status: 'error', events: [] };

@@ -127,6 +127,16 @@ export interface FmeClientConfig {
     | undefined;
   /** Queue events and send them in batches (off without it, and with a gateway). */
   readonly batchEventData?: FmeBatchEventData | undefined;
+  /**
+   * `false`: the batch queue goes out only when it is full or on `flushEvents()`, never on a timer
+   * (1.35.0's `edgeConfig`). Default `true`.
+   */
+  readonly batchTimer?: boolean | undefined;
+  /**
+   * Runs beside every `flushEvents()` that sends the batch queue, which then also waits for it; a
+   * rejection is logged (1.35.0's `edgeConfig` refreshes the settings cache there).
+   */
+  readonly onFlushEvents?: (() => Promise<unknown>) | undefined;
   /** How failed event requests are retried; an invalid one is logged and the defaults are used. */
   readonly retryConfig?: FmeRetryConfig | undefined;
   /** Each API call resolves once its events have had their attempt (no retries). */
