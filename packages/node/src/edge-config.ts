@@ -33,8 +33,9 @@ const MAX_EVENTS_PER_REQUEST = 5000;
  */
 export function edgeModeOf(edgeConfig: unknown): EdgeMode | undefined {
   if (!edgeConfig) return undefined;
-  const isObject = typeof edgeConfig === 'object' && !Array.isArray(edgeConfig);
-  if (isObject && Object.keys(edgeConfig).length === 0) return undefined;
+  // 1.35.0's isEmptyObject: a plain object (by its toString tag) without own keys.
+  const isObject = Object.prototype.toString.call(edgeConfig) === '[object Object]';
+  if (isObject && Object.keys(edgeConfig as object).length === 0) return undefined;
   const max = (edgeConfig as { maxEventsToBatch?: unknown }).maxEventsToBatch;
   return {
     // 1.35.0 takes any truthy value as given; the batching options then validate it.

@@ -457,6 +457,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
    * The decision, with the gateway's data when one is configured: the user's details first (when
    * the feature's segments need them), then every list `inlist(…)` nodes ask about. The engine is
    * synchronous, so lists are learnt by deciding again until no unknown list is asked about.
+   * With `notes` (explain), each gateway answer and failure is written there instead of reported.
    */
   async function decideWithGateway(
     settings: FmeSettings,
@@ -465,6 +466,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     records: Map<string, unknown>,
     trace: boolean,
     meta: Readonly<Record<string, unknown>>,
+    notes?: string[],
   ): Promise<FmeFlagDecision> {
     const lookup = (key: string) => records.get(key);
     if (!gateway) return decideFlag(settings, featureKey, ctx, lookup, trace ? { trace: true } : undefined);
@@ -478,8 +480,10 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       try {
         const details = await gatewayGet(`/get-user-details?${query.join('&')}`);
         if (isPlainObject(details)) context = { ...ctx, _vwo: details };
+        notes?.push(gatewayNote(`user details (${query.join('&')})`, details));
       } catch (error) {
-        reportError('ERROR_SETTING_SEGMENTATION_CONTEXT', meta, { err: String(error) });
+        if (notes) notes.push(`gateway: user details could not be fetched (${String(error)}): location and user-agent segments are false`);
+        else reportError('ERROR_SETTING_SEGMENTATION_CONTEXT', meta, { err: String(error) });
       }
     }
     const lists = new Map<string, unknown>();
@@ -498,13 +502,16 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       await Promise.all(
         [...unknown].map(async ([key, [listId, attribute]]) => {
           try {
-            lists.set(
-              key,
-              await gatewayGet(`/check-attribute?attribute=${String(attribute)}&listId=${listId}&accountId=${String(config.accountId)}`),
+            const answer = await gatewayGet(
+              `/check-attribute?attribute=${String(attribute)}&listId=${listId}&accountId=${String(config.accountId)}`,
             );
+            lists.set(key, answer);
+            notes?.push(gatewayNote(`list ${listId} for ${String(attribute)}`, answer));
           } catch (error) {
             lists.set(key, false);
-            reportError('ERROR_FETCHING_DATA_FROM_GATEWAY', meta, { err: String(error) });
+            if (notes)
+              notes.push(`gateway: list ${listId} for ${String(attribute)} could not be checked (${String(error)}): not in the list`);
+            else reportError('ERROR_FETCHING_DATA_FROM_GATEWAY', meta, { err: String(error) });
           }
         }),
       );
@@ -730,7 +737,9 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
           }),
         );
       }
-      const decision = decideFlag(settings, featureKey, context, (key) => records.get(key), { trace: true });
+      // The gateway is asked as getFlag asks it; its answers open the trace.
+      const notes: string[] = [];
+      const decision = await decideWithGateway(settings, featureKey, context, records, true, {}, notes);
       return {
         featureKey,
         enabled: decision.enabled,
@@ -739,7 +748,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         rollout: decision.rollout,
         experiment: decision.experiment,
         impressions: decision.impressions.map((impression) => [impression.campaignId, impression.variationId] as const),
-        trace: decision.trace ?? [],
+        trace: [...notes, ...(decision.trace ?? [])],
       };
     } catch (error) {
       return refused('error', String(error));
@@ -902,6 +911,17 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     close,
   };
   return { client, started: settled() };
+}
+
+/** One gateway answer for `explain`'s trace. */
+function gatewayNote(what: string, answer: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(answer) ?? String(answer);
+  } catch {
+    text = String(answer);
+  }
+  return `gateway: ${what} → ${text}`;
 }
 
 function parsedRaw(file: unknown): Record<string, unknown> {

@@ -100,7 +100,7 @@ export interface FmeExplanation {
   readonly experiment: FmeRuleOutcome | undefined;
   /** Impressions `getFlag` would send, as `[campaignId, variationId]`. */
   readonly impressions: readonly (readonly [unknown, unknown])[];
-  /** The steps taken, in order. */
+  /** The steps taken, in order; with a gateway, first what it answered (user details, lists) or why it could not. */
   readonly trace: readonly string[];
 }
 
@@ -208,7 +208,10 @@ export interface FmeClient {
   flushEvents(): Promise<FmeFlushResult>;
   /** Tells the gateway that `aliasId` names this user (needs `isAliasingEnabled` and a gateway): whether it was stored. */
   setAlias(contextOrUserId: FmeUserContext | string, aliasId: string): Promise<boolean>;
-  /** Why `getFlag` would answer what it answers, without sending, storing or calling back. */
+  /**
+   * Why `getFlag` would answer what it answers, without sending events, storing or calling back.
+   * With a gateway it asks the gateway as `getFlag` does; the trace opens with its answers.
+   */
   explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation>;
   /** Stops polling and the batch timer, sends what is queued and waits up to `closeTimeout`. Idempotent. */
   close(): Promise<void>;
