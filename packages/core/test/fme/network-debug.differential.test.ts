@@ -61,7 +61,14 @@ class Reference {
   async start(settings: unknown): Promise<void> {
     const sdk = require('vwo-fme-node-sdk') as { init(options: Record<string, unknown>): Promise<AnyClient> };
     const capture = async (request: { getOptions(): Record<string, unknown> }) => {
-      const o = request.getOptions() as { method: string; hostname: string; port?: unknown; path: string; headers: Record<string, unknown>; body?: unknown };
+      const o = request.getOptions() as {
+        method: string;
+        hostname: string;
+        port?: unknown;
+        path: string;
+        headers: Record<string, unknown>;
+        body?: unknown;
+      };
       this.requests.push(mask({ ...o, body: o.body === undefined ? undefined : JSON.stringify(o.body) }));
       const outcome = referenceOutcome(isUserEvent(o.path) ? this.mode : 'retried');
       if (!isUserEvent(o.path)) return { ...outcome.response, getStatusCode: () => 200, getTotalAttempts: () => 0 };
