@@ -3,7 +3,7 @@
  * `ERROR_STORING_DATA_IN_STORAGE`, report it to VWO as a `vwo_sdkDebug` event in the same place
  * among the impressions, and write nothing; everything else of the call is unchanged.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedStorageKey } from '../../src/fme/decision/storage-refusal.js';
 import { ACCOUNT_ID, OurSide, ReferenceSide, SDK_KEY } from './support/client-reference.js';
 
@@ -62,6 +62,28 @@ function settings(): Record<string, unknown> {
   };
 }
 
+/**
+ * 1.35.0's StorageDecorator rejects a promise nobody handles, with no reason, for every refused
+ * write: an unhandled rejection in this process that vitest would report as an error of ours.
+ * While this file runs, rejections without a reason are counted here instead (each must be one
+ * of 1.35.0's refusals); any other rejection still goes to vitest's handlers.
+ */
+let referenceRejections = 0;
+let vitestHandlers: NodeJS.UnhandledRejectionListener[] = [];
+const countReferenceRejection: NodeJS.UnhandledRejectionListener = (reason, promise) => {
+  if (reason === undefined) referenceRejections++;
+  else for (const handler of vitestHandlers) handler(reason, promise);
+};
+beforeAll(() => {
+  vitestHandlers = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', countReferenceRejection);
+});
+afterAll(() => {
+  process.off('unhandledRejection', countReferenceRejection);
+  for (const handler of vitestHandlers) process.on('unhandledRejection', handler);
+});
+
 describe('refused storage writes agree with vwo-fme-node-sdk 1.35.0', () => {
   it('names the refused key in 1.35.0’s order of checks', () => {
     expect(refusedStorageKey({ featureKey: '' })).toBe('featureKey');
@@ -99,6 +121,8 @@ describe('refused storage writes agree with vwo-fme-node-sdk 1.35.0', () => {
     await ours.close();
     console.log(`FME refused storage writes: 80 calls, ${refusals} refusals reported by 1.35.0; ${differences.length} differences`);
     expect(refusals).toBeGreaterThan(40);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(referenceRejections).toBe(refusals);
     expect(differences.slice(0, 3)).toEqual([]);
   });
 });
