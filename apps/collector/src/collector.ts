@@ -5,6 +5,7 @@ import { parseConversion, parseImpression, parsePush } from './events/classic.js
 import type { EventUnit } from './events/draft.js';
 import { parseEventArch } from './events/event-arch.js';
 import { fail, InvalidRequest, reasonOf, requireParam } from './events/fields.js';
+import { isFmeQuery, parseFmeBatch, parseFmeEvent } from './events/fme.js';
 import { describePlan, parseFaultPlan, takeFault } from './faults.js';
 import { createLedger, type RequestInfo } from './ledger.js';
 import { type ParsedQuery, parseQuery } from './query.js';
@@ -121,7 +122,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   }
 
   const settings = createSettingsRegistry(options.settings, options.settingsByKey);
-  const ledger = createLedger(maxRecords);
+  const ledger = createLedger(maxRecords, settings.fmeIndexOf);
   let plan: ActiveFault[] = [];
   const delays = new Set<{ timer: NodeJS.Timeout; resolve: (alive: boolean) => void }>();
   let closing: Promise<void> | null = null;
@@ -180,7 +181,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     try {
       switch (endpoint) {
         case 'settings':
-        case 'pull': {
+        case 'pull':
+        case 'v2-settings':
+        case 'v2-pull': {
           const accountId = requireParam(query.params, 'a');
           const sdkKey = requireParam(query.params, 'i');
           const served = settings.resolve(accountId, sdkKey);
@@ -202,7 +205,14 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         }
         case 'event-arch': {
           const parsed = parseJsonBody(body);
-          return acceptance(info(parsed), [parseEventArch(query, parsed, settings.revenuePropOf)]);
+          const unit = isFmeQuery(query)
+            ? parseFmeEvent(query, parsed, settings.fmeRevenuePropOf)
+            : parseEventArch(query, parsed, settings.revenuePropOf);
+          return acceptance(info(parsed), [unit]);
+        }
+        case 'batch-events-v2': {
+          const parsed = parseJsonBody(body);
+          return acceptance(info(parsed), parseFmeBatch(query, req.headers.authorization, parsed, settings.fmeRevenuePropOf));
         }
       }
     } catch (error) {

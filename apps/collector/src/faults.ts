@@ -1,8 +1,19 @@
 import { fail, isPlainObject } from './events/fields.js';
 import type { ActiveFault, Endpoint, FaultRule } from './types.js';
 
-export const ALL_ENDPOINTS: readonly Endpoint[] = ['settings', 'pull', 'track-user', 'track-goal', 'push', 'batch-events', 'event-arch'];
-const EVENT_ENDPOINTS: readonly Endpoint[] = ['track-user', 'track-goal', 'push', 'batch-events', 'event-arch'];
+export const ALL_ENDPOINTS: readonly Endpoint[] = [
+  'settings',
+  'pull',
+  'track-user',
+  'track-goal',
+  'push',
+  'batch-events',
+  'event-arch',
+  'v2-settings',
+  'v2-pull',
+  'batch-events-v2',
+];
+const EVENT_ENDPOINTS: readonly Endpoint[] = ['track-user', 'track-goal', 'push', 'batch-events', 'event-arch', 'batch-events-v2'];
 
 /** Faults are for tests: nothing may outlive an hour, nor hold an answer past a minute. */
 export const MAX_WINDOW_MS = 3_600_000;

@@ -1,6 +1,8 @@
 import type { EventDraft, EventUnit } from './events/draft.js';
 import { setOwn } from './events/fields.js';
 import { ALL_ENDPOINTS } from './faults.js';
+import type { FmeIndex } from './fme-index.js';
+import { createFmeLedger } from './fme-ledger.js';
 import type { CampaignStats, CollectedEvent, CollectorStats, Endpoint, EventVia, ReceivedRequest, VariationStats } from './types.js';
 
 /** What the router knows about an accepted request before its events are counted. */
@@ -56,7 +58,8 @@ function zeroByEndpoint(): Record<Endpoint, number> {
  * Everything the collector has received: the request and event logs (bounded), exact
  * running stats, and the ids seen for deduplication. One instance per collector.
  */
-export function createLedger(maxRecords: number) {
+export function createLedger(maxRecords: number, fmeIndexOf: (accountId: string, sdkKey: string) => FmeIndex | undefined) {
+  const fme = createFmeLedger();
   let requests: ReceivedRequest[] = [];
   let events: CollectedEvent[] = [];
   let requestSeq = 0;
@@ -111,6 +114,10 @@ export function createLedger(maxRecords: number) {
   }
 
   function count(event: CollectedEvent): void {
+    if (event.format === 'fme') {
+      fme.count(event);
+      return;
+    }
     counters.events.total += 1;
     counters.byVia[event.via] += 1;
     if (event.kind === 'push') {
@@ -145,9 +152,10 @@ export function createLedger(maxRecords: number) {
     let variationId = draft.variationId;
     let variationInferred = false;
     const visitorKey = `${draft.campaignId}|${draft.uuid}`;
-    if (draft.kind === 'impression') {
+    const legacy = draft.format === undefined;
+    if (legacy && draft.kind === 'impression') {
       latestVariation.set(visitorKey, draft.variationId as number);
-    } else if (draft.kind === 'conversion' && variationId === null) {
+    } else if (legacy && draft.kind === 'conversion' && variationId === null) {
       variationId = latestVariation.get(visitorKey) ?? null;
       variationInferred = variationId !== null;
     }
@@ -156,6 +164,7 @@ export function createLedger(maxRecords: number) {
       seq: eventSeq,
       time,
       kind: draft.kind,
+      format: draft.format ?? 'legacy',
       via: draft.via,
       endpoint: info.endpoint,
       prefix: info.prefix,
@@ -170,6 +179,7 @@ export function createLedger(maxRecords: number) {
       uuid: draft.uuid,
       tags: draft.tags,
       eventName: draft.eventName,
+      sentAt: draft.sentAt ?? null,
       eid: unit.eid,
       raw: draft.raw,
     };
@@ -263,6 +273,7 @@ export function createLedger(maxRecords: number) {
         events: { ...counters.events, byVia: { ...counters.byVia } },
         campaigns: campaignStats,
         pushes: { total: counters.pushes, byKey: toRecord(counters.pushesByKey) },
+        fme: fme.stats(fmeIndexOf),
         duplicates: counters.duplicates,
         connections: counters.connections,
         rejected: {
@@ -282,6 +293,7 @@ export function createLedger(maxRecords: number) {
       latestVariation = new Map();
       campaigns = new Map();
       counters = freshCounters();
+      fme.reset();
     },
   };
 }

@@ -14,6 +14,9 @@ const VWO_PATHS = new Map<string, { endpoint: Endpoint; method: 'GET' | 'POST' }
   ['server-side/push', { endpoint: 'push', method: 'GET' }],
   ['server-side/batch-events', { endpoint: 'batch-events', method: 'POST' }],
   ['events/t', { endpoint: 'event-arch', method: 'POST' }],
+  ['server-side/v2-settings', { endpoint: 'v2-settings', method: 'GET' }],
+  ['server-side/v2-pull', { endpoint: 'v2-pull', method: 'GET' }],
+  ['server-side/batch-events-v2', { endpoint: 'batch-events-v2', method: 'POST' }],
 ]);
 
 export const CONTROL_PREFIX = '_collector';

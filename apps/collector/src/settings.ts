@@ -1,5 +1,6 @@
-import type { RevenuePropLookup } from './events/draft.js';
+import type { FmeRevenuePropLookup, RevenuePropLookup } from './events/draft.js';
 import { isPlainObject } from './events/fields.js';
+import { type FmeIndex, indexFmeSettings } from './fme-index.js';
 import type { SettingsFile } from './types.js';
 
 /** A settings file prepared once: the exact text served, and what the collector reads from it. */
@@ -11,12 +12,17 @@ interface SettingsEntry {
   readonly sdkKey: string | null;
   /** `"<campaignId>|<goalId>"` → the goal's `revenueProp` (null for a goal without one). */
   readonly revenueProps: ReadonlyMap<string, string | null>;
+  /** The file's FME features, rules and metrics (empty for a legacy file). */
+  readonly fme: FmeIndex;
 }
 
 export interface SettingsRegistry {
   /** The settings served for `a` (account) and `i` (SDK key), or undefined. */
   resolve(accountId: string, sdkKey: string): string | undefined;
   readonly revenuePropOf: RevenuePropLookup;
+  readonly fmeRevenuePropOf: FmeRevenuePropLookup;
+  /** The FME index of the settings served for this account and SDK key, if any. */
+  fmeIndexOf(accountId: string, sdkKey: string): FmeIndex | undefined;
   set(settings: SettingsFile | SettingsFile[] | null, key?: string): void;
 }
 
@@ -46,6 +52,7 @@ function prepare(settings: unknown, label: string): SettingsEntry {
     accountId: accountId === undefined || accountId === null ? null : String(accountId),
     sdkKey: typeof sdkKey === 'string' ? sdkKey : null,
     revenueProps,
+    fme: indexFmeSettings(settings),
   };
 }
 
@@ -78,6 +85,8 @@ export function createSettingsRegistry(
   return {
     resolve: (accountId, sdkKey) => find(accountId, sdkKey)?.json,
     revenuePropOf: (accountId, env, campaignId, goalId) => find(accountId, env)?.revenueProps.get(`${campaignId}|${goalId}`),
+    fmeRevenuePropOf: (accountId, env, metric) => find(accountId, env)?.fme.revenueProps.get(metric),
+    fmeIndexOf: (accountId, sdkKey) => find(accountId, sdkKey)?.fme,
     set(value, key) {
       if (key === undefined) {
         setFiles(value);

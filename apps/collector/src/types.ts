@@ -6,9 +6,19 @@ export type Endpoint =
   | 'track-goal' // GET /server-side/track-goal
   | 'push' // GET /server-side/push
   | 'batch-events' // POST /server-side/batch-events
-  | 'event-arch'; // POST /events/t
+  | 'event-arch' // POST /events/t (legacy event architecture and VWO FME)
+  | 'v2-settings' // GET /server-side/v2-settings (FME)
+  | 'v2-pull' // GET /server-side/v2-pull (FME)
+  | 'batch-events-v2'; // POST /server-side/batch-events-v2 (FME)
 
-export type EventKind = 'impression' | 'conversion' | 'push';
+/**
+ * `sdk` is an FME SDK's own report (`vwo_fmeSdkInit`, `vwo_sdkUsageStats`, `vwo_sdkDebug`): no
+ * visitor did anything. FME attribute events (`vwo_syncVisitorProp`) are pushes.
+ */
+export type EventKind = 'impression' | 'conversion' | 'push' | 'sdk';
+
+/** Which SDK family sent an event: vwo-node-sdk 1.73.0's wire (legacy) or vwo-fme-node-sdk 1.35.0's. */
+export type EventFormat = 'legacy' | 'fme';
 
 /** How an event reached the collector: a classic GET, an event of a batch, or an event-architecture POST. */
 export type EventVia = 'get' | 'batch' | 'event-arch';
@@ -23,6 +33,7 @@ export interface CollectedEvent {
   /** Arrival time, ms since the epoch. */
   readonly time: number;
   readonly kind: EventKind;
+  readonly format: EventFormat;
   readonly via: EventVia;
   readonly endpoint: Endpoint;
   /** The collection-prefix path segment the request carried (`"eu"`), or null. */
@@ -31,7 +42,7 @@ export interface CollectedEvent {
   readonly accountId: string;
   /** `env`: the SDK key, `"undefined"` when the settings file has none. */
   readonly env: string;
-  /** Campaign (experiment) id; null for pushes. */
+  /** Campaign (experiment) id; null for pushes, FME conversions and FME SDK events. */
   readonly campaignId: number | null;
   /**
    * Variation (combination) id; null for pushes. Event-architecture conversions carry no
@@ -51,8 +62,10 @@ export interface CollectedEvent {
   readonly uuid: string;
   /** Custom dimensions of a push, decoded (`{ "a key&": "v=1 ü" }`); null for other kinds. */
   readonly tags: Readonly<Record<string, string>> | null;
-  /** Event-architecture event name (`vwo_variationShown`, a goal identifier, `vwo_syncVisitorProp`), else null. */
+  /** Event-architecture and FME event name (`vwo_variationShown`, a goal identifier or FME metric, `vwo_syncVisitorProp`, …), else null. */
   readonly eventName: string | null;
+  /** The sender's clock for the event (FME `d.event.time`, ms), null for legacy events. */
+  readonly sentAt: number | null;
   /** The deduplication id (`eid`, or `d.msgId` for event architecture), null when none was sent. */
   readonly eid: string | null;
   /** What was sent: the decoded query parameters (GET), the batch event object, or the event-architecture `d` object. */
@@ -113,6 +126,7 @@ export interface CollectorStats {
     /** Requests per VWO endpoint, whatever their outcome. */
     byEndpoint: Record<Endpoint, number>;
   };
+  /** Legacy (vwo-node-sdk 1.73.0 wire) events; FME events are counted under `fme`. */
   events: {
     total: number;
     impressions: number;
@@ -120,13 +134,16 @@ export interface CollectorStats {
     pushes: number;
     byVia: Record<EventVia, number>;
   };
-  /** Per campaign id. */
+  /** Per campaign id (legacy events). */
   campaigns: Record<string, CampaignStats>;
+  /** Legacy pushes (custom dimensions). */
   pushes: {
     total: number;
     /** How many pushes set each custom-dimension key. */
     byKey: Record<string, number>;
   };
+  /** VWO FME events (vwo-fme-node-sdk 1.35.0's `/events/t` envelopes and `batch-events-v2` bodies). */
+  fme: FmeStats;
   /** Requests or events acknowledged but not counted because their id had been received already. */
   duplicates: number;
   /**
@@ -256,4 +273,74 @@ export interface Collector {
   setSettings(settings: SettingsFile | SettingsFile[] | null, key?: string): void;
   /** Replaces the fault plan (an empty list clears it); returns the active rules. Throws on an invalid plan. */
   injectFaults(plan: FaultPlan): ActiveFault[];
+}
+
+/** Impressions and conversions of one variation of an FME rule. */
+export interface FmeVariationStats {
+  impressions: number;
+  /** Distinct visitor UUIDs with at least one impression. */
+  uniqueVisitors: number;
+  /** Conversions per metric (event name) attributed to this variation. */
+  conversions: Record<string, number>;
+  /** Distinct visitors with an attributed conversion, per metric. */
+  uniqueConversions: Record<string, number>;
+  /** Sum of numeric revenue per metric (metrics with a `revenueProp` only). */
+  revenue: Record<string, number>;
+}
+
+/** One rule of an FME feature: the campaign it links and its variations. */
+export interface FmeRuleStats {
+  campaignId: number;
+  /** The linked campaign's type (`FLAG_ROLLOUT`, `FLAG_TESTING`, `FLAG_PERSONALIZE`), else the rule's. */
+  type: string;
+  impressions: number;
+  uniqueVisitors: number;
+  /** Per variation id. */
+  variations: Record<string, FmeVariationStats>;
+}
+
+/** A metric (an FME custom event name), however many features list it. */
+export interface FmeMetricStats {
+  conversions: number;
+  uniqueVisitors: number;
+  /** Sum of numeric `props[revenueProp]` (the metric's `revenueProp` in the served settings); null when no conversion carried one. */
+  revenue: number | null;
+  /** Conversions of visitors with no earlier impression in any rule of a feature that lists the metric. */
+  unattributed: number;
+}
+
+/** What the collector received from VWO FME SDKs. */
+export interface FmeStats {
+  events: {
+    total: number;
+    impressions: number;
+    conversions: number;
+    /** `vwo_syncVisitorProp` events. */
+    attributes: number;
+    /** `vwo_fmeSdkInit`, `vwo_sdkUsageStats`, `vwo_sdkDebug`. */
+    sdk: number;
+    /** Per event name (`en`). */
+    byName: Record<string, number>;
+    /** Through `/events/t` or inside `batch-events-v2` bodies. */
+    byVia: { 'event-arch': number; batch: number };
+  };
+  /** Impressions per campaign id and variation id, whatever the settings say. */
+  campaigns: Record<
+    string,
+    { impressions: number; uniqueVisitors: number; variations: Record<string, { impressions: number; uniqueVisitors: number }> }
+  >;
+  /**
+   * Per feature key, then rule key, from the FME settings the collector serves for the events'
+   * account and SDK key: impressions of the rule's campaign (and variation, for rules that name
+   * one), and conversions of each metric the feature lists, attributed to the variation of the
+   * visitor's latest impression in that campaign sent no later than the conversion (by the
+   * SDK's event times, so the order the requests arrive in does not matter).
+   */
+  features: Record<string, { rules: Record<string, FmeRuleStats> }>;
+  /** Per metric (custom event name). */
+  metrics: Record<string, FmeMetricStats>;
+  /** Attribute keys set by `vwo_syncVisitorProp`, counted per key. */
+  attributes: { total: number; byKey: Record<string, number> };
+  /** Debug events per message template (`vwoMeta.msg_t`). */
+  debugMessages: Record<string, number>;
 }

@@ -244,7 +244,7 @@ describe('fault plans', () => {
     [[{ kind: 'drop', forMs: 7_200_000 }], 'plan[0].forMs: expected an integer from 1 to 3600000, got 7200000'],
     [
       [{ kind: 'drop', endpoints: ['track'] }],
-      'plan[0].endpoints: expected "settings", "pull", "track-user", "track-goal", "push", "batch-events", "event-arch", "events", "*", got "track"',
+      'plan[0].endpoints: expected "settings", "pull", "track-user", "track-goal", "push", "batch-events", "event-arch", "v2-settings", "v2-pull", "batch-events-v2", "events", "*", got "track"',
     ],
     [{ faults: 'all' }, 'faults: expected an array of fault rules, got "all"'],
   ])('an invalid plan %j is refused naming the field', async (plan, error) => {

@@ -154,6 +154,9 @@ describe('stats', () => {
         push: 0,
         'batch-events': 0,
         'event-arch': 0,
+        'v2-settings': 0,
+        'v2-pull': 0,
+        'batch-events-v2': 0,
       },
     });
     expect(rejected.byReason).toEqual({ 'experiment_id: expected a positive integer': 1, 'not found': 1 });

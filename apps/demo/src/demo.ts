@@ -5,6 +5,8 @@ import { type Collector, type CollectorStats, startCollector } from '@vwo/collec
 import { parseSettings, type Settings } from '@vwo/core';
 import { type DecisionProperties, launch } from '@vwo/node';
 import { createMemoryStorage } from '@vwo/storage-memory';
+import { buildFmeReport } from './fme/report.js';
+import { type FmeRun, loadFmeSettings, runFmeDemo } from './fme/run.js';
 import { renderHtml } from './html.js';
 import { population } from './population.js';
 import { createProgress, type ProgressStream } from './progress.js';
@@ -16,15 +18,19 @@ import { reportLines } from './text.js';
 
 /** The settings file shipped with the demo. */
 export const SETTINGS_PATH = fileURLToPath(new URL('../settings.json', import.meta.url));
+/** The VWO FME settings file shipped with the demo. */
+export const FME_SETTINGS_PATH = fileURLToPath(new URL('../fme-settings.json', import.meta.url));
 
 export interface DemoOptions {
   readonly users: number;
+  /** Users of the FME part (`init`, `getFlag`, `trackEvent`); 0 skips it. */
+  readonly fmeUsers: number;
   readonly seed: string;
   /** Where to write the HTML report (null: do not write). */
   readonly htmlPath: string | null;
   /** Where to write the JSON report (null: do not write). */
   readonly jsonPath: string | null;
-  /** Send to a collector that is already running (it must serve the shipped settings); default: start one. */
+  /** Send to a collector that is already running (it must serve both shipped settings files); default: start one. */
   readonly collectorUrl?: string;
   /** Progress output (default stderr). */
   readonly progress?: ProgressStream;
@@ -65,7 +71,8 @@ async function statsOf(collector: Collector | null, url: string): Promise<Collec
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { file, settings } = loadDemoSettings();
-  const collector = options.collectorUrl ? null : await startCollector({ host: '127.0.0.1', port: 0, settings: file });
+  const fmeFile = loadFmeSettings(FME_SETTINGS_PATH);
+  const collector = options.collectorUrl ? null : await startCollector({ host: '127.0.0.1', port: 0, settings: [file, fmeFile] });
   const collectorUrl = options.collectorUrl ?? (collector as Collector).url;
   const sdkLog: string[] = [];
   const keep = (line: string) => {
@@ -119,7 +126,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await vwo.flushEvents();
     await vwo.close();
     const durationMs = performance.now() - started;
+    let fmeRun: FmeRun | null = null;
+    if (options.fmeUsers > 0) fmeRun = await runFmeDemo({ file: fmeFile, collectorUrl, users: options.fmeUsers, seed: options.seed });
     const stats = await statsOf(collector, collectorUrl);
+    const fme =
+      fmeRun &&
+      buildFmeReport({
+        file: fmeFile,
+        settingsFile: relative(process.cwd(), FME_SETTINGS_PATH) || FME_SETTINGS_PATH,
+        stats: stats.fme,
+        batchRequests: stats.requests.byEndpoint['batch-events-v2'] ?? 0,
+        tally: fmeRun.tally,
+        wire: fmeRun.wire,
+        users: options.fmeUsers,
+        durationMs: fmeRun.durationMs,
+      });
     const report = buildReport({
       settings,
       settingsFile: relative(process.cwd(), SETTINGS_PATH) || SETTINGS_PATH,
@@ -130,12 +151,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       users: options.users,
       durationMs,
       collectorUrl,
+      fme,
     });
     for (const line of reportLines(report)) print(line);
-    if (sdkLog.length > 0) {
+    for (const [name, lines] of [
+      ['The SDK (launch) logged (first lines):', sdkLog],
+      ['The SDK (init) logged (first lines):', fmeRun?.log ?? []],
+    ] as const) {
+      if (lines.length === 0) continue;
       print('');
-      print('The SDK logged (first lines):');
-      for (const line of sdkLog) print(`  ${line}`);
+      print(name);
+      for (const line of lines) print(`  ${line}`);
     }
     if (options.htmlPath) {
       writeFileSync(options.htmlPath, renderHtml(report));

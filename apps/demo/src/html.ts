@@ -2,29 +2,31 @@
  * The HTML report: one self-contained file (inline CSS and SVG, no script, no fonts, no
  * external request), so it opens offline and can be mailed or archived as it is.
  */
+
+import { fmeSection } from './fme/html.js';
 import { CAMPAIGN_TYPES, count, dollars, percent, pValue, seconds, weight } from './format.js';
 import type { CampaignReport, DemoReport } from './report.js';
 import { campaignHeadline, splitVerdict } from './text.js';
 
 const COLORS = ['#3b5bdb', '#f08c00', '#0ca678', '#d6336c', '#7048e8', '#1098ad'];
-const INK = '#212529';
-const MUTED = '#868e96';
+export const INK = '#212529';
+export const MUTED = '#868e96';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const color = (i: number) => COLORS[i % COLORS.length] as string;
-const fixed = (n: number) => Number(n.toFixed(2));
+export const color = (i: number) => COLORS[i % COLORS.length] as string;
+export const fixed = (n: number) => Number(n.toFixed(2));
 
-function svg(label: string, width: number, height: number, body: string): string {
+export function svg(label: string, width: number, height: number, body: string): string {
   return (
     `<svg class="chart" role="img" aria-label="${escapeHtml(label)}" xmlns="http://www.w3.org/2000/svg" ` +
     `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><title>${escapeHtml(label)}</title>${body}</svg>`
   );
 }
 
-function text(x: number, y: number, content: string, attrs = ''): string {
+export function text(x: number, y: number, content: string, attrs = ''): string {
   return `<text x="${fixed(x)}" y="${fixed(y)}" ${attrs}>${escapeHtml(content)}</text>`;
 }
 
@@ -183,7 +185,7 @@ h2 small { font-weight: normal; color: ${MUTED}; font-size: 14px; margin-left: 6
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { background: #fff; border: 1px solid #dee2e6; border-radius: 8px; padding: 10px 16px; min-width: 140px; }
 .card b { display: block; font-size: 22px; }
-.campaign, .overview { background: #fff; border: 1px solid #dee2e6; border-radius: 10px; padding: 16px 20px; margin: 18px 0; }
+.campaign, .overview, .fme-rule { background: #fff; border: 1px solid #dee2e6; border-radius: 10px; padding: 16px 20px; margin: 18px 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
 figure { margin: 8px 0; }
 table { border-collapse: collapse; margin-top: 8px; font-variant-numeric: tabular-nums; }
@@ -227,6 +229,7 @@ export function renderHtml(report: DemoReport): string {
 ${delivery}
 <section class="overview"><h2>Reach</h2><figure>${reachChart(report)}</figure></section>
 ${report.campaigns.map(campaignSection).join('\n')}
+${report.fme ? fmeSection(report.fme) : ''}
 <footer><p>Generated ${escapeHtml(report.generatedAt)} by <code>npm run demo</code>. Split tests: Pearson’s chi-square goodness of fit against the bucket ranges of the weights; p &lt; 0.001 is flagged. p-values: ${report.campaigns
     .filter((c) => c.split.pValue !== null)
     .map((c) => `${escapeHtml(c.key)} ${pValue(c.split.pValue)}`)

@@ -1,19 +1,22 @@
 /**
- * `npm run demo`: 20,000 simulated users through @vwo/node into the local collector, then a
- * per-campaign report (terminal, demo-report.html, demo-report.json). Exit 0 when every
- * event arrived and the collector's counts equal the SDK's answers, 1 otherwise, 2 for bad flags.
+ * `npm run demo`: 20,000 simulated users through @vwo/node's `launch` and 2,000 through its FME
+ * `init` into the local collector, then a per-campaign and per-rule report (terminal,
+ * demo-report.html, demo-report.json). Exit 0 when every event arrived and the collector's
+ * counts equal the SDK's answers, 1 otherwise, 2 for bad flags.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.js';
 
-const USAGE = `Usage: npm run demo -- [--users <n>] [--seed <s>] [--out <file.html>] [--json <file.json>] [--collector <url>]
+const USAGE = `Usage: npm run demo -- [--users <n>] [--fme-users <n>] [--seed <s>] [--out <file.html>] [--json <file.json>] [--collector <url>]
 
 Starts the local collector, launches @vwo/node on apps/demo/settings.json, runs a simulated
-population through activate, isFeatureEnabled, getFeatureVariableValue and track, and reports
-what the collector received per campaign and variation.
+population through activate, isFeatureEnabled, getFeatureVariableValue and track; then starts
+init on apps/demo/fme-settings.json (VWO FME) and runs a population through getFlag and
+trackEvent; and reports what the collector received per campaign, FME rule and variation.
 
-  --users <n>        users to simulate (default 20,000)
+  --users <n>        users to simulate through launch (default 20,000)
+  --fme-users <n>    users to simulate through init (default a tenth of --users; 0: no FME part)
   --seed <s>         seed of the population and its behaviour (default "vwo-demo"); same seed, same report
   --out <file>       the HTML report (default ./demo-report.html; "-" for none)
   --json <file>      the JSON report (default: the HTML path with .json; "-" for none)
@@ -31,6 +34,7 @@ function options() {
     ({ values } = parseArgs({
       options: {
         users: { type: 'string', short: 'n' },
+        'fme-users': { type: 'string' },
         seed: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'string' },
@@ -51,6 +55,10 @@ function options() {
   const users = Number(usersText);
   if (!Number.isInteger(users) || users < 1 || users > 5_000_000)
     fail(`--users expects a whole number from 1 to 5,000,000, got ${values.users}`);
+  const fmeText = values['fme-users'] === undefined ? String(Math.ceil(users / 10)) : String(values['fme-users']).replaceAll(/[_,]/g, '');
+  const fmeUsers = Number(fmeText);
+  if (!Number.isInteger(fmeUsers) || fmeUsers < 0 || fmeUsers > 5_000_000)
+    fail(`--fme-users expects a whole number from 0 to 5,000,000, got ${values['fme-users']}`);
   const out = values.out === '-' ? null : resolve(String(values.out ?? 'demo-report.html'));
   const json =
     values.json === '-'
@@ -63,9 +71,16 @@ function options() {
   const collectorUrl = values.collector as string | undefined;
   if (collectorUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(collectorUrl))
     fail(`--collector expects an http(s) URL, got ${collectorUrl}`);
-  return { users, seed: String(values.seed ?? 'vwo-demo'), htmlPath: out, jsonPath: json, collectorUrl: collectorUrl?.replace(/\/+$/, '') };
+  return {
+    users,
+    fmeUsers,
+    seed: String(values.seed ?? 'vwo-demo'),
+    htmlPath: out,
+    jsonPath: json,
+    collectorUrl: collectorUrl?.replace(/\/+$/, ''),
+  };
 }
 
 const report = await runDemo(options());
-const ok = report.delivery.complete && report.campaigns.every((c) => c.agrees);
+const ok = report.delivery.complete && report.campaigns.every((c) => c.agrees) && (report.fme?.agrees ?? true);
 process.exitCode = ok ? 0 : 1;

@@ -1,6 +1,7 @@
 import { type GoodnessOfFit, goodnessOfFit, SPLIT_ALPHA } from '@vwo/cli';
 import type { CollectorStats, VariationStats } from '@vwo/collector';
 import type { Campaign, EventStats, Settings } from '@vwo/core';
+import type { FmeReport } from './fme/report.js';
 import type { Tally, VariationTally } from './tally.js';
 
 /** One goal of one variation, as the collector counted it. */
@@ -89,6 +90,8 @@ export interface DemoReport {
   readonly collectorUrl: string;
   readonly delivery: DeliveryReport;
   readonly campaigns: readonly CampaignReport[];
+  /** The VWO FME part: features, rules and metrics through `init`, beside the legacy campaigns. */
+  readonly fme: FmeReport | null;
   /** The collector's statistics as received: every number above comes from here. */
   readonly collectorStats: CollectorStats;
 }
@@ -103,6 +106,8 @@ export interface ReportInput {
   readonly users: number;
   readonly durationMs: number;
   readonly collectorUrl: string;
+  /** The FME section, built from the same collector statistics (null: the FME part did not run). */
+  readonly fme?: FmeReport | null;
   readonly now?: Date;
 }
 
@@ -147,6 +152,7 @@ export function buildReport(input: ReportInput): DemoReport {
     collectorUrl: input.collectorUrl,
     delivery: { sdk, collector, complete },
     campaigns,
+    fme: input.fme ?? null,
     collectorStats: stats,
   };
 }

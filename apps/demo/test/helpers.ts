@@ -7,6 +7,7 @@ import type { DemoReport } from '../src/report.js';
 
 export const DEMO_BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 export const SETTINGS_PATH = fileURLToPath(new URL('../settings.json', import.meta.url));
+export const FME_SETTINGS_PATH = fileURLToPath(new URL('../fme-settings.json', import.meta.url));
 
 export interface DemoRun {
   readonly status: number | null;
@@ -52,10 +53,27 @@ export function readReport(path: string): DemoReport {
 
 /** The numbers of a report without what changes from run to run (times, URLs). */
 export function numbersOf(report: DemoReport) {
-  return report.campaigns.map((c) => ({
-    key: c.key,
-    users: c.users,
-    impressions: c.impressions,
-    variations: c.variations.map((v) => ({ name: v.name, users: v.users, impressions: v.impressions, goals: v.goals, revenue: v.revenue })),
-  }));
+  return {
+    campaigns: report.campaigns.map((c) => ({
+      key: c.key,
+      users: c.users,
+      impressions: c.impressions,
+      variations: c.variations.map((v) => ({
+        name: v.name,
+        users: v.users,
+        impressions: v.impressions,
+        goals: v.goals,
+        revenue: v.revenue,
+      })),
+    })),
+    fme: report.fme?.features.map((f) => ({
+      key: f.key,
+      rules: f.rules.map((r) => ({
+        key: r.key,
+        users: r.users,
+        impressions: r.impressions,
+        variations: r.variations.map((v) => [v.users, v.impressions, v.metrics]),
+      })),
+    })),
+  };
 }

@@ -22,6 +22,7 @@ describe('the HTML report in headless Chromium', () => {
   const failed: string[] = [];
   let charts: { label: string; box: Box; bars: Box[] }[] = [];
   let tables: string[][][] = [];
+  let fmeTables: string[][][] = [];
 
   beforeAll(async () => {
     const dir = tempDir();
@@ -55,6 +56,11 @@ describe('the HTML report in headless Chromium', () => {
         [...table.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')),
       ),
     );
+    fmeTables = await page.$$eval('section.fme-rule table', (elements) =>
+      elements.map((table) =>
+        [...table.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      ),
+    );
     await page.close();
   }, 90_000);
 
@@ -65,7 +71,9 @@ describe('the HTML report in headless Chromium', () => {
   it('renders every chart with a real size: reach, then split, conversion and revenue per campaign', () => {
     const withGoals = report.campaigns.filter((c) => c.goals.length > 0);
     const withRevenue = report.campaigns.filter((c) => c.goals.some((g) => g.type === 'REVENUE_TRACKING'));
-    expect(charts).toHaveLength(1 + report.campaigns.length + withGoals.length + withRevenue.length);
+    const fmeRules = report.fme?.features.flatMap((f) => f.rules) ?? [];
+    expect(fmeRules.length).toBeGreaterThan(0);
+    expect(charts).toHaveLength(1 + report.campaigns.length + withGoals.length + withRevenue.length + fmeRules.length);
     for (const chart of charts) {
       expect(chart.box.width, chart.label).toBeGreaterThan(100);
       expect(chart.box.height, chart.label).toBeGreaterThan(40);
@@ -79,6 +87,22 @@ describe('the HTML report in headless Chromium', () => {
       const split = charts.find((c) => c.label === `${campaign.key}: observed split against the weights`);
       expect(split?.bars).toHaveLength(campaign.variations.length);
     }
+  });
+
+  it('shows the FME rules beside the campaigns, with the numbers of the JSON report', () => {
+    const rules = report.fme?.features.flatMap((f) => f.rules) ?? [];
+    expect(fmeTables).toHaveLength(rules.length);
+    rules.forEach((rule, r) => {
+      const rows = fmeTables[r] as string[][];
+      expect(rows.map((row) => row[0])).toEqual(rule.variations.map((v) => v.name));
+      rule.variations.forEach((variation, i) => {
+        const row = rows[i] as string[];
+        expect(Number(row[2]?.replaceAll(',', ''))).toBe(variation.users);
+        expect(Number(row[3]?.replaceAll(',', ''))).toBe(variation.impressions);
+      });
+      const chart = charts.find((c) => c.label.endsWith(`/${rule.key}: users per variation`));
+      expect(chart?.bars).toHaveLength(rule.variations.length);
+    });
   });
 
   it('opens offline: the file itself is the only request, and nothing fails or logs an error', () => {

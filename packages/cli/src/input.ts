@@ -41,8 +41,7 @@ export interface LoadedSettings {
 }
 
 /** Reads and parses a settings file; an invalid one is an error (exit 1) listing every bad field. */
-export function loadSettings(path: string): LoadedSettings {
-  const raw = readJsonFile(path);
+export function loadSettings(path: string, raw: unknown = readJsonFile(path)): LoadedSettings {
   const result = parseSettings(raw);
   if (!result.ok) throw invalidSettings(path, result.error);
   return { path, raw, settings: result.settings, warnings: result.warnings };
@@ -63,18 +62,22 @@ export function invalidSettings(path: string, error: SettingsValidationError): C
 export function campaignOf(loaded: LoadedSettings, key: string) {
   const campaign = loaded.settings.campaignsByKey.get(key);
   if (campaign) return campaign;
-  const keys = [...loaded.settings.campaignsByKey.keys()];
+  throw unknownKey('campaign', key, [...loaded.settings.campaignsByKey.keys()], loaded.path);
+}
+
+/** `unknown <kind> "key" in <path>`, with the closest keys, or the keys there are. */
+export function unknownKey(kind: 'campaign' | 'feature', key: string, keys: readonly string[], path: string): CliError {
   const close = closestNames(key, keys);
   const hint =
     close.length > 0
       ? `; did you mean ${close.map((k) => JSON.stringify(k)).join(' or ')}?`
       : keys.length === 0
-        ? ' (it has no campaigns)'
-        : `; its campaigns are ${keys
+        ? ` (it has no ${kind}s)`
+        : `; its ${kind}s are ${keys
             .slice(0, 8)
             .map((k) => JSON.stringify(k))
             .join(', ')}${keys.length > 8 ? ', …' : ''}`;
-  throw new CliError(`unknown campaign ${JSON.stringify(key)} in ${loaded.path}${hint}`);
+  return new CliError(`unknown ${kind} ${JSON.stringify(key)} in ${path}${hint}`);
 }
 
 /** Parses a `--vars`/`--targeting` value: a JSON object. */

@@ -4,8 +4,10 @@ import { decideAll } from './commands/decide.js';
 import { explainLines, traceOf } from './commands/explain.js';
 import { simulateSplits, splitLines } from './commands/simulate.js';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './errors.js';
+import { decideFme, explainFme, refuseOptions, simulateFme, validateFme } from './fme/commands.js';
 import { count } from './format.js';
 import { campaignOf, jsonObjectOption, loadSettings, readJsonFile } from './input.js';
+import { formatOf, type SettingsFormat } from './settings-format.js';
 import { closestNames } from './suggest.js';
 
 declare const __VWO_CLI_VERSION__: string;
@@ -25,19 +27,26 @@ const MAX_USERS = 10_000_000;
 
 const EXPLAINED_APIS: readonly CampaignApi[] = ['activate', 'getVariationName', 'isFeatureEnabled', 'getFeatureVariableValue'];
 
-const HELP = `vwo ${VERSION} — check and try VWO FullStack settings files, offline
+const HELP = `vwo ${VERSION} — check and try VWO FullStack and FME settings files, offline
 
 Usage:
   vwo validate <settings.json> [--json]
   vwo decide   <settings.json> --campaign <key> --user <id> [--vars <json>] [--targeting <json>] [--revenue <n>]
   vwo explain  <settings.json> --campaign <key> --user <id> [--vars <json>] [--targeting <json>] [--json]
   vwo simulate <settings.json> [--users <n>] [--campaign <key>]... [--vars <json>] [--targeting <json>] [--json]
+  FME files: --feature <key> instead of --campaign (optional for decide and simulate), and
+  --user-agent <ua>, --ip <address> for the user
 
 Commands:
-  validate   check a settings file as vwo-node-sdk 1.73.0 does: every bad field (exit 1), and warnings
-  decide     every API's answer for one user, as JSON (development mode: nothing is stored or sent)
+  validate   check a settings file as vwo-node-sdk 1.73.0 (FME: vwo-fme-node-sdk 1.35.0) does:
+             every bad field (exit 1), and warnings
+  decide     every API's answer for one user, as JSON (nothing is stored or sent)
   explain    the steps of one decision, one line each, ✔ or ✘
-  simulate   bucket N users and compare each campaign's split with its weights (chi-square test)
+  simulate   bucket N users and compare each campaign's (FME: each rule's) split with its weights
+             (chi-square test)
+
+The format is detected (an FME file has features, or FLAG_* campaigns); --format fme|fullstack
+overrides it.
 
 Options:
   -h, --help      this text; vwo <command> --help for one command
@@ -46,12 +55,41 @@ Options:
 <settings.json> may be - for standard input. Exit codes: 0 done, 1 invalid settings file,
 2 bad usage or unreadable input. vwo never uses the network.`;
 
+const FME_OPTIONS: OptionSpecs = {
+  feature: { type: 'string', short: 'f', multiple: true },
+  'user-agent': { type: 'string' },
+  ip: { type: 'string' },
+  format: { type: 'string' },
+};
+
 const USER_OPTIONS: OptionSpecs = {
   campaign: { type: 'string', short: 'c' },
   user: { type: 'string', short: 'u' },
   vars: { type: 'string' },
   targeting: { type: 'string' },
+  ...FME_OPTIONS,
 };
+
+const FME_HELP = `  FME files (detected, or --format fme):
+  -f, --feature <key>  the feature (FME files have features, not campaigns)
+  --user-agent <ua>    context.userAgent (user-agent segments)
+  --ip <address>       context.ipAddress (location and IP segments)
+  --format <name>      fme or fullstack, instead of the detected format`;
+
+const FME_ONLY = ['feature', 'user-agent', 'ip'] as const;
+
+/** Reads the file once and tells its format; options of the other format are refused. */
+function readFile(command: string, line: CommandLine, file: string): { raw: unknown; format: SettingsFormat } {
+  const option = line.values.format;
+  if (option !== undefined && option !== 'fme' && option !== 'fullstack') {
+    throw new CliError(`vwo ${command}: --format expects fme or fullstack, got ${JSON.stringify(option)}`);
+  }
+  const raw = readJsonFile(file);
+  const format = formatOf(raw, option);
+  if (format === 'fullstack')
+    refuseOptions(command, line, FME_ONLY, 'is for FME files; this is a FullStack file (--format fme to read it as FME)');
+  return { raw, format };
+}
 
 interface Command {
   readonly options: OptionSpecs;
@@ -64,16 +102,18 @@ const VARS_HELP = `  --vars <json>        customVariables for pre-segmentation, 
 
 const COMMANDS: Record<string, Command> = {
   validate: {
-    options: { json: { type: 'boolean' } },
-    help: `Usage: vwo validate <settings.json> [--json]
+    options: { json: { type: 'boolean' }, format: { type: 'string' } },
+    help: `Usage: vwo validate <settings.json> [--json] [--format fme|fullstack]
 
-Checks a settings file exactly as vwo-node-sdk 1.73.0 accepts or refuses it. Prints "valid"
-and any warnings (odd but accepted content) and exits 0, or lists every bad field path and
-exits 1.
+Checks a settings file exactly as vwo-node-sdk 1.73.0 (an FME file: vwo-fme-node-sdk 1.35.0)
+accepts or refuses it. Prints "valid" and any warnings (odd but accepted content; FME: what
+1.35.0 quietly skips) and exits 0, or lists every bad field path and exits 1.
 
-  --json   print { valid, issues, warnings } as JSON`,
+  --json     print { valid, issues, warnings } as JSON (FME: with format "fme")
+  --format   fme or fullstack, instead of the detected format`,
     run(line, file, out) {
-      const raw = readJsonFile(file);
+      const { raw, format } = readFile('validate', line, file);
+      if (format === 'fme') return validateFme(file, raw, line.values.json === true, out);
       const result = parseSettings(raw);
       if (line.values.json) {
         const body = result.ok
@@ -112,9 +152,14 @@ nothing is stored or sent.
   -c, --campaign <key>   the campaign key
   -u, --user <id>        the user id
 ${VARS_HELP}
-  --revenue <n>        revenueValue passed to track for revenue goals (default 1)`,
+  --revenue <n>        revenueValue passed to track for revenue goals (default 1)
+${FME_HELP}
+  An FME file: getFlag of every feature (or each --feature, repeatable): isEnabled(), the
+  variables, the rules served and the impressions it sends; and trackEvent of every event.`,
     async run(line, file, out) {
-      const { loaded, campaign, userId, context } = userCommand('decide', line, file);
+      const { raw, format } = readFile('decide', line, file);
+      if (format === 'fme') return decideFme(line, file, raw, out);
+      const { loaded, campaign, userId, context } = userCommand('decide', line, file, raw);
       const revenueText = line.values.revenue;
       let revenueValue: number | undefined;
       if (revenueText !== undefined) {
@@ -141,9 +186,14 @@ ${VARS_HELP}
   --api <name>         activate, getVariationName, isFeatureEnabled or getFeatureVariableValue
                        (default: activate for an A/B campaign, else isFeatureEnabled)
   --variable <key>     the variable of getFeatureVariableValue (implies that API)
-  --json               print the trace as JSON`,
+  --json               print the trace as JSON
+${FME_HELP}
+  An FME file: the getFlag decision of --feature, step by step (rollout rules, experiment rules,
+  groups), the rules served, the variables and the impressions.`,
     async run(line, file, out) {
-      const { loaded, campaign, userId, context } = userCommand('explain', line, file);
+      const { raw, format } = readFile('explain', line, file);
+      if (format === 'fme') return explainFme(line, file, raw, out);
+      const { loaded, campaign, userId, context } = userCommand('explain', line, file, raw);
       const variableKey = line.values.variable as string | undefined;
       const api = (line.values.api as string | undefined) ?? (variableKey === undefined ? undefined : 'getFeatureVariableValue');
       if (api !== undefined && !EXPLAINED_APIS.includes(api as CampaignApi)) {
@@ -168,6 +218,7 @@ ${VARS_HELP}
       vars: { type: 'string' },
       targeting: { type: 'string' },
       json: { type: 'boolean' },
+      ...FME_OPTIONS,
     },
     help: `Usage: vwo simulate <settings.json> [--users <n>] [--campaign <key>]... [--vars <json>] [--targeting <json>] [--json]
 
@@ -178,10 +229,15 @@ below 0.001 means the split departs from the weights.
   -n, --users <n>        how many users (default 10,000)
   -c, --campaign <key>   only this campaign (repeatable; default every campaign)
 ${VARS_HELP}
-  --json               print the splits as JSON`,
+  --json               print the splits as JSON
+${FME_HELP}
+  An FME file: per feature (or each --feature), each rule's split: a rollout or personalise
+  rule's traffic share, an A/B rule's variations against their weights.`,
     run(line, file, out) {
       const users = positiveInteger('simulate', 'users', line.values.users, 10_000, MAX_USERS);
-      const loaded = loadSettings(file);
+      const { raw, format } = readFile('simulate', line, file);
+      if (format === 'fme') return simulateFme(line, file, raw, users, out);
+      const loaded = loadSettings(file, raw);
       const keys = (line.values.campaign as string[] | undefined) ?? undefined;
       for (const key of keys ?? []) campaignOf(loaded, key);
       const context = {
@@ -205,10 +261,10 @@ ${VARS_HELP}
   },
 };
 
-function userCommand(command: string, line: CommandLine, file: string) {
+function userCommand(command: string, line: CommandLine, file: string, raw: unknown) {
   const key = requiredString(command, line, 'campaign', '--campaign <key>');
   const userId = requiredString(command, line, 'user', '--user <id>');
-  const loaded = loadSettings(file);
+  const loaded = loadSettings(file, raw);
   const campaign = campaignOf(loaded, key);
   const context = {
     customVariables: jsonObjectOption('--vars', line.values.vars as string | undefined),

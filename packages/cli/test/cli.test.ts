@@ -1,29 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { decide, parseSettings } from '@vwo/core';
 import { describe, expect, it } from 'vitest';
+import { fixture, json, vwo } from './support/bin.js';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const noNetwork = fixture('no-network.cjs');
 const SETTINGS = fixture('settings.json');
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built bin as a user would, with every socket and fetch made fatal (exit 99). */
-function vwo(args: string[], input?: string): Run {
-  if (!existsSync(bin)) throw new Error(`build @vwo/cli first: ${bin} is missing`);
-  const run = spawnSync(process.execPath, ['--require', noNetwork, bin, ...args], { encoding: 'utf8', input, timeout: 30_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-const json = (run: Run) => JSON.parse(run.stdout) as Record<string, unknown>;
 
 describe('vwo --help, --version and usage mistakes', () => {
   it('--help prints every command and exits 0', () => {

@@ -9,10 +9,19 @@ import {
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import type { VWOClient } from '@vwo/core';
+import { flagsChangedBetween } from './shared/changed.js';
 import { ClientHolder } from './shared/client-holder.js';
 import { type Answer, type Prepared, prepare, settle } from './shared/evaluation.js';
-import { callOf, changedFlags, type FlagType } from './shared/flags.js';
-import { type ProviderSetup, readSetup, type VWOClientSource, type VWOProviderOptions } from './shared/options.js';
+import { callOf, type FlagType } from './shared/flags.js';
+import { resolveFmeFlag } from './shared/fme/server.js';
+import {
+  type AnyVWOClient,
+  isFmeClient,
+  type ProviderSetup,
+  readSetup,
+  type VWOClientSource,
+  type VWOProviderOptions,
+} from './shared/options.js';
 import { failed, type Resolution } from './shared/resolution.js';
 import { trackGoal } from './shared/track.js';
 
@@ -26,6 +35,10 @@ import { trackGoal } from './shared/track.js';
  * (`campaignKey.variableKey`) calls `getFeatureVariableValue`, which sends nothing. The value is
  * the call's answer; the reason and variant come from `explain` of the same call, which applies
  * the same rules and has no side effects.
+ *
+ * Over an FME client (`init`): a feature key is `getFlag(featureKey).isEnabled()`, a
+ * `featureKey.variableKey` is `getVariable(variableKey)`; each evaluation is one `getFlag`,
+ * which sends its impressions as 1.35.0 does, and `explain` gives the reason and the variant.
  *
  * @example
  * import { OpenFeature } from '@openfeature/server-sdk';
@@ -51,12 +64,14 @@ export class VWOServerProvider implements Provider {
   constructor(source: VWOClientSource, options?: VWOProviderOptions) {
     this.setup = readSetup(source, options);
     this.holder = new ClientHolder(this.setup, (previous, next) => {
-      this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(previous, next, this.setup.separator) });
+      this.events.emit(ProviderEvents.ConfigurationChanged, {
+        flagsChanged: flagsChangedBetween(this.holder.client, previous, next, this.setup),
+      });
     });
   }
 
-  /** The VWO client, for the APIs OpenFeature has no word for (`push`, `flushEvents`, …); set once initialized. */
-  get client(): VWOClient | undefined {
+  /** The VWO client (FullStack or FME), for the APIs OpenFeature has no word for (`push`, `flushEvents`, `setAttribute`…); set once initialized. */
+  get client(): AnyVWOClient | undefined {
     return this.holder.client;
   }
 
@@ -90,7 +105,7 @@ export class VWOServerProvider implements Provider {
     return this.resolve(flagKey, 'object', defaultValue, context);
   }
 
-  /** Converts the goal `trackingEventName` for the context's user in every campaign that has it; `details.value` is the revenue. */
+  /** Converts the goal `trackingEventName` for the context's user in every campaign that has it (`details.value` is the revenue); over an FME client, `trackEvent` with the details as event properties. */
   track(trackingEventName: string, context: EvaluationContext, trackingEventDetails: TrackingEventDetails): void {
     const { log, targetingAttribute } = this.setup;
     trackGoal(this.holder.client, log, this.holder.unavailable, trackingEventName, context, trackingEventDetails, targetingAttribute);
@@ -100,6 +115,7 @@ export class VWOServerProvider implements Provider {
     const client = this.holder.client;
     if (!client) return toDetails(failed(defaultValue, { errorCode: 'GENERAL', errorMessage: this.holder.unavailable }));
     try {
+      if (isFmeClient(client)) return toDetails(await resolveFmeFlag(client, flagKey, type, defaultValue, context, this.setup));
       const prepared = prepare(client.settings, flagKey, type, defaultValue, context, this.setup);
       if (!('user' in prepared)) return toDetails(prepared);
       const { campaign } = prepared.flag;

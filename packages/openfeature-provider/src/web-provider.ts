@@ -8,12 +8,21 @@ import {
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/web-sdk';
-import type { CampaignApi, DecisionTrace, Settings, VWOClient } from '@vwo/core';
-import { ClientHolder } from './shared/client-holder.js';
+import type { CampaignApi, DecisionTrace, FmeClient, Settings, VWOClient } from '@vwo/core';
+import { flagsChangedBetween } from './shared/changed.js';
+import { type AnySettings, ClientHolder } from './shared/client-holder.js';
 import { userFromContext } from './shared/context.js';
 import { type Prepared, prepare, settle } from './shared/evaluation.js';
-import { callOf, campaignFlagType, changedFlags, type Flag, type FlagType, variableKeysOf } from './shared/flags.js';
-import { type ProviderSetup, readSetup, type VWOClientSource, type VWOProviderOptions } from './shared/options.js';
+import { callOf, campaignFlagType, type Flag, type FlagType, variableKeysOf } from './shared/flags.js';
+import { FmeWebDecisions } from './shared/fme/web-decisions.js';
+import {
+  type AnyVWOClient,
+  isFmeClient,
+  type ProviderSetup,
+  readSetup,
+  type VWOClientSource,
+  type VWOProviderOptions,
+} from './shared/options.js';
 import { failed, isFailure, type Resolution } from './shared/resolution.js';
 import { trackGoal } from './shared/track.js';
 
@@ -54,6 +63,10 @@ interface Snapshot {
  * `PROVIDER_CONFIGURATION_CHANGED` for the flags whose answers changed (variables, which VWO
  * answers only for stored users; other campaigns of a mutually exclusive group).
  *
+ * Over an FME client (`init`) the same way: `explain` of every feature ahead, and the first
+ * evaluation of any flag of a feature (`featureKey`, `featureKey.variableKey`) calls `getFlag`
+ * once for the context, which sends its impressions; its answer then replaces the explained one.
+ *
  * @example
  * import { OpenFeature } from '@openfeature/web-sdk';
  * import { VWOWebProvider } from '@vwo/openfeature-provider/web';
@@ -75,6 +88,7 @@ export class VWOWebProvider implements Provider {
   private readonly setup: ProviderSetup;
   private readonly holder: ClientHolder;
   private snapshot: Snapshot | undefined;
+  private readonly fme: FmeWebDecisions;
   /** Bumped by each new context or settings: a slower, older snapshot never replaces a newer one. */
   private generation = 0;
 
@@ -82,30 +96,34 @@ export class VWOWebProvider implements Provider {
   constructor(source: VWOClientSource, options?: VWOProviderOptions) {
     this.setup = readSetup(source, options);
     this.holder = new ClientHolder(this.setup, (previous, next) => void this.settingsChanged(previous, next));
+    this.fme = new FmeWebDecisions(this.setup, (flagsChanged) => this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged }));
   }
 
-  /** The VWO client, for the APIs OpenFeature has no word for (`push`, `flushEvents`, …); set once initialized. */
-  get client(): VWOClient | undefined {
+  /** The VWO client (FullStack or FME), for the APIs OpenFeature has no word for (`push`, `flushEvents`, `setAttribute`…); set once initialized. */
+  get client(): AnyVWOClient | undefined {
     return this.holder.client;
   }
 
   /** Launches the client when the provider owns it and decides for the context; rejecting makes OpenFeature emit `PROVIDER_ERROR`. */
   async initialize(context?: EvaluationContext): Promise<void> {
     const client = await this.holder.start();
-    await this.decideFor(client, context ?? {}, false);
+    if (isFmeClient(client)) await this.fme.decideFor(client, context ?? {}, false);
+    else await this.decideFor(client, context ?? {}, false);
   }
 
   /** Decides again for the new context (OpenFeature emits `PROVIDER_RECONCILING`, then `PROVIDER_CONTEXT_CHANGED`). */
   async onContextChange(_oldContext: EvaluationContext, newContext: EvaluationContext): Promise<void> {
     // Waits for a launch in progress; rejects (OpenFeature emits PROVIDER_ERROR) when it failed.
     const client = await this.holder.start();
-    await this.decideFor(client, newContext, false);
+    if (isFmeClient(client)) await this.fme.decideFor(client, newContext, false);
+    else await this.decideFor(client, newContext, false);
   }
 
   /** Stops the settings watch; closes the client (sending what is pending) when the provider launched it. */
   async onClose(): Promise<void> {
     this.generation++;
     this.snapshot = undefined;
+    this.fme.reset();
     await this.holder.close();
   }
 
@@ -125,7 +143,7 @@ export class VWOWebProvider implements Provider {
     return this.resolve(flagKey, 'object', defaultValue, context);
   }
 
-  /** Converts the goal `trackingEventName` for the context's user in every campaign that has it; `details.value` is the revenue. */
+  /** Converts the goal `trackingEventName` for the context's user in every campaign that has it (`details.value` is the revenue); over an FME client, `trackEvent` with the details as event properties. */
   track(trackingEventName: string, context: EvaluationContext, trackingEventDetails: TrackingEventDetails): void {
     const { log, targetingAttribute } = this.setup;
     trackGoal(this.holder.client, log, this.holder.unavailable, trackingEventName, context, trackingEventDetails, targetingAttribute);
@@ -181,16 +199,18 @@ export class VWOWebProvider implements Provider {
     if (flagsChanged.length > 0) this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged });
   }
 
-  private async settingsChanged(previous: Settings, next: Settings): Promise<void> {
+  private async settingsChanged(previous: AnySettings, next: AnySettings): Promise<void> {
     const client = this.holder.client;
     const current = this.snapshot;
-    if (client && current) await this.decideFor(client, current.context, true);
-    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(previous, next, this.setup.separator) });
+    if (isFmeClient(client)) await this.fme.redecide(client);
+    else if (client && current) await this.decideFor(client, current.context, true);
+    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: flagsChangedBetween(client, previous, next, this.setup) });
   }
 
   private resolve<T>(flagKey: string, type: FlagType, defaultValue: T, context: EvaluationContext): ResolutionDetails<T> {
     const snapshot = this.snapshot;
     const client = this.holder.client;
+    if (isFmeClient(client)) return this.resolveFme(client, flagKey, type, defaultValue, context);
     if (!snapshot || !client) return toDetails(failed(defaultValue, { errorCode: 'GENERAL', errorMessage: this.holder.unavailable }));
     try {
       // The SDK sets the new context before the provider has decided for it.
@@ -204,6 +224,22 @@ export class VWOWebProvider implements Provider {
       if (resolution.variant !== undefined && resolution.errorCode === undefined)
         this.sendImpression(client, snapshot, prepared, resolution.variant);
       return toDetails(resolution);
+    } catch (error) {
+      return toDetails(
+        failed(defaultValue, { errorCode: 'GENERAL', errorMessage: error instanceof Error ? error.message : String(error) }),
+      );
+    }
+  }
+
+  private resolveFme<T>(
+    client: FmeClient,
+    flagKey: string,
+    type: FlagType,
+    defaultValue: T,
+    context: EvaluationContext,
+  ): ResolutionDetails<T> {
+    try {
+      return toDetails(this.fme.resolve(client, flagKey, type, defaultValue, context, this.holder.unavailable));
     } catch (error) {
       return toDetails(
         failed(defaultValue, { errorCode: 'GENERAL', errorMessage: error instanceof Error ? error.message : String(error) }),

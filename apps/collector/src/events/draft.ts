@@ -3,6 +3,10 @@ import type { EventKind, EventVia } from '../types.js';
 /** An event parsed from a request, before the ledger numbers it and checks it for duplicates. */
 export interface EventDraft {
   readonly kind: EventKind;
+  /** Absent for legacy events. */
+  readonly format?: 'fme';
+  /** The sender's event time (FME only). */
+  readonly sentAt?: number;
   readonly via: EventVia;
   readonly accountId: string;
   readonly env: string;
@@ -30,4 +34,7 @@ export interface EventUnit {
 }
 
 /** Where a request's events are looked up against the settings the collector serves. */
+/** The `revenueProp` of an FME metric in the settings served for this account and SDK key. */
+export type FmeRevenuePropLookup = (accountId: string, env: string, metric: string) => string | undefined;
+
 export type RevenuePropLookup = (accountId: string, env: string, campaignId: number, goalId: number) => string | null | undefined;

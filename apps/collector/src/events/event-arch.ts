@@ -1,6 +1,7 @@
 import type { ParsedQuery } from '../query.js';
 import type { EventDraft, EventUnit, RevenuePropLookup } from './draft.js';
-import { fail, isPlainObject, requireParam, setOwn, toEventId, toId, toRevenue, toSessionId, toUuid } from './fields.js';
+import { readEnvelope } from './envelope.js';
+import { fail, isPlainObject, requireParam, setOwn, toEventId, toId, toRevenue } from './fields.js';
 
 export const IMPRESSION_EVENT = 'vwo_variationShown';
 export const PUSH_EVENT = 'vwo_syncVisitorProp';
@@ -22,23 +23,8 @@ export function parseEventArch(query: ParsedQuery, body: unknown, revenuePropOf:
   const accountId = requireParam(params, 'a');
   const env = requireParam(params, 'env', true);
   if (!isPlainObject(body)) fail('body', 'expected a JSON object {"d":{...}}', body);
-  const d = body.d;
-  if (!isPlainObject(d)) fail('d', 'expected an object', d);
-  const msgId = d.msgId;
-  if (typeof msgId !== 'string' || msgId === '') fail('d.msgId', 'expected a non-empty string', msgId);
-  if (msgId.length > 200) fail('d.msgId', 'expected at most 200 characters', msgId);
-  const uuid = toUuid(d.visId, 'd.visId');
-  if (d.sessionId !== undefined) toSessionId(d.sessionId, 'd.sessionId');
-  const event = d.event;
-  if (!isPlainObject(event)) fail('d.event', 'expected an object', event);
-  if (typeof event.name !== 'string' || event.name === '') fail('d.event.name', 'expected a non-empty string', event.name);
-  if (event.name !== name) fail('en', 'does not match d.event.name', name);
-  const props = event.props;
-  if (!isPlainObject(props)) fail('d.event.props', 'expected an object', props);
-  const visitor = d.visitor;
-  if (!isPlainObject(visitor)) fail('d.visitor', 'expected an object', visitor);
-  const visitorProps = visitor.props;
-  if (!isPlainObject(visitorProps)) fail('d.visitor.props', 'expected an object', visitorProps);
+  const { d, msgId, uuid, props, visitorProps: given } = readEnvelope(body.d, 'd', { expectedName: name });
+  const visitorProps = given as Record<string, unknown>;
 
   const base = { via: 'event-arch' as const, accountId, env, uuid, eventName: name, raw: d };
   let drafts: EventDraft[];
@@ -72,7 +58,21 @@ export function parseEventArch(query: ParsedQuery, body: unknown, revenuePropOf:
     drafts = conversions(props, base, (campaignId, goalId) => revenuePropOf(accountId, env, campaignId, goalId));
   }
   // An `eid` query parameter (sent by this SDK) names the event exactly; 1.73.0 sends none.
-  const eid = toEventId(params.eid, 'eid');
+  return eventArchUnit(toEventId(params.eid, 'eid'), msgId, name, props, visitorProps, drafts);
+}
+
+/**
+ * The unit of one event-architecture envelope: named by `eid` when sent, else by `msgId` with the
+ * event's name and properties (a `msgId` is only `<uuid>-<ms>`, shared by different events).
+ */
+function eventArchUnit(
+  eid: string | null,
+  msgId: string,
+  name: string,
+  props: unknown,
+  visitorProps: unknown,
+  drafts: EventDraft[],
+): EventUnit {
   if (eid !== null) return { dedupKey: `id:${eid}`, eid, drafts };
   const dedupKey = `ea:${msgId}\n${name}\n${JSON.stringify(props)}\n${JSON.stringify(visitorProps)}`;
   return { dedupKey, eid: msgId, drafts };
@@ -82,7 +82,7 @@ export function parseEventArch(query: ParsedQuery, body: unknown, revenuePropOf:
  * Custom dimensions are the visitor props beyond the SDK's own. None is allowed: 1.73.0's
  * `push(' ', 'x', user)` quirk sends a push with an empty map (decision-flow.md §11).
  */
-function visitorTags(visitorProps: Record<string, unknown>): Record<string, string> {
+export function visitorTags(visitorProps: Record<string, unknown>): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(visitorProps)) {
     if (SDK_VISITOR_PROPS.has(key)) continue;

@@ -49,7 +49,7 @@ export function decisionsFor(settings: Settings, visitor: Visitor): Decisions {
 
 /** An event as the comparison sees it: what VWO's reports are built from. */
 export interface EventKey {
-  readonly kind: 'impression' | 'conversion' | 'push';
+  readonly kind: CollectedEvent['kind'];
   readonly campaignId: number | null;
   readonly variationId: number | null;
   readonly goalId: number | null;

@@ -53,10 +53,10 @@ export interface SimulateOptions extends UserContext {
   readonly userId?: (i: number) => string;
 }
 
-/** The part of 1…10,000 a variation's range covers. */
-function rangeWidth(variation: Variation): number {
-  if (variation.start < 1) return 0;
-  return Math.max(0, Math.min(variation.end, 10_000) - variation.start + 1);
+/** The part of 1…10,000 a bucket range covers (a FullStack variation, or an FME variation's `range`). */
+export function rangeWidth(range: Pick<Variation, 'start' | 'end'>): number {
+  if (range.start < 1) return 0;
+  return Math.max(0, Math.min(range.end, 10_000) - range.start + 1);
 }
 
 /**

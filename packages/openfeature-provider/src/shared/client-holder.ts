@@ -2,13 +2,15 @@
  * The provider's VWO client: given, or launched at `initialize` (and then closed at `onClose`),
  * plus the watch that notices new settings.
  *
- * The client has no settings-change callback (`ClientConfig` has none), so the watch compares
+ * Neither client (FullStack or FME) has a settings-change callback, so the watch compares
  * `client.settings` by reference on a short interval: every way new settings arrive (polling,
  * `getAndUpdateSettingsFile`, `updateSettings`) swaps that reference, and comparing one
  * reference costs nothing.
  */
-import type { Settings, VWOClient } from '@vwo/core';
-import { isClient, type ProviderSetup } from './options.js';
+import { type AnyVWOClient, isClient, isFmeClient, type ProviderSetup } from './options.js';
+
+/** The settings of either client (an FME client's are `undefined` while invalid). */
+export type AnySettings = AnyVWOClient['settings'];
 
 interface TimerHost {
   setInterval(callback: () => void, ms: number): unknown;
@@ -18,22 +20,22 @@ interface TimerHost {
 const host = globalThis as unknown as TimerHost;
 
 export class ClientHolder {
-  private current: VWOClient | undefined;
+  private current: AnyVWOClient | undefined;
   private launchFailure: string | undefined;
-  private starting: Promise<VWOClient> | undefined;
+  private starting: Promise<AnyVWOClient> | undefined;
   private timer: unknown;
-  private seen: Settings | undefined;
+  private seen: { readonly settings: AnySettings } | undefined;
   private closed = false;
 
   constructor(
     private readonly setup: ProviderSetup,
-    private readonly onSettingsChange: (previous: Settings, next: Settings) => void,
+    private readonly onSettingsChange: (previous: AnySettings, next: AnySettings) => void,
   ) {
     if ('client' in setup.source) this.current = setup.source.client;
   }
 
   /** The client, once there is one. */
-  get client(): VWOClient | undefined {
+  get client(): AnyVWOClient | undefined {
     return this.current;
   }
 
@@ -44,7 +46,7 @@ export class ClientHolder {
   }
 
   /** Launches the client if the provider owns it, and starts the settings watch. Rejects when the launch fails. */
-  start(): Promise<VWOClient> {
+  start(): Promise<AnyVWOClient> {
     if (this.closed) {
       // Set again after onClose (OpenFeature allows it): start over.
       this.closed = false;
@@ -54,19 +56,19 @@ export class ClientHolder {
     this.starting ??= this.launch().then((client) => {
       if (this.closed) return client;
       this.current = client;
-      this.seen = client.settings;
+      this.seen = { settings: client.settings };
       this.watch();
       return client;
     });
     return this.starting;
   }
 
-  private async launch(): Promise<VWOClient> {
+  private async launch(): Promise<AnyVWOClient> {
     const { source, log } = this.setup;
     if ('client' in source) return source.client;
     try {
       const client = await source.launch();
-      if (!isClient(client)) throw new TypeError('launch() did not resolve a VWO client');
+      if (!isClient(client) && !isFmeClient(client)) throw new TypeError('launch() did not resolve a VWO client');
       // onClose ran while the client was launching: nobody else will close it.
       if (this.closed) await client.close();
       return client;
@@ -88,9 +90,9 @@ export class ClientHolder {
     const client = this.current;
     if (!client || this.seen === undefined) return;
     const now = client.settings;
-    if (now === this.seen) return;
-    const previous = this.seen;
-    this.seen = now;
+    if (now === this.seen.settings) return;
+    const previous = this.seen.settings;
+    this.seen = { settings: now };
     try {
       this.onSettingsChange(previous, now);
     } catch (error) {

@@ -15,7 +15,21 @@ export interface VWOUser {
 export type ContextLike = Readonly<Record<string, unknown>> & { readonly targetingKey?: string };
 
 export function userFromContext(context: ContextLike | undefined, targetingAttribute: string): VWOUser | Failure {
-  const { targetingKey, [targetingAttribute]: targeting, ...customVariables } = context ?? {};
+  const parts = contextParts(context, targetingAttribute);
+  if ('errorCode' in parts) return parts;
+  const { userId, targeting, attributes: customVariables } = parts;
+  return {
+    userId,
+    options: targeting === undefined ? { customVariables } : { customVariables, variationTargetingVariables: targeting },
+  };
+}
+
+/** A context's user id, its targeting attribute (an object) and every other attribute; both providers and both APIs start here. */
+export function contextParts(
+  context: ContextLike | undefined,
+  targetingAttribute: string,
+): { userId: string; targeting: Record<string, unknown> | undefined; attributes: Record<string, unknown> } | Failure {
+  const { targetingKey, [targetingAttribute]: targeting, ...attributes } = context ?? {};
   if (typeof targetingKey !== 'string' || targetingKey === '') {
     return { errorCode: 'TARGETING_KEY_MISSING', errorMessage: 'the evaluation context needs a targetingKey: the VWO user id' };
   }
@@ -25,10 +39,7 @@ export function userFromContext(context: ContextLike | undefined, targetingAttri
       errorMessage: `the context attribute ${JSON.stringify(targetingAttribute)} must be an object of variation targeting variables`,
     };
   }
-  return {
-    userId: targetingKey,
-    options: targeting === undefined ? { customVariables } : { customVariables, variationTargetingVariables: targeting },
-  };
+  return { userId: targetingKey, targeting, attributes };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

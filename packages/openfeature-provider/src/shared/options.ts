@@ -1,21 +1,26 @@
-import { type Logger, type LogLevel, safeLogger, type VWOClient, VWOConfigError } from '@vwo/core';
+import { type FmeClient, type Logger, type LogLevel, safeLogger, type VWOClient, VWOConfigError } from '@vwo/core';
+
+/** A client of either API: `launch` (FullStack, `VWOClient`) or `init` (FME, `FmeClient`). */
+export type AnyVWOClient = VWOClient | FmeClient;
 
 /**
- * Where a provider gets its VWO client: one you launched (you keep closing it), or a function
- * that launches one when OpenFeature initializes the provider (the provider closes it).
+ * Where a provider gets its VWO client — a FullStack client (`launch`) or an FME client
+ * (`init`): one you created (you keep closing it), or a function that creates one when
+ * OpenFeature initializes the provider (the provider closes it).
  *
  * @example
  * new VWOServerProvider({ client: await launch({ settingsFile }) });
  * new VWOServerProvider({ launch: () => launch({ accountId: 123456, sdkKey: 'your-sdk-key' }) });
+ * new VWOServerProvider({ launch: () => init({ accountId: 123456, sdkKey: 'your-sdk-key' }) });
  */
 export type VWOClientSource =
   | {
-      /** A client you launched: the provider never closes it. */
-      readonly client: VWOClient;
+      /** A client you created: the provider never closes it. */
+      readonly client: VWOClient | FmeClient;
     }
   | {
-      /** Launches the client when the provider is initialised; the provider closes it on `onClose`. */
-      readonly launch: () => VWOClient | Promise<VWOClient>;
+      /** Creates the client when the provider is initialised; the provider closes it on `onClose`. */
+      readonly launch: () => VWOClient | FmeClient | Promise<VWOClient | FmeClient>;
     };
 
 /** Options shared by the server and the web provider. */
@@ -55,8 +60,11 @@ export function readSetup(source: unknown, options: unknown): ProviderSetup {
   if (client !== undefined && launch !== undefined) throw new VWOConfigError('source', 'give either client or launch, not both');
   if (launch !== undefined) {
     if (typeof launch !== 'function') throw new VWOConfigError('launch', 'expected a function that resolves a VWO client');
-  } else if (!isClient(client)) {
-    throw new VWOConfigError('client', 'expected a VWO client (launch() from @vwo/node, or createClient() from @vwo/core)');
+  } else if (!isClient(client) && !isFmeClient(client)) {
+    throw new VWOConfigError(
+      'client',
+      'expected a VWO client (launch() or init() from @vwo/node, createClient() or createFmeClient() from @vwo/core)',
+    );
   }
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new VWOConfigError('options', 'expected an object');
   const {
@@ -88,4 +96,13 @@ export function isClient(value: unknown): value is VWOClient {
   if (typeof value !== 'object' || value === null) return false;
   const client = value as Record<string, unknown>;
   return CLIENT_METHODS.every((name) => typeof client[name] === 'function') && typeof client.settings === 'object';
+}
+
+const FME_CLIENT_METHODS = ['getFlag', 'trackEvent', 'explain', 'close'];
+
+/** An FME client (`init` of `@vwo/node`, `createFmeClient` of `@vwo/core`): its `settings` are `undefined` while invalid. */
+export function isFmeClient(value: unknown): value is FmeClient {
+  if (typeof value !== 'object' || value === null || !('settings' in value)) return false;
+  const client = value as Record<string, unknown>;
+  return FME_CLIENT_METHODS.every((name) => typeof client[name] === 'function');
 }

@@ -10,7 +10,7 @@ import type { FlagType } from './flags.js';
 export type ErrorCodeName = 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'TARGETING_KEY_MISSING' | 'PARSE_ERROR' | 'GENERAL';
 
 /** The reasons this provider answers with (OpenFeature `StandardResolutionReasons`). */
-export type ReasonName = 'TARGETING_MATCH' | 'SPLIT' | 'CACHED' | 'DISABLED' | 'DEFAULT' | 'STALE' | 'ERROR';
+export type ReasonName = 'TARGETING_MATCH' | 'SPLIT' | 'CACHED' | 'DISABLED' | 'DEFAULT' | 'STALE' | 'UNKNOWN' | 'ERROR';
 
 export interface Failure {
   readonly errorCode: ErrorCodeName;

@@ -901,6 +901,9 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   }
 
   const client: FmeClient = {
+    get settings() {
+      return state.model;
+    },
     getFlag,
     trackEvent,
     setAttribute: setAttribute as FmeClient['setAttribute'],

@@ -1,6 +1,6 @@
 import type { Logger, Transport } from '../../client/types.js';
 import type { FmeFlagOutcome, FmeRuleOutcome, FmeStorageRecord } from '../decision/types.js';
-import type { FmeVariable } from '../settings/model.js';
+import type { FmeSettings, FmeVariable } from '../settings/model.js';
 
 /** The user of one call (fme/api.md §5); `id` must be truthy. */
 export interface FmeUserContext {
@@ -191,6 +191,12 @@ export interface FmeGateway {
 
 /** vwo-fme-node-sdk 1.35.0's client; nothing rejects. */
 export interface FmeClient {
+  /**
+   * The parsed settings the client decides with now (`undefined` while they are invalid); a
+   * new object whenever new settings are applied (polling, `updateSettings`), so a reference
+   * comparison tells a change. Not in 1.35.0: for tools over the client (OpenFeature providers).
+   */
+  readonly settings: FmeSettings | undefined;
   /** Decides the flag `featureKey` for the user (fme/decision-flow.md §2–§7); a disabled flag on any failure. */
   getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag>;
   /**
