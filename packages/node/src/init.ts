@@ -21,6 +21,7 @@ import {
   type Transport,
 } from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
+import { type EdgeConfig, edgeModeOf } from './edge-config.js';
 
 /** vwo-fme-node-sdk's `init` options, plus `transport`, `requestTimeout` and `closeTimeout`. */
 export interface InitOptions {
@@ -47,6 +48,13 @@ export interface InitOptions {
   readonly retryConfig?: FmeRetryConfig;
   /** API calls resolve once their events have had their attempt; retries are off. */
   readonly shouldWaitForTrackingCalls?: boolean;
+  /**
+   * For serverless and edge runtimes (any value but an empty object): API calls wait for their
+   * events (retries off), events are batched `maxEventsToBatch` (default 5000) at a time with no
+   * timer, so call `flushEvents()` before the response ends; it also refreshes the settings cache
+   * of a storage with `setSettings`. Replaces `batchEventData`, as in vwo-fme-node-sdk.
+   */
+  readonly edgeConfig?: EdgeConfig;
   /** The settings fetch omits `s=prod`; events are still sent (as vwo-fme-node-sdk). */
   readonly isDevelopmentMode?: boolean;
   /** Sends an empty statistics object in `vwo_sdkUsageStats`. */
@@ -223,6 +231,20 @@ async function writeCachedSettings(cache: SettingsCacheConnector, file: unknown,
   }
 }
 
+/**
+ * 1.35.0's edge-mode `flushEvents` companion: fetch the settings and store them through the
+ * storage's `setSettings` (nothing at all without one).
+ */
+function refreshCacheOnFlush(
+  storage: FmeStorageConnector | undefined,
+  fetchFresh: () => Promise<unknown>,
+  log: Logger,
+): (() => Promise<void>) | undefined {
+  const cache = storage as SettingsCacheConnector | undefined;
+  if (typeof cache?.setSettings !== 'function') return undefined;
+  return async () => writeCachedSettings(cache, await fetchFresh(), log);
+}
+
 const LOG_LEVEL_CODES: Readonly<Record<string, number>> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
 /** The statistics of `vwo_sdkUsageStats` (fme/events.md §7), in 1.35.0's key order. */
@@ -295,14 +317,17 @@ export async function onInit(): Promise<FmeClient> {
   return undefined as unknown as FmeClient;
 }
 
-async function start(options: InitOptions): Promise<FmeClient> {
+async function start(given: InitOptions): Promise<FmeClient> {
   const initStartedAt = Date.now();
-  if (!isRecord(options)) {
-    consoleLine('INFO', `init: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (!isRecord(given)) {
+    consoleLine('INFO', `init: options must be an object, got ${given === null ? 'null' : typeof given}`);
     // vwo-fme-node-sdk resolves undefined here; only untyped callers can get here.
     return undefined as unknown as FmeClient;
   }
   try {
+    // 1.35.0 rewrites its options for edgeConfig before anything reads them (usage statistics included).
+    const edge = edgeModeOf(given.edgeConfig);
+    const options: InitOptions = edge ? { ...given, shouldWaitForTrackingCalls: true, batchEventData: edge.batchEventData } : given;
     const log = fmeLogger(options.logger);
     if (typeof options.sdkKey !== 'string' || options.sdkKey === '') log.error('sdkKey is required and must be a string');
     if (!options.accountId) log.error('accountId is required');
@@ -357,8 +382,8 @@ async function start(options: InitOptions): Promise<FmeClient> {
         if (cached) {
           settings = cached.settings;
           fromCache = true;
-          // 1.35.0 refreshes the cache in the background; the running client keeps the cached file.
-          if (cached.refresh) void fetchFresh().then((fresh) => writeCachedSettings(cache, fresh, log));
+          // 1.35.0 refreshes the cache in the background (not in edge mode); the running client keeps the cached file.
+          if (cached.refresh && !edge?.refreshesSettingsCache) void fetchFresh().then((fresh) => writeCachedSettings(cache, fresh, log));
         } else {
           settings = await fetchFresh();
           await writeCachedSettings(cache, settings, log);
@@ -375,6 +400,8 @@ async function start(options: InitOptions): Promise<FmeClient> {
       storage,
       integrations: options.integrations,
       batchEventData: options.batchEventData,
+      batchTimer: edge === undefined,
+      onFlushEvents: edge?.refreshesSettingsCache ? refreshCacheOnFlush(storage, fetchFresh, log) : undefined,
       retryConfig: options.retryConfig,
       shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
       requestTimeout,

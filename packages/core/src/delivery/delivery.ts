@@ -34,7 +34,7 @@ import {
   toError,
 } from './parts.js';
 import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
-import type { Delivery, DeliveryOptions } from './types.js';
+import type { AttemptFailure, Delivery, DeliveryOptions } from './types.js';
 
 export { FLUSH_MESSAGES } from './parts.js';
 
@@ -55,6 +55,8 @@ interface Job {
   deadline: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
+  /** The last failed attempt, kept for `onRetriedRequest`. */
+  lastFailure: AttemptFailure | undefined;
   /** Its neighbours in the in-flight list while an attempt is in flight (older, newer). */
   older: Job | undefined;
   newer: Job | undefined;
@@ -169,6 +171,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       deadline: 0,
       outcome: undefined,
       retryTimer: undefined,
+      lastFailure: undefined,
       older: undefined,
       newer: undefined,
     };
@@ -214,6 +217,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
     }
+    if (result.kind !== 'sent') {
+      job.lastFailure = {
+        problem: result.problem,
+        response: rejected || expired ? undefined : (answer as TransportResponse | undefined),
+        error: rejected ? answer : undefined,
+        timedOut: expired,
+      };
+    }
     attemptEnded(job, result);
   }
 
@@ -228,6 +239,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return;
       }
       leaveFlight(job);
+      job.lastFailure = { problem: noAnswer, response: undefined, error: undefined, timedOut: true };
       attemptEnded(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
     }
   }
@@ -375,7 +387,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (flushWatches.size > 0) noteForFlushes(job, outcome);
     }
     if (job.payload !== undefined) notify(error, job.payload);
+    if (job.failures > 0 && outcome !== 'dropped' && options.onRetriedRequest !== undefined) reportRetried(job, outcome === 'sent');
     if (liveJobs === 0 && onIdle !== undefined) onIdle();
+  }
+
+  function reportRetried(job: Job, delivered: boolean): void {
+    const lastFailure = job.lastFailure ?? { problem: 'unknown', response: undefined, error: undefined, timedOut: false };
+    try {
+      options.onRetriedRequest?.(job.request, { delivered, retries: job.attempts - 1, lastFailure });
+    } catch (thrown) {
+      log.error(`events: onRetriedRequest threw: ${errorText(thrown)}`);
+    }
   }
 
   function notify(error: Error | null, payload: string): void {
