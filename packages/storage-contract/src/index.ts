@@ -1,9 +1,18 @@
 /**
  * `@vwo/storage-contract`: the behaviour every `UserStorage` of the VWO FullStack TypeScript SDK
- * must have, as a vitest suite an adapter runs in its own tests.
+ * (`launch`) and every FME storage connector (`init`) must have, as vitest suites an adapter runs
+ * in its own tests.
  *
  * @packageDocumentation
  */
+export {
+  CONTRACT_FEATURE_KEY,
+  CONTRACT_FME_ACCOUNT_ID,
+  contractFmeSettings,
+  describeFmeStorageContract,
+  type FmeContractSubject,
+} from './fme.js';
+
 import { createClient, type Logger, parseSettings, type StoredAssignment, type UserStorage, type VWOClient } from '@vwo/core';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -12,3 +12,4 @@ export type {
   FmeStorageLookup,
   FmeStorageRecord,
 } from './types.js';
+export { FME_STORAGE_RECORD_KEYS, type FmeRecordAddress, type FmeUserStorage, fmeAccountScope, fmeRecordAddress, fmeRecordOf } from './storage-record.js';
