@@ -71,7 +71,9 @@ export function fmeAccountScope(accountId: unknown, caller: string): string {
   if ((typeof accountId === 'string' && accountId !== '') || (typeof accountId === 'number' && Number.isFinite(accountId))) {
     return String(accountId);
   }
-  throw new TypeError(`${caller}: accountId must be your VWO account id (a non-empty string or a number), got ${JSON.stringify(accountId)}`);
+  throw new TypeError(
+    `${caller}: accountId must be your VWO account id (a non-empty string or a number), got ${JSON.stringify(accountId)}`,
+  );
 }
 
 /**
