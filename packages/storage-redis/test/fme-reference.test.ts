@@ -67,7 +67,10 @@ const ours = (prefix: string, controlWeight: number) =>
   });
 
 // String and numeric ids: 1.35.0 writes a numeric context.id as a number and reads it as a string.
-const users: Array<string | number> = [...Array.from({ length: 30 }, (_, i) => `ref-user-${i}`), ...Array.from({ length: 10 }, (_, i) => 7_000 + i)];
+const users: Array<string | number> = [
+  ...Array.from({ length: 30 }, (_, i) => `ref-user-${i}`),
+  ...Array.from({ length: 10 }, (_, i) => 7_000 + i),
+];
 const keyOf = (prefix: string, user: string | number) => fmeDecisionKey(prefix, String(ACCOUNT), F, String(user));
 const allWritten = (prefix: string, ids: Array<string | number>) =>
   eventually(async () => (await admin.exists(...ids.map((u) => keyOf(prefix, u)))) === ids.length, 5000, 'every decision was written');
