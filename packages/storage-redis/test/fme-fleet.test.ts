@@ -6,68 +6,18 @@
  * server, and no impression is sent for it again (a stored experiment short-circuits, fme/
  * decision-flow.md §2), while a new user follows the new weights. The figures are printed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { CONTRACT_FME_ACCOUNT_ID, contractFmeSettings, CONTRACT_FEATURE_KEY as F } from '@vwo/storage-contract';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sharedRedisUrl, uniquePrefix } from './helpers/redis.js';
+import { killWorkers, startWorker } from './helpers/workers.js';
 
 interface Answer {
   enabled: boolean;
   variation: string | null;
 }
-interface Worker {
-  call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
-
-const children: ChildProcess[] = [];
-
-function startWorker(name: string, env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, [new URL('./fme-fleet-worker.mjs', import.meta.url).pathname], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000); // every child is bounded
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const pending = new Map<number, { done: (result: unknown) => void; fail: (error: Error) => void }>();
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(killer);
-      for (const call of pending.values()) call.fail(new Error(`${name} exited ${code} during a call:\n${stderr}`));
-      resolve(code);
-    }),
-  );
-  let nextId = 0;
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${name} exited ${code} before it was ready:\n${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: boolean; id?: number; result?: unknown };
-      if (message.ready) {
-        resolve({
-          call: (method, ...args) =>
-            new Promise((done, fail) => {
-              const id = nextId++;
-              pending.set(id, { done: done as (result: unknown) => void, fail });
-              child.stdin!.write(`${JSON.stringify({ id, method, args })}\n`);
-            }),
-          exited,
-          stderr: () => stderr,
-        });
-      } else if (message.id !== undefined) {
-        pending.get(message.id)?.done(message.result);
-        pending.delete(message.id);
-      }
-    });
-  });
-}
+const WORKER = new URL('./fme-fleet-worker.mjs', import.meta.url);
 
 /** "VWO" on loopback: serves the current settings file and records each server's events (by path prefix). */
 let settings = contractFmeSettings(50);
@@ -91,7 +41,7 @@ beforeAll(async () => {
   vwoUrl = `http://127.0.0.1:${(vwo.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killWorkers();
   await new Promise((resolve) => vwo.close(resolve));
 });
 
@@ -103,8 +53,8 @@ it('two init processes on one Redis: every user keeps the variation decided by e
     SDK_KEY: String(settings.sdkKey),
   };
   const [a, b] = await Promise.all([
-    startWorker('server a', { ...env, SINK_URL: `${vwoUrl}/a` }),
-    startWorker('server b', { ...env, SINK_URL: `${vwoUrl}/b` }),
+    startWorker(WORKER, 'server a', { ...env, SINK_URL: `${vwoUrl}/a` }),
+    startWorker(WORKER, 'server b', { ...env, SINK_URL: `${vwoUrl}/b` }),
   ]);
   const servers = { a, b };
 
