@@ -11,6 +11,7 @@ import {
   type UserStorage,
 } from '@vwo/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectMiss } from './assertions.js';
 import type { ContractOptions } from './index.js';
 
 /** What the factory of {@link describeFmeStorageContract} hands each test. */
@@ -437,11 +438,6 @@ export function describeFmeStorageContract(
       timeout,
     );
   });
-}
-
-/** A miss is `undefined` or `null` (both are "no record" to the client). */
-function expectMiss(value: unknown): void {
-  expect(value === undefined || value === null, `expected a miss (undefined or null), got ${JSON.stringify(value)}`).toBe(true);
 }
 
 /** Waits until `check` holds (the client's writes are not awaited), for at most 5 s. */

@@ -15,6 +15,7 @@ export {
 
 import { createClient, type Logger, parseSettings, type StoredAssignment, type UserStorage, type VWOClient } from '@vwo/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectMiss } from './assertions.js';
 
 /** What the factory of {@link describeUserStorageContract} hands each test. */
 export interface ContractSubject {
@@ -367,11 +368,6 @@ export function describeUserStorageContract(
       timeout,
     );
   });
-}
-
-/** A miss is `undefined` or `null` (both are "no record" to the client). */
-function expectMiss(value: unknown): void {
-  expect(value === undefined || value === null, `expected a miss (undefined or null), got ${JSON.stringify(value)}`).toBe(true);
 }
 
 function contractFault(): never {
