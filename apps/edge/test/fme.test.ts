@@ -130,6 +130,20 @@ describe('getFlag, trackEvent and setAttribute inside the edge VM against the co
       sdk: 1,
     });
     expect(stats.fme.debugMessages).toEqual({});
+    // Per campaign and variation, the impressions VWO's reports would show.
+    const shown: Record<string, Record<string, number>> = {};
+    for (const event of expected.filter((key) => key.kind === 'impression')) {
+      const variations = shown[String(event.campaignId)] ?? {};
+      variations[String(event.variationId)] = (variations[String(event.variationId)] ?? 0) + 1;
+      shown[String(event.campaignId)] = variations;
+    }
+    const reported = Object.fromEntries(
+      Object.entries(stats.fme.campaigns).map(([id, campaign]) => [
+        id,
+        Object.fromEntries(Object.entries(campaign.variations).map(([variation, counts]) => [variation, counts.impressions])),
+      ]),
+    );
+    expect(reported).toEqual(shown);
     expect(stats.fme.metrics['add-to-cart']).toMatchObject({ conversions: USERS, uniqueVisitors: USERS });
     expect(stats.fme.metrics.purchase?.conversions).toBe(USERS);
     expect(stats.fme.metrics.purchase?.revenue).toBeCloseTo(USERS * PURCHASE_REVENUE, 6);
@@ -180,9 +194,10 @@ describe('getFlag, trackEvent and setAttribute inside the edge VM against the co
     expect(report.flush).toEqual({ status: 'success', events: total % eventsPerRequest });
     expect(report.arrivedAfterFlush).toBe(total);
     const batches = collector.received().filter((request) => request.endpoint === 'batch-events-v2');
+    const rest = total % eventsPerRequest;
     expect(batches.map((batch) => batch.events.length)).toEqual([
       ...Array(Math.floor(total / eventsPerRequest)).fill(eventsPerRequest),
-      total % eventsPerRequest,
+      ...(rest > 0 ? [rest] : []),
     ]);
     expect(report.batchCallbacks).toEqual(batches.map((batch) => [null, batch.events.length]));
     expect(collector.received().filter((request) => request.endpoint === 'event-arch')).toEqual([]);
