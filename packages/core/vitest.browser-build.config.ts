@@ -36,6 +36,8 @@ export default defineConfig({
       'test/delivery.test.ts',
       'test/settings.test.ts',
       'test/request-timeout.test.ts',
+      'test/fme/network-debug.test.ts',
+      'test/fme/network-debug.differential.test.ts',
     ],
     env: { VWO_CORE_BUILD: 'browser' },
     testTimeout: 180_000,

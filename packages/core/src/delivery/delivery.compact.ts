@@ -23,7 +23,7 @@ import {
   toError,
 } from './parts.js';
 import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
-import type { Delivery, DeliveryOptions } from './types.js';
+import type { AttemptFailure, Delivery, DeliveryOptions } from './types.js';
 
 export { FLUSH_MESSAGES } from './parts.js';
 
@@ -46,6 +46,8 @@ interface Job {
   outcome: Outcome | undefined;
   /** The wait for the next attempt. */
   timer: TimerHandle | undefined;
+  /** The last failed attempt, kept for `onRetriedRequest`. */
+  lastFailure: AttemptFailure | undefined;
 }
 
 /** A `flush()` waiting for the attempts in flight at its call. */
@@ -131,6 +133,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       deadline: 0,
       outcome: undefined,
       timer: undefined,
+      lastFailure: undefined,
     };
     liveJobs += 1;
     jobEvents += events;
@@ -161,14 +164,23 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
     if (job.attempts !== n || job.deadline === 0) return;
     const now = Date.now();
+    const expired = now >= job.deadline;
     let result: AttemptResult;
     try {
       // Past its deadline but its timer not run yet: late all the same, whatever the timer order.
-      if (now >= job.deadline) result = { kind: 'retry', problem: noAnswer, retryAfterMs: undefined };
+      if (expired) result = { kind: 'retry', problem: noAnswer, retryAfterMs: undefined };
       else result = rejected ? classifyError(answer) : classifyResponse(answer as TransportResponse | undefined, now);
     } catch {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
+    }
+    if (result.kind !== 'sent') {
+      job.lastFailure = {
+        problem: result.problem,
+        response: rejected || expired ? undefined : (answer as TransportResponse | undefined),
+        error: rejected ? answer : undefined,
+        timedOut: expired,
+      };
     }
     ended(job, result);
   }
@@ -193,6 +205,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const now = Date.now();
     for (const job of flying) {
       if (timeLeft(job, now) > 0) break;
+      job.lastFailure = { problem: noAnswer, response: undefined, error: undefined, timedOut: true };
       ended(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
     }
     armSweep();
@@ -304,6 +317,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (job.deadline !== 0) noteForFlushes(job, outcome);
     land(job);
     if (job.payload !== undefined) notify(error, job.payload);
+    if (job.failures > 0 && outcome !== 'dropped' && options.onRetriedRequest !== undefined) {
+      try {
+        options.onRetriedRequest(job.request, {
+          delivered: outcome === 'sent',
+          retries: job.attempts - 1,
+          lastFailure: job.lastFailure ?? { problem: 'unknown', response: undefined, error: undefined, timedOut: false },
+        });
+      } catch (thrown) {
+        log.error(`events: onRetriedRequest threw: ${errorText(thrown)}`);
+      }
+    }
     if (liveJobs === 0) onIdle?.();
   }
 
