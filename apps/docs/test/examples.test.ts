@@ -12,8 +12,8 @@ import { basename, join } from 'node:path';
 import { type Collector, startCollector } from '@vwo/collector';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FmeStandIn, startFmeStandIn } from './support/fme-standin.js';
 import { type Example, firstExample, guideFiles, markedExamples, publishedPackageDirs, ROOT } from './support/examples.js';
+import { type FmeStandIn, startFmeStandIn } from './support/fme-standin.js';
 
 const DOCS = join(ROOT, 'apps/docs');
 const WORK = join(DOCS, '.examples');
@@ -223,7 +223,7 @@ describe('after the examples', () => {
     expect(stats.events.conversions).toBeGreaterThan(0);
   });
 
-  it('every FME event they sent was in vwo-fme-node-sdk 1.35.0\'s format (the stand-in refused none)', () => {
+  it("every FME event they sent was in vwo-fme-node-sdk 1.35.0's format (the stand-in refused none)", () => {
     expect(fme.rejected).toEqual([]);
     // The FME guides flag, track and set an attribute: each reached the stand-in at least once.
     for (const name of ['vwo_fmeSdkInit', 'vwo_variationShown', 'purchase', 'vwo_syncVisitorProp']) {

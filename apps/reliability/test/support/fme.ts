@@ -5,7 +5,8 @@
  *
  * Why a server of its own: the local collector (apps/collector) answers the legacy endpoints
  * only (no `/server-side/v2-settings`, no FME event envelopes), so these sections count FME
- * events here — per envelope, de-duplicated by `d.msgId`, which every resend of an event keeps.
+ * events here — per envelope, de-duplicated by its whole text, which every resend keeps (`d.msgId`
+ * is the user's UUID and the millisecond: two impressions of one `getFlag` share it).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -47,7 +48,9 @@ export function fmeSettings(): Record<string, unknown> {
         type: 'FLAG_ROLLOUT',
         status: 'RUNNING',
         segments: {},
-        variations: [{ id: 1, name: 'Rollout', weight: 100, segments: {}, variables: [{ id: 1, key: 'color', type: 'string', value: 'blue' }] }],
+        variations: [
+          { id: 1, name: 'Rollout', weight: 100, segments: {}, variables: [{ id: 1, key: 'color', type: 'string', value: 'blue' }] },
+        ],
       },
       {
         id: 11,
@@ -87,7 +90,7 @@ export interface FmeServer {
   fault: FmeFault;
   /** Settings fetches received. */
   settingsFetches(): number;
-  /** Distinct events recorded (by `d.msgId`), and every arrival (duplicates included), by name. */
+  /** Distinct events recorded (a resend counts once), and every arrival (duplicates included), by name. */
   events(): { distinct: number; arrivals: number; byName: Record<string, number> };
   /** Stops listening; held connections are destroyed. */
   close(): Promise<void>;
@@ -107,7 +110,8 @@ export async function startFmeServer(settings: unknown = fmeSettings()): Promise
       const envelopes = path.includes('/server-side/batch-events-v2') && Array.isArray(parsed.ev) ? parsed.ev : [parsed];
       for (const envelope of envelopes as Array<{ d?: { msgId?: string; event?: { name?: string } } }>) {
         arrivals += 1;
-        const id = envelope?.d?.msgId ?? `no-id-${arrivals}`;
+        // A resend carries the very same body; `d.msgId` alone is not unique (user UUID + ms).
+        const id = JSON.stringify(envelope);
         if (seen.has(id)) continue;
         seen.add(id);
         const name = envelope?.d?.event?.name ?? '?';
@@ -132,8 +136,11 @@ export async function startFmeServer(settings: unknown = fmeSettings()): Promise
       if (fault.kind === 'reset') return void request.socket.destroy();
       if (fault.kind === 'status') return void response.writeHead(fault.status).end();
       if (fault.kind === 'malformed') {
+        if (!isSettings && request.method === 'POST') record(path, body);
         const text = JSON.stringify(state.settings);
-        return void response.writeHead(200, { 'content-type': 'application/json' }).end(isSettings ? text.slice(0, text.length >> 1) : '{"ok":');
+        return void response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(isSettings ? text.slice(0, text.length >> 1) : '{"ok":');
       }
       const answer = () => {
         if (isSettings) response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state.settings));
@@ -232,7 +239,10 @@ function eventsIn(request: Request): number {
 }
 
 /** vwo-fme-node-sdk's `logger` option, keeping every line (the console stays silent). */
-export function fmeLogCapture(level = 'WARN'): { logger: { level: string; transport: { log(level: string, message: string): void } }; lines: LogLine[] } {
+export function fmeLogCapture(level = 'WARN'): {
+  logger: { level: string; transport: { log(level: string, message: string): void } };
+  lines: LogLine[];
+} {
   const lines: LogLine[] = [];
   return {
     lines,
