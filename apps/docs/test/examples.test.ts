@@ -30,7 +30,10 @@ const readmeExamples = [ROOT, ...publishedPackageDirs()].map((dir) => {
   const name = dir === ROOT ? 'the root README' : JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
   return { name, readme, example: existsSync(readme) ? firstExample(readme) : undefined };
 });
-const guideExamples = guideFiles().flatMap((file) => markedExamples(file));
+// Blocks after a `<!-- runnable -->` marker run too: in the guides, and in READMEs beyond their first block.
+const guideExamples = [...guideFiles(), ...readmeExamples.filter((r) => existsSync(r.readme)).map((r) => r.readme)].flatMap((file) =>
+  markedExamples(file),
+);
 
 function toJavaScript(example: Example): string {
   if (example.language === 'js') return example.code;
