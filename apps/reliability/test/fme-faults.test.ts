@@ -6,7 +6,8 @@
  * than `requestTimeout`, a server that never answers, dropped connections, answers that are not
  * JSON, and a transport whose promise never settles (a fake: no server can make `fetch` ignore
  * its own time-out). Goals: every call resolves, none throws; every event is accounted for:
- * handed to the transport = recorded by the server + named in a loss log line.
+ * each one the server is missing is named in a loss log line (and a logged loss that the server
+ * recorded anyway is one whose last attempt got no answer: at-least-once).
  * Settings: the fetch at `init` and `updateSettings()` answered with a 500, half a file, a JSON
  * document that is not a settings file, or never. Goals: `init` resolves (flags disabled) and
  * recovers on the next good file; a client with good settings keeps them.
@@ -14,7 +15,7 @@
  * every call resolves with the answer for a user without a record, within `requestTimeout`.
  *
  * Timings are generous on purpose (the machine is shared with other builds): `requestTimeout`
- * 1.5 s for HTTP, 1 s for storage, outages of 1.5 s, a retry budget of 1 + 2 s.
+ * 3 s for HTTP, 1 s for storage, outages of 1.5 s, retries after 1, 2 and 4 s.
  */
 import { type FmeClient, type FmeStorageConnector, init, type Transport } from '@vwo/node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,10 +34,10 @@ import { offLoopbackRequests } from './support/loopback.js';
 import { type Row, section } from './support/report.js';
 
 const report = section('fme-faults', 7, 'FME client (init): transport, settings and storage faults');
-const REQUEST_TIMEOUT_MS = 1500;
+const REQUEST_TIMEOUT_MS = 3000;
 const OUTAGE_MS = 1500;
-/** Waits of 1 s then 2 s between attempts: 1.35.0's schedule with `initialDelay: 1`. */
-const RETRY = { shouldRetry: true, initialDelay: 1, maxRetries: 2, backoffMultiplier: 2 };
+/** Waits of 1, 2 and 4 s between attempts: 1.35.0's schedule with `initialDelay: 1` (whole seconds only). */
+const RETRY = { shouldRetry: true, initialDelay: 1, maxRetries: 3, backoffMultiplier: 2 };
 const CLOSE_TIMEOUT_MS = 15_000;
 const FLAGS = CONFIG === 'full' ? 400 : 40;
 const STORAGE_CALLS = CONFIG === 'full' ? 5000 : 200;
@@ -82,7 +83,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'connection refused (nothing listening)', fault: 'refused', noneLost: false },
   { name: 'HTTP 500 for 1.5 s (shorter than the retries)', fault: { kind: 'status', status: 500 }, outageMs: OUTAGE_MS, noneLost: true },
   { name: 'HTTP 500 throughout (longer than the retries)', fault: { kind: 'status', status: 500 }, noneLost: false },
-  { name: 'answers after 4 s (requestTimeout 1.5 s) for 1.5 s', fault: { kind: 'delay', ms: 4000 }, outageMs: OUTAGE_MS, noneLost: true },
+  { name: 'answers after 6 s (requestTimeout 3 s) for 1.5 s', fault: { kind: 'delay', ms: 6000 }, outageMs: OUTAGE_MS, noneLost: true },
   { name: 'no answer at all for 1.5 s (held connections)', fault: { kind: 'hang' }, outageMs: OUTAGE_MS, noneLost: true },
   { name: 'connections dropped for 1.5 s', fault: { kind: 'reset' }, outageMs: OUTAGE_MS, noneLost: true },
   { name: 'answers that are not JSON (status 200)', fault: { kind: 'malformed' }, noneLost: true },
@@ -129,9 +130,9 @@ describe('transport faults', () => {
         const received = () => (scenario.fault === 'refused' || inner ? 0 : server.events().distinct);
         // close() gives waiting retries one immediate attempt: let the retries run their course first
         // (every event delivered or given up on), within a bound; what is left is then close()'s.
-        const settleBound = OUTAGE_MS + 1000 + 2000 + 3 * REQUEST_TIMEOUT_MS + 5000;
+        const settleBound = OUTAGE_MS + 7000 + 4 * REQUEST_TIMEOUT_MS + 5000;
         const settleStarted = performance.now();
-        while (counted.events() !== received() + loggedLosses(log.lines).events && performance.now() - settleStarted < settleBound)
+        while (counted.events() - received() > loggedLosses(log.lines).events && performance.now() - settleStarted < settleBound)
           await sleep(50);
         const settledMs = performance.now() - settleStarted;
         const closeStarted = performance.now();
@@ -148,6 +149,7 @@ describe('transport faults', () => {
           'recorded (distinct)': received(),
           'arrivals (with resends)': scenario.fault === 'refused' || inner ? 0 : server.events().arrivals,
           'lost, logged': losses.events,
+          'of which unanswered (may be recorded)': counted.lostUnanswered(),
           'loss log lines': losses.lines,
           'slowest call ms': ms(run.slowestMs),
           'settled after ms': ms(settledMs),
@@ -155,21 +157,21 @@ describe('transport faults', () => {
           'run s': ms((performance.now() - started) / 1000),
         });
         report.goal(`${scenario.name}: calls that threw or rejected`, run.threw === 0, run.threw, '0');
+        const missing = handed - received();
+        const unknownFate = counted.lostUnanswered();
         report.goal(
-          `${scenario.name}: every event accounted for`,
-          handed === received() + losses.events,
-          `${handed} = ${received()} + ${losses.events}`,
-          'handed = recorded + lost (logged)',
+          `${scenario.name}: nothing recorded that was not handed over`,
+          missing >= 0,
+          `${received()} of ${handed}`,
+          'recorded ≤ handed',
         );
-        if (scenario.noneLost)
-          report.goal(`${scenario.name}: events lost`, losses.events === 0 && received() === handed, losses.events, '0');
-        else
-          report.goal(
-            `${scenario.name}: every event lost is named in a log line`,
-            losses.events === handed - received() && losses.lines > 0,
-            losses.byReason,
-            'all, by reason',
-          );
+        report.goal(
+          `${scenario.name}: every event missing at the server is named in a loss log line`,
+          losses.events >= missing && losses.events - missing <= unknownFate,
+          `missing ${missing}, logged ${losses.events} ${JSON.stringify(losses.byReason)}, unanswered last attempts ${unknownFate}`,
+          'missing ≤ logged ≤ missing + events whose last attempt got no answer',
+        );
+        if (scenario.noneLost) report.goal(`${scenario.name}: events missing at the server`, missing === 0, missing, '0');
         report.goal(
           `${scenario.name}: close() within closeTimeout`,
           closeMs <= CLOSE_TIMEOUT_MS + 1000,
@@ -378,7 +380,7 @@ report.note(
     'Each event is recorded once by the text of its envelope, which every resend keeps (`d.msgId` is not unique: two impressions of one getFlag share it); "handed to transport" counts each request once, however often it was attempted.',
 );
 report.note(
-  `Timings are generous because the machine is shared: requestTimeout ${REQUEST_TIMEOUT_MS} ms, outages ${OUTAGE_MS} ms, retries after 1 s and 2 s (retryConfig initialDelay 1, maxRetries 2), storage requestTimeout ${STORAGE_TIMEOUT_MS} ms.`,
+  `Timings are generous because the machine is shared: requestTimeout ${REQUEST_TIMEOUT_MS} ms, outages ${OUTAGE_MS} ms, retries after 1, 2 and 4 s (retryConfig initialDelay 1, maxRetries 3), storage requestTimeout ${STORAGE_TIMEOUT_MS} ms.`,
 );
 report.note(
   '"A transport whose promise never settles" is a fake transport: fetch has its own time-out, so no server can produce it. The client bounds each attempt by requestTimeout.',

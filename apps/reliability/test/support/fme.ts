@@ -194,6 +194,11 @@ export interface CountingTransport {
   attempts(): number;
   /** Attempts that got no answer (the transport rejected). */
   unanswered(): number;
+  /**
+   * Events of requests whose last attempt got no answer: the SDK counts them as lost, but the
+   * server may have recorded them (at-least-once), so they may be both recorded and logged lost.
+   */
+  lostUnanswered(): number;
 }
 
 /**
@@ -203,29 +208,43 @@ export interface CountingTransport {
  */
 export function countingTransport(target: string, timeoutMs: number, inner?: Transport): CountingTransport {
   const http = inner ?? createFetchTransport({ timeoutMs });
-  const seen = new WeakSet<Request>();
-  let events = 0;
-  let requests = 0;
+  const byRequest = new Map<Request, { events: number; lastAnswered: boolean | undefined }>();
   let attempts = 0;
   let unanswered = 0;
   const transport: Transport = {
     async send(request) {
-      if (!seen.has(request)) {
-        seen.add(request);
-        requests += 1;
-        events += eventsIn(request);
+      let entry = byRequest.get(request);
+      if (!entry) {
+        entry = { events: eventsIn(request), lastAnswered: undefined };
+        byRequest.set(request, entry);
       }
       attempts += 1;
       const url = request.url.replace(/^https:\/\/dev\.visualwebsiteoptimizer\.com(:443)?/, target);
       try {
-        return (await http.send({ ...request, url })) as TransportResponse;
+        const response = (await http.send({ ...request, url })) as TransportResponse;
+        entry.lastAnswered = true;
+        return response;
       } catch (error) {
         unanswered += 1;
+        entry.lastAnswered = false;
         throw error;
       }
     },
   };
-  return { transport, events: () => events, requests: () => requests, attempts: () => attempts, unanswered: () => unanswered };
+  const sum = (pick: (entry: { events: number; lastAnswered: boolean | undefined }) => boolean) => {
+    let total = 0;
+    for (const entry of byRequest.values()) if (pick(entry)) total += entry.events;
+    return total;
+  };
+  return {
+    transport,
+    events: () => sum(() => true),
+    requests: () => byRequest.size,
+    attempts: () => attempts,
+    unanswered: () => unanswered,
+    // A request still in flight (never answered) counts too: close() gave up on it.
+    lostUnanswered: () => sum((entry) => entry.lastAnswered !== true),
+  };
 }
 
 function eventsIn(request: Request): number {
