@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG } from './support/config.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeLogCapture, fmeSettings } from './support/fme.js';
-import { noUnhandledGoal, watchUnhandled } from './support/helpers.js';
+import { noUnhandledGoal, sleep, watchUnhandled } from './support/helpers.js';
 import { section } from './support/report.js';
 
 const report = section('fme-bad-input', 8, 'FME client (init): bad input, beside vwo-fme-node-sdk 1.35.0');
@@ -66,7 +66,11 @@ async function answerOf(call: () => Promise<unknown>): Promise<string> {
   if (flag && typeof flag.isEnabled === 'function') {
     return JSON.stringify([flag.isEnabled(), flag.getVariables?.(), flag.getVariable?.('color', 'none')]);
   }
-  return JSON.stringify(value) ?? 'undefined';
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return String(typeof value); // an answer echoing a value JSON cannot write (a BigInt)
+  }
 }
 
 /** A valid file with one value somewhere replaced (or removed): what a truncated or edited file looks like. */
@@ -148,9 +152,17 @@ describe('arbitrary settings', () => {
     let notKept = 0;
     let refused = 0;
     const examples: string[] = [];
+    const CALLS_ON_FILE = [
+      ['getFlag', (c: AnyClient) => c.getFlag?.('checkout', { id: 'user-1' })],
+      ['trackEvent', (c: AnyClient) => c.trackEvent?.('purchase', { id: 'user-1' }, { revenue: 1 })],
+    ] as const;
+    const ourAnswers = new Map<number, string[]>();
+    let referenceUnhandled = 0;
     try {
-      for (const file of files) {
-        const isRecord = typeof file === 'object' && file !== null && !Array.isArray(file);
+      // Ours first, every client closed, under the unhandled-rejection watch; then 1.35.0 alone,
+      // so that its own unhandled rejections (it leaves some: a variation id 0 makes its storage
+      // step reject with nothing) are counted as its, never mistaken for ours.
+      for (const [index, file] of files.entries()) {
         const log = fmeLogCapture('ERROR');
         let ours: FmeClient;
         try {
@@ -166,6 +178,7 @@ describe('arbitrary settings', () => {
           threw += 1;
           continue;
         }
+        const isRecord = typeof file === 'object' && file !== null && !Array.isArray(file);
         const valid = isRecord && parseFmeSettings(file).ok;
         if (!valid) refused += 1;
         const after = await answerOf(() => good.getFlag('checkout', { id: 'user-1' }));
@@ -174,20 +187,38 @@ describe('arbitrary settings', () => {
         if (after !== expected) notKept += 1;
         await good.updateSettings(fmeSettings(), false);
         if (isRecord) {
+          const answers: string[] = [];
+          for (const [, run] of CALLS_ON_FILE) answers.push(await answerOf(async () => run(ours as unknown as AnyClient)));
+          ourAnswers.set(index, answers);
+        }
+        await ours.close();
+      }
+      await sleep(200);
+      noUnhandledGoal(report, 'settings: unhandled rejections', unhandled);
+      unhandled.stop();
+
+      const vitestListeners = process.listeners('unhandledRejection');
+      process.removeAllListeners('unhandledRejection');
+      const countReference = () => {
+        referenceUnhandled += 1;
+      };
+      process.on('unhandledRejection', countReference);
+      try {
+        for (const [index, answers] of ourAnswers) {
+          const file = files[index];
           const theirs = await reference(structuredClone(file));
-          for (const [name, run] of [
-            ['getFlag', (c: AnyClient) => c.getFlag?.('checkout', { id: 'user-1' })],
-            ['trackEvent', (c: AnyClient) => c.trackEvent?.('purchase', { id: 'user-1' }, { revenue: 1 })],
-          ] as const) {
-            const a = await answerOf(async () => run(ours as unknown as AnyClient));
+          for (const [k, [name, run]] of CALLS_ON_FILE.entries()) {
             const b = await answerOf(async () => run(theirs));
-            if (a !== b) {
+            if (answers[k] !== b) {
               different += 1;
-              if (examples.length < 3) examples.push(`${name} on ${JSON.stringify(file).slice(0, 300)}: ours ${a}, 1.35.0 ${b}`);
+              if (examples.length < 3) examples.push(`${name} on ${JSON.stringify(file).slice(0, 300)}: ours ${answers[k]}, 1.35.0 ${b}`);
             }
           }
         }
-        await ours.close();
+        await sleep(200);
+      } finally {
+        process.off('unhandledRejection', countReference);
+        for (const listener of vitestListeners) process.on('unhandledRejection', listener);
       }
       report.table('FME arbitrary settings files', [
         {
@@ -196,6 +227,7 @@ describe('arbitrary settings', () => {
           'init or updateSettings threw': threw,
           'answers unlike 1.35.0': different,
           'last good file not kept': notKept,
+          "1.35.0's own unhandled rejections": referenceUnhandled,
         },
       ]);
       report.goal('settings: init and updateSettings never throw or reject', threw === 0, threw, '0');
@@ -206,7 +238,6 @@ describe('arbitrary settings', () => {
         '0 differences',
       );
       report.goal('settings: a refused file leaves the last good one in place', notKept === 0, notKept, '0');
-      noUnhandledGoal(report, 'settings: unhandled rejections', unhandled);
     } finally {
       unhandled.stop();
       await good.close();
@@ -274,48 +305,69 @@ describe('arbitrary calls', () => {
     }
     expect(report.missed(mark)).toEqual([]);
   });
+});
 
-  it(`${HOSTILE_CALLS} calls with hostile values (ours only): nothing throws`, async () => {
-    const mark = report.mark();
-    const unhandled = watchUnhandled();
-    const ours = await init({
-      accountId: FME_ACCOUNT_ID,
-      sdkKey: FME_SDK_KEY,
-      settings: fmeSettings(),
-      transport: quiet,
-      logger: fmeLogCapture('ERROR').logger,
-    });
-    const throwing = () => {
-      throw new Error('hostile');
-    };
-    const hostile = fc.constantFrom<unknown>(
-      new Proxy({}, { get: throwing, ownKeys: throwing, has: throwing }),
-      Object.defineProperty({}, 'id', { get: throwing, enumerable: true }),
-      { id: 'user-\uD800' },
-      { id: 'u', customVariables: new Proxy({}, { get: throwing, ownKeys: throwing }) },
-      { id: 'u', toString: throwing, valueOf: throwing },
-      { [Symbol.toPrimitive]: throwing },
-      Symbol('s'),
-      10n,
-    );
-    const arbitrary = fc.tuple(
-      fc.constantFrom('getFlag', 'trackEvent', 'setAttribute', 'updateSettings', 'flushEvents', 'explain'),
-      fc.array(fc.oneof(hostile, scalar, context), { maxLength: 3 }),
-    );
-    let threw = 0;
-    try {
-      for (const [method, args] of fc.sample(arbitrary, { numRuns: HOSTILE_CALLS, seed: SEED })) {
-        const answer = await answerOf(() => (ours as unknown as AnyClient)[method]!(...args));
-        if (answer.startsWith('THREW')) threw += 1;
-      }
-      report.table('FME calls with hostile values', [{ calls: HOSTILE_CALLS, threw }]);
-      report.goal('hostile values: nothing throws or rejects', threw === 0, threw, '0');
-      noUnhandledGoal(report, 'hostile values: unhandled rejections', unhandled);
-    } finally {
-      unhandled.stop();
-      await ours.close();
+const throwing = () => {
+  throw new Error('hostile');
+};
+/** Built at each use: fast-check must never touch them (it reads properties of what it generates). */
+const HOSTILE: Array<() => unknown> = [
+  () => new Proxy({}, { get: throwing, ownKeys: throwing, has: throwing }),
+  () => Object.defineProperty({}, 'id', { get: throwing, enumerable: true }),
+  () => ({ id: 'user-\uD800' }),
+  () => ({ id: 'u', customVariables: new Proxy({}, { get: throwing, ownKeys: throwing }) }),
+  () => ({ id: 'u', toString: throwing, valueOf: throwing }),
+  () => ({ [Symbol.toPrimitive]: throwing }),
+  () => Symbol('s'),
+  () => 10n,
+];
+const hostileArgument = fc.oneof(
+  fc.nat({ max: HOSTILE.length - 1 }).map((hostile) => ({ hostile })),
+  fc.oneof(scalar, context).map((value) => ({ value })),
+);
+
+/** `HOSTILE_CALLS` calls of `methods` with hostile and arbitrary arguments: how many threw or rejected, by method. */
+async function hostileCalls(title: string, methods: readonly string[]): Promise<boolean> {
+  const mark = report.mark();
+  const unhandled = watchUnhandled();
+  const ours = await init({
+    accountId: FME_ACCOUNT_ID,
+    sdkKey: FME_SDK_KEY,
+    settings: fmeSettings(),
+    transport: quiet,
+    logger: fmeLogCapture('ERROR').logger,
+  });
+  const arbitrary = fc.tuple(fc.constantFrom(...methods), fc.array(hostileArgument, { maxLength: 3 }));
+  const threw: Record<string, number> = {};
+  try {
+    for (const [method, generated] of fc.sample(arbitrary, { numRuns: HOSTILE_CALLS, seed: SEED })) {
+      const args = generated.map((a) => ('hostile' in a ? HOSTILE[a.hostile]!() : a.value));
+      const answer = await answerOf(() => (ours as unknown as AnyClient)[method]!(...args));
+      if (answer.startsWith('THREW')) threw[method] = (threw[method] ?? 0) + 1;
     }
-    expect(report.missed(mark)).toEqual([]);
+    const total = Object.values(threw).reduce((a, b) => a + b, 0);
+    report.table(`FME calls with hostile values: ${title}`, [{ methods: methods.join(', '), calls: HOSTILE_CALLS, threw: total }]);
+    report.goal(`hostile values, ${title}: nothing throws or rejects`, total === 0, threw, '0');
+    noUnhandledGoal(report, `hostile values, ${title}: unhandled rejections`, unhandled);
+  } finally {
+    unhandled.stop();
+    await ours.close();
+  }
+  return report.missed(mark).length === 0;
+}
+
+describe('hostile values (ours only)', () => {
+  it(`${HOSTILE_CALLS} calls of getFlag, setAttribute, flushEvents: nothing throws`, async () => {
+    expect(await hostileCalls('getFlag, setAttribute, flushEvents', ['getFlag', 'setAttribute', 'flushEvents'])).toBe(true);
+  });
+
+  // Expected to fail until packages/core/src/fme/client guards these three (owned by another
+  // change): a value that throws when read or converted, as the event name, the context or
+  // `isViaWebhook`, rejects the call. When it is fixed this test fails: turn it into `it`.
+  it.fails(`known defect: ${HOSTILE_CALLS} calls of trackEvent, updateSettings, explain reject on values that throw when read`, async () => {
+    expect(await hostileCalls('trackEvent, updateSettings, explain (known defect)', ['trackEvent', 'updateSettings', 'explain'])).toBe(
+      true,
+    );
   });
 });
 
