@@ -42,6 +42,9 @@ const STUB_RESPONSE = {
   setTotalAttempts: () => {},
 };
 
+/** Lines vwo-fme-node-sdk 1.35.0 logged (level ERROR), over every instance of this file. */
+let referenceLines = 0;
+
 async function reference(settings: unknown): Promise<AnyClient> {
   const sdk = require('vwo-fme-node-sdk') as { init(options: Record<string, unknown>): Promise<AnyClient> };
   const stub = async () => STUB_RESPONSE;
@@ -50,7 +53,15 @@ async function reference(settings: unknown): Promise<AnyClient> {
     sdkKey: FME_SDK_KEY,
     settings,
     network: { client: { GET: stub, POST: stub } },
-    logger: { level: 'ERROR', transport: { log: () => {} } },
+    // 1.35.0's logger is process-wide (the first init's options win): every one counts here.
+    logger: {
+      level: 'ERROR',
+      transport: {
+        log: () => {
+          referenceLines += 1;
+        },
+      },
+    },
   });
 }
 
@@ -265,13 +276,16 @@ describe('arbitrary calls', () => {
     let refusedSilently = 0;
     let refusals = 0;
     let mostLines = 0;
+    let moreLinesThanReference = 0;
     const examples: string[] = [];
     try {
       for (const { method, args } of calls) {
         const before = log.lines.length;
+        const referenceBefore = referenceLines;
         const a = await answerOf(() => (ours as unknown as AnyClient)[method]!(...structuredClone(args)));
         const b = await answerOf(() => theirs[method]!(...structuredClone(args)));
         const lines = log.lines.length - before;
+        const theirLines = referenceLines - referenceBefore;
         if (a.startsWith('THREW')) threw += 1;
         const ctx = args[args.length === 3 && method !== 'trackEvent' ? 2 : 1] as { id?: unknown } | undefined;
         const noId = !(ctx && typeof ctx === 'object' && ctx.id);
@@ -279,6 +293,7 @@ describe('arbitrary calls', () => {
           refusals += 1;
           if (lines === 0) refusedSilently += 1;
           mostLines = Math.max(mostLines, lines);
+          if (lines > theirLines) moreLinesThanReference += 1;
         }
         if (a !== b) {
           different += 1;
@@ -293,11 +308,18 @@ describe('arbitrary calls', () => {
           'refused (no usable context.id)': refusals,
           'refused without a log line': refusedSilently,
           'most lines for one refusal': mostLines,
+          'refusals with more lines than 1.35.0': moreLinesThanReference,
         },
       ]);
       report.goal('calls: nothing throws or rejects', threw === 0, threw, '0');
       report.goal('calls: the same answers as 1.35.0', different === 0, examples.length > 0 ? examples : 0, '0 differences');
       report.goal('calls: every refusal is logged', refusedSilently === 0, refusedSilently, '0 silent refusals');
+      report.goal(
+        'calls: no refusal logs more lines than 1.35.0 logs for it',
+        moreLinesThanReference === 0,
+        moreLinesThanReference,
+        '0 (ours ≤ what 1.35.0 logs for the same call)',
+      );
       noUnhandledGoal(report, 'calls: unhandled rejections', unhandled);
     } finally {
       unhandled.stop();
