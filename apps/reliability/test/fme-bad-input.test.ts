@@ -117,7 +117,7 @@ const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.consta
 const context = fc.oneof(
   fc.record(
     {
-      id: fc.oneof(text, fc.integer(), fc.constantFrom(0, '', null, undefined, true, {}, [])),
+      id: fc.oneof(text, fc.integer(), fc.constantFrom(0, '', null, undefined, true, {}, [1])),
       userAgent: fc.oneof(text, scalar),
       ipAddress: fc.oneof(fc.ipV4(), scalar),
       customVariables: fc.oneof(fc.dictionary(text, scalar, { maxKeys: 4 }), scalar),
@@ -133,12 +133,29 @@ const properties = fc.oneof(fc.dictionary(text, fc.jsonValue({ maxDepth: 2 }), {
 const attributes = fc.oneof(fc.dictionary(text, scalar, { maxKeys: 4 }), scalar);
 
 /** A call on a client, with arguments JSON-like values can express (so both SDKs get the same). */
-const call = fc.oneof(
-  fc.record({ method: fc.constant('getFlag'), args: fc.tuple(fc.oneof(text, scalar), context) }),
-  fc.record({ method: fc.constant('trackEvent'), args: fc.tuple(fc.oneof(text, scalar), context, properties) }),
-  fc.record({ method: fc.constant('setAttribute'), args: fc.tuple(fc.oneof(text, scalar), scalar, context) }),
-  fc.record({ method: fc.constant('setAttribute'), args: fc.tuple(attributes, context) }),
-);
+/**
+ * The two differences from 1.35.0 this suite found, owned by packages/core/src/fme/client: left
+ * out of the generated calls and checked on their own below (`it.fails`) until they are fixed.
+ */
+function knownDefect(method: string, args: readonly unknown[]): boolean {
+  if (method === 'trackEvent' && args[0] === '__proto__') return true;
+  return args.some(
+    (arg) =>
+      typeof arg === 'object' &&
+      arg !== null &&
+      Array.isArray((arg as { id?: unknown }).id) &&
+      String((arg as { id: unknown[] }).id) === '',
+  );
+}
+
+const call = fc
+  .oneof(
+    fc.record({ method: fc.constant('getFlag'), args: fc.tuple(fc.oneof(text, scalar), context) }),
+    fc.record({ method: fc.constant('trackEvent'), args: fc.tuple(fc.oneof(text, scalar), context, properties) }),
+    fc.record({ method: fc.constant('setAttribute'), args: fc.tuple(fc.oneof(text, scalar), scalar, context) }),
+    fc.record({ method: fc.constant('setAttribute'), args: fc.tuple(attributes, context) }),
+  )
+  .filter(({ method, args }) => !knownDefect(method, args));
 
 afterAll(() => report.save());
 
@@ -329,6 +346,39 @@ describe('arbitrary calls', () => {
   });
 });
 
+describe('known differences from 1.35.0 (expected to fail until fixed)', () => {
+  // When one is fixed, its test fails here: turn it into `it` and drop it from knownDefect().
+  it.fails('trackEvent("__proto__", …) answers {} as 1.35.0 (ours: an own __proto__ key)', async () => {
+    const ours = await init({
+      accountId: FME_ACCOUNT_ID,
+      sdkKey: FME_SDK_KEY,
+      settings: fmeSettings(),
+      transport: quiet,
+      logger: fmeLogCapture('ERROR').logger,
+    });
+    const theirs = await reference(fmeSettings());
+    const call = (c: AnyClient) => c.trackEvent!('__proto__', { id: 'user-1' }, {});
+    const [a, b] = [await answerOf(() => call(ours as unknown as AnyClient)), await answerOf(() => call(theirs))];
+    await ours.close();
+    expect(a).toBe(b);
+  });
+
+  it.fails('getFlag with context.id [] is refused as 1.35.0 refuses it (String(id) is empty; ours decides)', async () => {
+    const ours = await init({
+      accountId: FME_ACCOUNT_ID,
+      sdkKey: FME_SDK_KEY,
+      settings: fmeSettings(),
+      transport: quiet,
+      logger: fmeLogCapture('ERROR').logger,
+    });
+    const theirs = await reference(fmeSettings());
+    const call = (c: AnyClient) => c.getFlag!('checkout', { id: [] });
+    const [a, b] = [await answerOf(() => call(ours as unknown as AnyClient)), await answerOf(() => call(theirs))];
+    await ours.close();
+    expect(a).toBe(b);
+  });
+});
+
 const throwing = () => {
   throw new Error('hostile');
 };
@@ -394,7 +444,7 @@ describe('hostile values (ours only)', () => {
 });
 
 report.note(
-  'Known difference, left out of the generated names until it is fixed in packages/core/src/fme: `trackEvent("__proto__", …)` answers an object with an own `__proto__: false` key, where 1.35.0 answers `{}` (its assignment sets the prototype). This run found it.',
+  'Known differences, found by this suite and left out of the generated calls until they are fixed in packages/core/src/fme (each has an expected-to-fail test): `trackEvent("__proto__", …)` answers an object with an own `__proto__: false` key, where 1.35.0 answers `{}`; `getFlag` with `context.id` `[]` (empty when stringified) decides, where 1.35.0 refuses the call. 1.35.0 itself leaves an unhandled rejection (with no reason) when a served variation has id 0.',
 );
 report.note(
   `vwo-fme-node-sdk 1.35.0 runs with its own \`network.client\` replaced by a stub answering 200 to every request (no traffic); inputs are generated with seed ${SEED}. ` +

@@ -41,7 +41,7 @@ const RETRY = { shouldRetry: true, initialDelay: 1, maxRetries: 3, backoffMultip
 /** Where every event is lost anyway, one retry after 1 s: the losses are the same, the run shorter. */
 const ONE_RETRY = { shouldRetry: true, initialDelay: 1, maxRetries: 1, backoffMultiplier: 2 };
 const CLOSE_TIMEOUT_MS = 15_000;
-const FLAGS = CONFIG === 'full' ? 400 : 40;
+const FLAGS = CONFIG === 'full' ? 200 : 40;
 const STORAGE_CALLS = CONFIG === 'full' ? 5000 : 200;
 const STORAGE_TIMEOUT_MS = 1000;
 const never = () => new Promise<never>(() => undefined);
