@@ -67,6 +67,8 @@ async function traffic(vwo: FmeClient): Promise<{ calls: number; threw: number; 
     const context = { id: `user-${i}` };
     calls.push(timed(() => vwo.getFlag('checkout', context).then((flag) => flag.isEnabled())));
     if (i % 2 === 0) calls.push(timed(() => vwo.trackEvent('purchase', context, { revenue: i })));
+    // 20 users every 50 ms, as requests arrive at a service, rather than every request at once.
+    if (i % 20 === 19) await sleep(50);
   }
   await Promise.all(calls);
   return { calls: calls.length, threw, slowestMs, answers };
