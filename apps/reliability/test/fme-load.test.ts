@@ -154,5 +154,6 @@ it(`${FLAGS.toLocaleString('en-US')} flags (+ an event every 10th) at ${RATE_PER
 
 report.note(
   "FME events are counted at the suite's loopback FME server (the local collector has no FME routes yet), de-duplicated by the text of each envelope (`d.msgId` is shared by the two impressions of one getFlag). " +
-    '"Events produced" is computed from the calls made, independently of the transport: two impressions per getFlag (confirmed by explain), one per trackEvent, one vwo_fmeSdkInit.',
+    '"Events produced" is computed from the calls made, independently of the transport: two impressions per getFlag (confirmed by explain), one per trackEvent, one vwo_fmeSdkInit. ' +
+    "The heap figure is the test worker's: it holds the server's record of every envelope (for de-duplication) beside the SDK, and the calls are made in the same process.",
 );
