@@ -84,6 +84,29 @@ function typeName(value: unknown): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
+/** `String(value)`, or its type where converting throws (a hostile `toString`, a revoked proxy). */
+function safeText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `[${typeName(value)}]`;
+  }
+}
+
+/**
+ * trackEvent's answer, built by assignment as 1.35.0 builds it: `__proto__` then sets nothing
+ * (the answer is `{}`), where a computed key would make it an own property.
+ */
+function eventAnswer(eventName: unknown, tracked: boolean): Record<string, boolean> {
+  const answer: Record<string, boolean> = {};
+  try {
+    answer[eventName as string] = tracked;
+  } catch {
+    // A name that cannot become a key answers no event at all.
+  }
+  return answer;
+}
+
 /** A random UUID for `eventId`: only its uniqueness matters to VWO. */
 function randomUuid(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
@@ -603,16 +626,16 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       if (!settings.eventNames.has(eventName)) {
         reportError('EVENT_NOT_FOUND', { an: 'trackEvent', uuid, sId: sessionId }, { eventName });
         await settled();
-        return { [eventName]: false };
+        return eventAnswer(eventName, false);
       }
       send(fmeCustomEventRequest(source(), ctx, eventName, eventProperties, clockNow(sessionId)));
       callIntegrations({ eventName, api: 'trackEvent' });
       await settled();
-      return { [eventName]: true };
+      return eventAnswer(eventName, true);
     } catch (error) {
-      if (!(error instanceof Refusal)) log.error(`trackEvent failed: ${String(error)}`);
+      if (!(error instanceof Refusal)) log.error(`trackEvent failed: ${safeText(error)}`);
       await settled().catch(() => undefined);
-      return { [String(eventName)]: false };
+      return eventAnswer(eventName, false);
     }
   }
 
@@ -710,7 +733,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
 
   async function explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation> {
     const refused = (outcome: FmeExplanation['outcome'], why: string): FmeExplanation => ({
-      featureKey: String(featureKey),
+      featureKey: safeText(featureKey),
       enabled: false,
       outcome,
       variables: [],
@@ -901,17 +924,38 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     }
   }
 
+  /**
+   * The last guard of a public call: a value that throws wherever it is read (a hostile proxy, a
+   * throwing getter or `toString`) must not turn into a rejection in the host.
+   */
+  function neverRejects<A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>, fallback: () => R) {
+    return (...args: A): Promise<R> =>
+      run(...args).catch((error: unknown) => {
+        log.error(`${name} failed: ${safeText(error)}`);
+        return fallback();
+      });
+  }
+
   const client: FmeClient = {
     get settings() {
       return state.model;
     },
     getFlag,
-    trackEvent,
-    setAttribute: setAttribute as FmeClient['setAttribute'],
-    updateSettings,
+    trackEvent: neverRejects('trackEvent', trackEvent, () => ({})),
+    setAttribute: neverRejects('setAttribute', setAttribute, () => undefined) as FmeClient['setAttribute'],
+    updateSettings: neverRejects('updateSettings', updateSettings, () => undefined),
     flushEvents,
     setAlias,
-    explain,
+    explain: neverRejects('explain', explain, () => ({
+      featureKey: '',
+      enabled: false,
+      outcome: 'error' as const,
+      variables: [],
+      rollout: undefined,
+      experiment: undefined,
+      impressions: [],
+      trace: ['explain failed on an unreadable argument'],
+    })),
     close,
   };
   return { client, started: settled() };
