@@ -134,10 +134,10 @@ const attributes = fc.oneof(fc.dictionary(text, scalar, { maxKeys: 4 }), scalar)
 
 /** A call on a client, with arguments JSON-like values can express (so both SDKs get the same). */
 /**
- * The two differences from 1.35.0 this suite found, owned by packages/core/src/fme/client: left
- * out of the generated calls and checked on their own below (`it.fails`) until they are fixed.
+ * The difference from 1.35.0 this suite found that is still open (a `context.id` empty as a
+ * string): left out of the generated calls and checked on its own below (`it.fails`) until fixed.
  */
-function knownDefect(method: string, args: readonly unknown[]): boolean {
+function knownDefect(args: readonly unknown[]): boolean {
   return args.some(
     (arg) =>
       typeof arg === 'object' &&
@@ -154,7 +154,7 @@ const call = fc
     fc.record({ method: fc.constant('setAttribute'), args: fc.tuple(fc.oneof(text, scalar), scalar, context) }),
     fc.record({ method: fc.constant('setAttribute'), args: fc.tuple(attributes, context) }),
   )
-  .filter(({ method, args }) => !knownDefect(method, args));
+  .filter(({ args }) => !knownDefect(args));
 
 afterAll(() => report.save());
 
