@@ -190,7 +190,14 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     random: Math.random,
   };
   const eventContext = () => unusedContext;
-  const delivery: Delivery = createDelivery({ transport: config.transport, context: eventContext, logger: log, retry, requestTimeout });
+  const delivery: Delivery = createDelivery({
+    transport: config.transport,
+    context: eventContext,
+    logger: log,
+    retry,
+    requestTimeout,
+    outbox: config.eventOutbox,
+  });
   // 1.35.0 never retries its debug events.
   const debugDelivery: Delivery = createDelivery({
     transport: config.transport,
