@@ -119,9 +119,12 @@ export async function init(config: InitConfig): Promise<FmeClient> {
   const gateway = fmeGatewayOf(config.gatewayService, log);
   if (config.isAliasingEnabled && !config.gatewayService) log.error('isAliasingEnabled needs a gatewayService: user ids are used as given');
 
-  // The page may never come back once hidden: send the batch queue while it still can.
+  // The page may never come back once hidden: send the batch queue while it still can. Without
+  // batching there is no queue (and 1.35.0's flushEvents logs an error then).
   let client: FmeClient | undefined;
-  const page = watchPage(() => void client?.flushEvents());
+  const page = watchPage(() => {
+    if (config.batchEventData !== undefined) void client?.flushEvents();
+  });
   const proxy = config.proxyUrl === undefined ? undefined : proxyOrigin(config.proxyUrl, log);
   const viaProxy = (transport: Transport): Transport => (proxy === undefined ? transport : proxiedTransport(transport, proxy));
   // The proxy sits inside the page transport, which tells retries by the request object they resend.
