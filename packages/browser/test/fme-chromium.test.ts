@@ -4,7 +4,9 @@
  * survive a reload in `localStorage`, the batch queue goes out when the page is left, and the
  * settings are cached in `localStorage` for their `ttl`.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import { createFmeClient, fmeLogger } from '@vwo/core';
@@ -16,7 +18,14 @@ import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
 
 requireChromium('the @vwo/browser init Chromium tests');
 
-const PAGE = '<!doctype html><meta charset="utf-8"><title>fme</title><script src="/sdk.js"></script><p>page</p>';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>fme</title><script src="/sdk.js"></script><script src="/ref.js"></script><p>page</p>';
+/** vwo-fme-node-sdk 1.35.0's own browser build (global `vwoSdk`): the reference for the settings cache. */
+// The file its `browser` export condition names, found beside the server build `require` resolves.
+const REFERENCE = readFileSync(
+  new URL('../client/vwo-fme-javascript-sdk.min.js', `file://${createRequire(import.meta.url).resolve('vwo-fme-node-sdk')}`),
+  'utf8',
+);
 
 declare global {
   interface Window {
@@ -51,9 +60,9 @@ describe('init of @vwo/browser in headless Chromium', () => {
     const sdk = bundled.outputFiles[0]?.text ?? '';
     collector = await startCollector({ settings: fmeSettings() as never });
     server = createServer((req, res) => {
-      const js = req.url === '/sdk.js';
+      const js = req.url === '/sdk.js' || req.url === '/ref.js';
       res.writeHead(js || req.url?.startsWith('/page') ? 200 : 404, { 'content-type': js ? 'text/javascript' : 'text/html' });
-      res.end(js ? sdk : PAGE);
+      res.end(req.url === '/sdk.js' ? sdk : req.url === '/ref.js' ? REFERENCE : PAGE);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -189,6 +198,49 @@ describe('init of @vwo/browser in headless Chromium', () => {
     await page.reload({ waitUntil: 'load' });
     await initIn(page, { retryConfig: { shouldRetry: false } });
     expect(await page.evaluate(async () => (await window.fme.getFlag('hero', { id: 'cached-2' })).isEnabled())).toBe(false);
+    await page.context().close();
+  });
+
+  /** The `color` of `hero` for `id` from vwo-fme-node-sdk 1.35.0's browser build, inited in the page. */
+  async function referenceColor(page: Page, id: string): Promise<unknown> {
+    return page.evaluate(
+      async ({ proxyUrl, accountId, sdkKey, id }) => {
+        const ref = (
+          window as unknown as {
+            vwoSdk: {
+              init(
+                options: unknown,
+              ): Promise<{ getFlag(key: string, context: unknown): Promise<{ getVariable(key: string, fallback: unknown): unknown }> }>;
+            };
+          }
+        ).vwoSdk;
+        const client = await ref.init({ accountId, sdkKey, proxyUrl, logger: { level: 'ERROR' }, retryConfig: { shouldRetry: false } });
+        return (await client.getFlag('hero', { id })).getVariable('color', 'none');
+      },
+      { proxyUrl: collector.url, accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY, id },
+    );
+  }
+
+  it('reads the settings cache 1.35.0’s browser build writes, and writes one it reads', async () => {
+    const refusing = [{ kind: 'status' as const, status: 503, endpoints: 'v2-settings' as const, forMs: 60_000 }];
+    // 1.35.0 fetches and caches; with the collector refusing settings, this SDK decides from that cache.
+    let page = await openPage();
+    const fresh = await referenceColor(page, 'cache-1');
+    expect(['blue', 'green']).toContain(fresh);
+    await page.reload({ waitUntil: 'load' });
+    collector.injectFaults(refusing);
+    await initIn(page, { retryConfig: { shouldRetry: false } });
+    expect(await page.evaluate(async () => (await window.fme.getFlag('hero', { id: 'cache-1' })).getVariable('color', 'none'))).toBe(fresh);
+    await page.context().close();
+
+    // And the other way round, in a new browser context (an empty localStorage).
+    collector.injectFaults([]);
+    page = await openPage();
+    await initIn(page);
+    const ours = await page.evaluate(async () => (await window.fme.getFlag('hero', { id: 'cache-2' })).getVariable('color', 'none'));
+    await page.reload({ waitUntil: 'load' });
+    collector.injectFaults(refusing);
+    expect(await referenceColor(page, 'cache-2')).toBe(ours);
     await page.context().close();
   });
 
