@@ -3,6 +3,7 @@ export { type FmeSettingsData, getUUID, LogLevelEnum, StorageConnector } from '.
 export {
   FME_SETTINGS_TTL_MS,
   type FmeInitOptionsRead,
+  type FmeLoadedSettings,
   type FmeSettingsCacheConnector,
   type FmeSettingsLoad,
   fmeGatewayOf,

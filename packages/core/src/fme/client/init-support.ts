@@ -13,16 +13,27 @@ import type { FmeGateway, FmeRetryConfig, FmeStorageConnector } from './types.js
 
 /** The `init` options these helpers read, as vwo-fme-node-sdk names them. */
 export interface FmeInitOptionsRead {
+  /** The account id, reported in the usage statistics. */
   readonly accountId: string | number;
+  /** The SDK key, reported in the usage statistics. */
   readonly sdkKey: string;
+  /** The user storage as given (its presence is reported). */
   readonly storage?: unknown;
+  /** The logger options (a custom transport and the level are reported). */
   readonly logger?: unknown;
+  /** The integrations (their presence is reported). */
   readonly integrations?: unknown;
+  /** The polling interval in ms (reported). */
   readonly pollInterval?: number;
+  /** The batching options (their presence is reported). */
   readonly batchEventData?: unknown;
+  /** Retries of the settings fetch at init. */
   readonly retryConfig?: FmeRetryConfig;
+  /** No retries at init when set; reported. */
   readonly shouldWaitForTrackingCalls?: boolean;
+  /** An empty statistics object when set. */
   readonly isUsageStatsDisabled?: boolean;
+  /** The gateway options (their presence is reported). */
   readonly gatewayService?: unknown;
 }
 
@@ -191,6 +202,14 @@ export interface FmeSettingsLoad {
   readonly log: Logger;
 }
 
+/** What {@link loadFmeSettings} found. */
+export interface FmeLoadedSettings {
+  /** The file to start the client with (`{}` when the fetch failed). */
+  readonly settings: unknown;
+  /** Whether it came from the storage's cache (1.35.0 then sends no init event). */
+  readonly fromCache: boolean;
+}
+
 /**
  * The settings file as 1.35.0's `init` finds it without a `settings` option: a fresh cached copy
  * when the storage caches one (a copy for the cache is then fetched in the background, not
@@ -200,7 +219,7 @@ export interface FmeSettingsLoad {
  * @example
  * const { settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log });
  */
-export async function loadFmeSettings(load: FmeSettingsLoad): Promise<{ settings: unknown; fromCache: boolean }> {
+export async function loadFmeSettings(load: FmeSettingsLoad): Promise<FmeLoadedSettings> {
   const cache = load.storage as FmeSettingsCacheConnector | undefined;
   if (!cache || typeof cache.getSettings !== 'function') return { settings: await load.fetchFresh(), fromCache: false };
   const cached = await readCachedSettings(cache, load.accountId, load.sdkKey, load.requestTimeout, load.log);
