@@ -208,6 +208,21 @@ describe('retries', () => {
     expect(delivery.stats()).toMatchObject({ failed: 1, retried: 2 });
   });
 
+  it('a multiplier replaces the doubling; one below 1 or not finite keeps it', async () => {
+    const tripled = setup({ answers: [500], retry: { retries: 3, baseDelayMs: 100, jitter: 0, multiplier: 3 } });
+    tripled.delivery.send(getRequest(), 1);
+    await vi.advanceTimersByTimeAsync(2000);
+    // Waits of 100, 300 and 900 ms: 100 · 3^k.
+    expect(tripled.transport.calls.map((call) => call.at - T0)).toEqual([0, 100, 400, 1300]);
+    for (const multiplier of [0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const t = Date.now();
+      const kept = setup({ answers: [500], retry: { retries: 2, baseDelayMs: 100, jitter: 0, multiplier } });
+      kept.delivery.send(getRequest(), 1);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(kept.transport.calls.map((call) => call.at - t)).toEqual([0, 100, 300]);
+    }
+  });
+
   it('a transport that throws synchronously is retried like a network error, and send() does not throw', async () => {
     const { transport, log, delivery } = setup({ answers: [{ throws: new TypeError('boom') }, { throws: 'not an error' }, 200] });
     expect(() => delivery.send(getRequest(), 1)).not.toThrow();

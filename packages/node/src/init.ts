@@ -8,6 +8,7 @@ import {
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
+  type FmeSettingsCacheConnector,
   type FmeStorageConnector,
   fetchSettingsFile,
   fetchWithRetries,
@@ -17,12 +18,15 @@ import {
   fmeSettingsUrl,
   fmeStorageOf,
   fmeUsageStats,
+  type Logger,
   loadFmeSettings,
   normaliseFetchedFmeSettings,
   startFmeClient,
+  storeFmeSettings,
   type Transport,
 } from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
+import { type EdgeConfig, edgeModeOf } from './edge-config.js';
 
 /** vwo-fme-node-sdk's `init` options, plus `transport`, `requestTimeout` and `closeTimeout`. */
 export interface InitOptions {
@@ -49,6 +53,13 @@ export interface InitOptions {
   readonly retryConfig?: FmeRetryConfig;
   /** API calls resolve once their events have had their attempt; retries are off. */
   readonly shouldWaitForTrackingCalls?: boolean;
+  /**
+   * For serverless and edge runtimes (any value but an empty object): API calls wait for their
+   * events (retries off), events are batched `maxEventsToBatch` (default 5000) at a time with no
+   * timer, so call `flushEvents()` before the response ends; it also refreshes the settings cache
+   * of a storage with `setSettings`. Replaces `batchEventData`, as in vwo-fme-node-sdk.
+   */
+  readonly edgeConfig?: EdgeConfig;
   /** The settings fetch omits `s=prod`; events are still sent (as vwo-fme-node-sdk). */
   readonly isDevelopmentMode?: boolean;
   /** Sends an empty statistics object in `vwo_sdkUsageStats`. */
@@ -82,6 +93,20 @@ function consoleLine(level: 'ERROR' | 'INFO', message: string): void {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * 1.35.0's edge-mode `flushEvents` companion: fetch the settings and store them through the
+ * storage's `setSettings` (nothing at all without one).
+ */
+function refreshCacheOnFlush(
+  storage: FmeStorageConnector | undefined,
+  fetchFresh: () => Promise<unknown>,
+  log: Logger,
+): (() => Promise<void>) | undefined {
+  const cache = storage as FmeSettingsCacheConnector | undefined;
+  if (typeof cache?.setSettings !== 'function') return undefined;
+  return async () => storeFmeSettings(cache, await fetchFresh(), log);
 }
 
 /**
@@ -135,14 +160,17 @@ export async function onInit(): Promise<FmeClient> {
   return undefined as unknown as FmeClient;
 }
 
-async function start(options: InitOptions): Promise<FmeClient> {
+async function start(given: InitOptions): Promise<FmeClient> {
   const initStartedAt = Date.now();
-  if (!isRecord(options)) {
-    consoleLine('INFO', `init: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (!isRecord(given)) {
+    consoleLine('INFO', `init: options must be an object, got ${given === null ? 'null' : typeof given}`);
     // vwo-fme-node-sdk resolves undefined here; only untyped callers can get here.
     return undefined as unknown as FmeClient;
   }
   try {
+    // 1.35.0 rewrites its options for edgeConfig before anything reads them (usage statistics included).
+    const edge = edgeModeOf(given.edgeConfig);
+    const options: InitOptions = edge ? { ...given, shouldWaitForTrackingCalls: true, batchEventData: edge.batchEventData } : given;
     const log = fmeLogger(options.logger);
     if (typeof options.sdkKey !== 'string' || options.sdkKey === '') log.error('sdkKey is required and must be a string');
     if (!options.accountId) log.error('accountId is required');
@@ -191,7 +219,9 @@ async function start(options: InitOptions): Promise<FmeClient> {
       }
     };
     if (!isRecord(settings)) {
-      ({ settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log }));
+      // 1.35.0 refreshes a cached file in the background, but not in edge mode (flushEvents does).
+      const backgroundRefresh = !edge?.refreshesSettingsCache;
+      ({ settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log, backgroundRefresh }));
     }
 
     return await startFmeClient({
@@ -203,6 +233,8 @@ async function start(options: InitOptions): Promise<FmeClient> {
       storage,
       integrations: options.integrations,
       batchEventData: options.batchEventData,
+      batchTimer: edge === undefined,
+      onFlushEvents: edge?.refreshesSettingsCache ? refreshCacheOnFlush(storage, fetchFresh, log) : undefined,
       retryConfig: options.retryConfig,
       shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
       requestTimeout,

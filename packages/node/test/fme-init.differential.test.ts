@@ -3,95 +3,25 @@
  * (the settings GET, `vwo_fmeSdkInit`, `vwo_sdkUsageStats` with its statistics), masked only
  * where events.md says values are random or clock readings.
  */
-import { createRequire } from 'node:module';
 import type { EventRequest } from '@vwo/core';
 import { describe, expect, it } from 'vitest';
 import { getUUID, init } from '../src/index.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fixtures/fme.js';
-
-// The reference is a devDependency of @vwo/core; its CommonJS build is the one the spec describes.
-const require = createRequire(new URL('../../core/package.json', import.meta.url));
-
-function mask(
-  method: string,
-  hostname: string,
-  port: unknown,
-  path: string,
-  headers: Record<string, unknown>,
-  body: string | undefined,
-): string {
-  const maskedPath = path.replace(/([?&])(eTime|random|r)=[^&]*/g, '$1$2=*');
-  const kept = Object.fromEntries(
-    Object.entries(headers)
-      .filter(([name]) => name.toLowerCase() !== 'content-length')
-      .map(([name, value]) => [name, String(value)]),
-  );
-  let maskedBody = body;
-  if (body) {
-    const parsed = JSON.parse(body) as { d: Record<string, unknown> };
-    const d = parsed.d;
-    d.msgId = `${String(d.msgId).slice(0, String(d.msgId).lastIndexOf('-'))}-*`;
-    d.sessionId = '*';
-    const event = d.event as { time: unknown; props: Record<string, unknown> };
-    event.time = '*';
-    const data = event.props.data as Record<string, unknown> | undefined;
-    if (data) {
-      data.sdkInitTime = '*';
-      data.settingsFetchTime = '*';
-    }
-    const meta = event.props.vwoMeta as Record<string, unknown> | undefined;
-    if (meta && 'eventId' in meta) meta.eventId = '*';
-    maskedBody = JSON.stringify(parsed);
-  }
-  return `${method} ${hostname}:${String(port ?? '')} ${maskedPath} ${JSON.stringify(kept)} ${maskedBody ?? ''}`;
-}
+import { ourNetwork, referenceNetwork, referenceSdk } from './fixtures/fme-reference.js';
 
 const settings = fmeSettings({ collectionPrefix: 'eu01', usageStatsAccountId: 999 });
 const logger = { level: 'DEBUG', transport: { log: () => {} } };
 
 async function reference(options: Record<string, unknown>): Promise<string[]> {
-  const sdk = require('vwo-fme-node-sdk') as { init(options: Record<string, unknown>): Promise<unknown> };
-  const requests: string[] = [];
-  const client = {
-    GET: async (request: { getOptions(): Record<string, unknown> }) => {
-      const o = request.getOptions() as {
-        method: string;
-        hostname: string;
-        port?: unknown;
-        path: string;
-        headers: Record<string, unknown>;
-      };
-      requests.push(mask(o.method, o.hostname, o.port, o.path, o.headers ?? {}, undefined));
-      return { getStatusCode: () => 200, getData: () => structuredClone(settings), getTotalAttempts: () => 0, getError: () => undefined };
-    },
-    POST: async (request: { getOptions(): Record<string, unknown> }) => {
-      const o = request.getOptions() as {
-        method: string;
-        hostname: string;
-        port?: unknown;
-        path: string;
-        headers: Record<string, unknown>;
-        body: unknown;
-      };
-      requests.push(mask(o.method, o.hostname, o.port, o.path, o.headers, JSON.stringify(o.body)));
-      return { getStatusCode: () => 200, getData: () => ({}), getTotalAttempts: () => 0, getError: () => undefined };
-    },
-  };
+  const sdk = referenceSdk<{ init(options: Record<string, unknown>): Promise<unknown> }>();
+  const { client, requests } = referenceNetwork(settings);
   await sdk.init({ ...options, logger, network: { client } });
   await new Promise((resolve) => setTimeout(resolve, 50));
   return requests;
 }
 
 async function ours(options: Record<string, unknown>): Promise<string[]> {
-  const requests: string[] = [];
-  const transport = {
-    send: async (request: EventRequest) => {
-      const url = new URL(request.url);
-      const port = request.url.startsWith(`https://${url.hostname}:443/`) ? 443 : undefined;
-      requests.push(mask(request.method, url.hostname, port, `${url.pathname}${url.search}`, request.headers ?? {}, request.body));
-      return request.method === 'GET' ? { status: 200, body: JSON.stringify(settings) } : { status: 200, body: '{}' };
-    },
-  };
+  const { transport, requests } = ourNetwork(settings);
   const client = await init({ ...(options as object), logger, transport } as never);
   await new Promise((resolve) => setTimeout(resolve, 50));
   await client.close();
@@ -182,7 +112,7 @@ describe('init agrees with vwo-fme-node-sdk 1.35.0 on what it sends at start', (
   });
 
   it('getUUID equals 1.35.0 for ASCII, numeric and non-ASCII ids', () => {
-    const sdk = require('vwo-fme-node-sdk') as { getUUID(userId: string, accountId: string): string };
+    const sdk = referenceSdk<{ getUUID(userId: string, accountId: string): string }>();
     for (const [user, account] of [
       ['user-1', '123456'],
       ['José', '1'],

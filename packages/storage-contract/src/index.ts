@@ -1,11 +1,21 @@
 /**
  * `@vwo/storage-contract`: the behaviour every `UserStorage` of the VWO FullStack TypeScript SDK
- * must have, as a vitest suite an adapter runs in its own tests.
+ * (`launch`) and every FME storage connector (`init`) must have, as vitest suites an adapter runs
+ * in its own tests.
  *
  * @packageDocumentation
  */
+export {
+  CONTRACT_FEATURE_KEY,
+  CONTRACT_FME_ACCOUNT_ID,
+  contractFmeSettings,
+  describeFmeStorageContract,
+  type FmeContractSubject,
+} from './fme.js';
+
 import { createClient, type Logger, parseSettings, type StoredAssignment, type UserStorage, type VWOClient } from '@vwo/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectMiss } from './assertions.js';
 
 /** What the factory of {@link describeUserStorageContract} hands each test. */
 export interface ContractSubject {
@@ -358,11 +368,6 @@ export function describeUserStorageContract(
       timeout,
     );
   });
-}
-
-/** A miss is `undefined` or `null` (both are "no record" to the client). */
-function expectMiss(value: unknown): void {
-  expect(value === undefined || value === null, `expected a miss (undefined or null), got ${JSON.stringify(value)}`).toBe(true);
 }
 
 function contractFault(): never {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeUserStorageContract } from '../src/index.js';
-import { referenceStorage } from './fixtures/storages.js';
+import { describeFmeStorageContract, describeUserStorageContract } from '../src/index.js';
+import { referenceFmeStorage, referenceStorage } from './fixtures/storages.js';
 
 describeUserStorageContract('a JSON-in-a-Map reference storage', () => ({ storage: referenceStorage() }));
 
@@ -21,6 +21,12 @@ describeUserStorageContract('a storage with a cleanup', () => ({
     cleanedUp++;
   },
 }));
+
+describeFmeStorageContract('a JSON-in-a-Map reference FME storage', () => {
+  const map = new Map<string, string>();
+  const legacy = referenceStorage();
+  return { storage: referenceFmeStorage(map, '1'), otherAccount: referenceFmeStorage(map, '2'), legacy };
+});
 
 interface JsonReport {
   testResults: Array<{ assertionResults: Array<{ ancestorTitles: string[]; title: string; status: string }> }>;
@@ -53,7 +59,7 @@ function runFixtures(): Map<string, string[]> {
     const failed = new Map<string, string[]>();
     for (const file of report.testResults) {
       for (const test of file.assertionResults) {
-        const suite = test.ancestorTitles[0].replace(/ keeps the UserStorage contract$/, '');
+        const suite = test.ancestorTitles[0].replace(/ keeps the (UserStorage|FME storage) contract$/, '');
         if (!failed.has(suite)) failed.set(suite, []);
         if (test.status === 'failed') failed.get(suite)!.push(test.title);
       }
@@ -72,12 +78,14 @@ describe('the kit catches broken storages', () => {
   it('fails each broken storage on the test that names its fault, and passes the reference', () => {
     const failed = runFixtures();
     expect(failed.get('reference')).toEqual([]);
-    const fails = (storage: string) => failed.get(`broken: ${storage}`) ?? ['(suite missing)'];
-    const has = (storage: string, fragment: string) =>
+    const failsIn = (suite: string, fragment: string) => {
+      const titles = failed.get(suite) ?? ['(suite missing)'];
       expect(
-        fails(storage).some((title) => title.includes(fragment)),
-        `${storage} should fail "${fragment}", failed ${JSON.stringify(fails(storage))}`,
+        titles.some((title) => title.includes(fragment)),
+        `${suite} should fail "${fragment}", failed ${JSON.stringify(titles)}`,
       ).toBe(true);
+    };
+    const has = (storage: string, fragment: string) => failsIn(`broken: ${storage}`, fragment);
     has('joins the key naively with a colon', 'naive key join');
     has('merges a second set into the first', 'replaces the first');
     has('drops metaData', 'equal to what was stored');
@@ -88,5 +96,17 @@ describe('the kit catches broken storages', () => {
     has('never stores anything', 'equal to what was stored');
     has('never stores anything', 'same variation afterwards');
     has('never stores anything', 'goal is counted once');
+
+    expect(failed.get('fme reference')).toEqual([]);
+    const fmeHas = (storage: string, fragment: string) => failsIn(`fme broken: ${storage}`, fragment);
+    fmeHas('joins the key naively with a colon', 'naive key join');
+    fmeHas('keys by the userId as written (a numeric id is never found)', 'numeric userId');
+    fmeHas('writes only the defined fields over the old ones (as HSET would)', 'replaces the first');
+    fmeHas('answers synchronously', 'answer with promises');
+    fmeHas('shares one key space between accounts', 'two accounts');
+    fmeHas('shares its keys with its legacy face', 'legacy (launch) face');
+    fmeHas('never stores anything', 'equal to what was stored');
+    fmeHas('never stores anything', 'keeps the variation decided earlier');
+    fmeHas('never stores anything', 'mutually exclusive group');
   });
 });

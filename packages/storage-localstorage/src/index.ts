@@ -6,7 +6,15 @@
  *
  * @packageDocumentation
  */
-import type { Logger, StoredAssignment, UserStorage } from '@vwo/core';
+import {
+  type FmeUserStorage,
+  fmeAccountScope,
+  fmeRecordAddress,
+  fmeRecordOf,
+  type Logger,
+  type StoredAssignment,
+  type UserStorage,
+} from '@vwo/core';
 import { type CookieJar, type CookieOptions, cookieJar } from './cookies.js';
 
 export type { CookieOptions } from './cookies.js';
@@ -66,10 +74,20 @@ export interface LocalUserStorage extends UserStorage {
   get(userId: string, campaignKey: string): StoredAssignment | undefined;
   /** Stores the record (replacing the user's record for that campaign) in the first backend that takes it. */
   set(record: StoredAssignment): void;
+  /**
+   * The same storage as vwo-fme-node-sdk's `storage` connector: FME decisions of `accountId`
+   * beside the assignments, in the same backends with the same fallbacks, under keys of their own
+   * ({@link fmeDecisionKey}). `get` and `set` answer with promises (as 1.35.0 needs) and never
+   * reject: a record without a string `featureKey` and a string or numeric `userId` is logged
+   * once and not stored.
+   *
+   * @throws TypeError when `accountId` is not a non-empty string or a number.
+   */
+  fme(options: { readonly accountId: string | number }): FmeUserStorage;
   /** Forgets the user's record for the campaign, in every backend. */
   delete(userId: string, campaignKey: string): void;
   /**
-   * Removes every record of this namespace (localStorage keys, cookies, memory), and nothing
+   * Removes every record of this namespace, FME decisions included (localStorage keys, cookies, memory), and nothing
    * else: keys that are not records, such as `vwo:outbox:…` of `@vwo/browser`, stay.
    */
   clear(): void;
@@ -90,6 +108,16 @@ export const DEFAULT_NAMESPACE = 'vwo';
  */
 export function assignmentKey(userId: string, campaignKey: string, namespace: string = DEFAULT_NAMESPACE): string {
   return `${namespace}:${JSON.stringify([userId, campaignKey])}`;
+}
+
+/**
+ * The key of an FME decision (`init`'s storage, see {@link LocalUserStorage.fme}):
+ * `namespace + ':' + JSON.stringify(['fme', accountId, featureKey, userId])`, e.g.
+ * `vwo:["fme","123456","checkout","user-42"]`. A four-element array, where an assignment key
+ * holds two: the formats never share a key, and `clear()` finds both by their `namespace:[` start.
+ */
+export function fmeDecisionKey(accountId: string, featureKey: string, userId: string, namespace: string = DEFAULT_NAMESPACE): string {
+  return `${namespace}:${JSON.stringify(['fme', accountId, featureKey, userId])}`;
 }
 
 const LOG_PREFIX = 'VWO-SDK @vwo/storage-localstorage: ';
@@ -219,20 +247,67 @@ export function createLocalStorage(options: LocalStorageOptions = {}): LocalUser
       return undefined;
     }
   };
-  const decode = (raw: string, userId: string, campaignKey: string): StoredAssignment | undefined => {
-    let record: unknown;
+  /** `raw` parsed and accepted as the record `key` should hold, or `undefined` (logged once). */
+  const decode = <T>(raw: string, key: string, what: string, accept: (value: unknown) => T | undefined): T | undefined => {
+    let value: unknown;
     try {
-      record = JSON.parse(raw);
+      value = JSON.parse(raw);
     } catch {
-      record = undefined;
+      value = undefined;
     }
-    if (isRecordOf(record, userId, campaignKey)) return record;
+    const record = accept(value);
+    if (record !== undefined) return record;
     warnOnce(
       'garbage',
-      () =>
-        `the value under ${JSON.stringify(assignmentKey(userId, campaignKey, namespace).slice(0, 200))} is not a stored assignment of that user and campaign: treated as no record (further ones are not logged)`,
+      () => `the value under ${JSON.stringify(key.slice(0, 200))} is not ${what}: treated as no record (further ones are not logged)`,
     );
     return undefined;
+  };
+  /** Writes `value` under `key` in the first backend that takes it. */
+  const store = (key: string, value: string) => {
+    if (web) {
+      try {
+        web.setItem(key, value);
+        memory.delete(key);
+        dropCookie(key);
+        last = 'localStorage';
+        return;
+      } catch (error) {
+        if (!isQuotaError(error)) loseWebStorage(error);
+        else {
+          // The user's earlier record must not answer for this one.
+          try {
+            web.removeItem(key);
+          } catch {}
+          warnOnce('quota', () => `localStorage is full (${describe(error)}): records that do not fit are kept in ${fallbackName()}`);
+        }
+      }
+    }
+    if (jar) {
+      try {
+        const outcome = jar.write(key, value);
+        if (outcome === 'written') {
+          jarMayHold = true;
+          memory.delete(key);
+          last = 'cookie';
+          return;
+        }
+        if (outcome === 'refused') loseCookies('the browser did not keep a cookie');
+      } catch (error) {
+        loseCookies(error);
+      }
+    }
+    dropCookie(key);
+    remember(key, value);
+    last = 'memory';
+  };
+  const json = (record: unknown): string | undefined => {
+    try {
+      return JSON.stringify(record);
+    } catch (error) {
+      warnOnce('json', () => `set: the record cannot be written as JSON (${describe(error)}): not stored`);
+      return undefined;
+    }
   };
 
   return {
@@ -240,8 +315,13 @@ export function createLocalStorage(options: LocalStorageOptions = {}): LocalUser
       try {
         start();
         if (typeof userId !== 'string' || typeof campaignKey !== 'string') return undefined;
-        const raw = read(assignmentKey(userId, campaignKey, namespace));
-        return raw === undefined ? undefined : decode(raw, userId, campaignKey);
+        const key = assignmentKey(userId, campaignKey, namespace);
+        const raw = read(key);
+        return raw === undefined
+          ? undefined
+          : decode(raw, key, 'a stored assignment of that user and campaign', (value) =>
+              isRecordOf(value, userId, campaignKey) ? value : undefined,
+            );
       } catch (error) {
         warnOnce('get', () => `get failed (${describe(error)}): treated as no record`);
         return undefined;
@@ -254,52 +334,45 @@ export function createLocalStorage(options: LocalStorageOptions = {}): LocalUser
           warnOnce('invalid', () => 'set: a record needs a string userId and a string campaignKey: not stored');
           return;
         }
-        const key = assignmentKey(record.userId, record.campaignKey, namespace);
-        let value: string;
-        try {
-          value = JSON.stringify(record);
-        } catch (error) {
-          warnOnce('json', () => `set: the record cannot be written as JSON (${describe(error)}): not stored`);
-          return;
-        }
-        if (web) {
-          try {
-            web.setItem(key, value);
-            memory.delete(key);
-            dropCookie(key);
-            last = 'localStorage';
-            return;
-          } catch (error) {
-            if (!isQuotaError(error)) loseWebStorage(error);
-            else {
-              // The user's earlier record must not answer for this one.
-              try {
-                web.removeItem(key);
-              } catch {}
-              warnOnce('quota', () => `localStorage is full (${describe(error)}): records that do not fit are kept in ${fallbackName()}`);
-            }
-          }
-        }
-        if (jar) {
-          try {
-            const outcome = jar.write(key, value);
-            if (outcome === 'written') {
-              jarMayHold = true;
-              memory.delete(key);
-              last = 'cookie';
-              return;
-            }
-            if (outcome === 'refused') loseCookies('the browser did not keep a cookie');
-          } catch (error) {
-            loseCookies(error);
-          }
-        }
-        dropCookie(key);
-        remember(key, value);
-        last = 'memory';
+        const value = json(record);
+        if (value !== undefined) store(assignmentKey(record.userId, record.campaignKey, namespace), value);
       } catch (error) {
         warnOnce('set', () => `set failed (${describe(error)}): not stored`);
       }
+    },
+    fme(fmeOptions) {
+      const accountId = fmeAccountScope(fmeOptions?.accountId, 'LocalUserStorage.fme');
+      return {
+        async get(featureKey, userId) {
+          try {
+            start();
+            if (typeof featureKey !== 'string' || typeof userId !== 'string') return undefined;
+            const key = fmeDecisionKey(accountId, featureKey, userId, namespace);
+            const raw = read(key);
+            return raw === undefined
+              ? undefined
+              : decode(raw, key, 'an FME decision of that feature and user', (value) => fmeRecordOf(value, featureKey, userId));
+          } catch (error) {
+            warnOnce('get', () => `get failed (${describe(error)}): treated as no record`);
+            return undefined;
+          }
+        },
+        async set(record) {
+          try {
+            start();
+            const address = fmeRecordAddress(record);
+            if (address === undefined) {
+              warnOnce('invalid-fme', () => 'fme().set: a record needs a string featureKey and a string or numeric userId: not stored');
+              return;
+            }
+            const value = json(record);
+            if (value !== undefined) store(fmeDecisionKey(accountId, address.featureKey, address.userId, namespace), value);
+          } catch (error) {
+            warnOnce('set', () => `set failed (${describe(error)}): not stored`);
+          }
+        },
+        accountId,
+      };
     },
     delete(userId, campaignKey) {
       try {

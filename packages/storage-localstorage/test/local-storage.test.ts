@@ -1,7 +1,7 @@
 /** What a user of createLocalStorage sees on a working localStorage, in real Chromium. */
-import type { StoredAssignment, UserStorage } from '@vwo/core';
+import type { FmeStorageRecord, StoredAssignment, UserStorage } from '@vwo/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assignmentKey, createLocalStorage, DEFAULT_NAMESPACE } from '../src/index.js';
+import { assignmentKey, createLocalStorage, DEFAULT_NAMESPACE, fmeDecisionKey } from '../src/index.js';
 import { recordingLogger } from './helpers.js';
 
 const record = (userId: string, campaignKey: string, variationName = 'Control'): StoredAssignment => ({
@@ -148,5 +148,52 @@ describe('createLocalStorage on a working localStorage', () => {
       expect(() => createLocalStorage({ maxMemoryEntries })).toThrow(RangeError);
     }
     expect(createLocalStorage({ namespace: 'My_app-2.vwo' }).namespace).toBe('My_app-2.vwo');
+  });
+});
+
+describe('createLocalStorage().fme({ accountId })', () => {
+  const decision = (featureKey: string, userId: string | number, experimentVariationId: number): FmeStorageRecord => ({
+    featureKey,
+    userId,
+    rolloutId: 10,
+    rolloutKey: `${featureKey}_rollout`,
+    rolloutVariationId: 1,
+    experimentId: 11,
+    experimentKey: `${featureKey}_ab`,
+    experimentVariationId,
+  });
+
+  it('stores each decision under namespace:["fme","accountId","featureKey","userId"], beside the assignments', async () => {
+    const storage = createLocalStorage({ namespace: 'fme' });
+    const fme = storage.fme({ accountId: 123456 });
+    await fme.set(decision('checkout', 42, 2));
+    storage.set(record('42', 'checkout'));
+    expect(ours()).toEqual(['fme:["42","checkout"]', 'fme:["fme","123456","checkout","42"]']);
+    expect(JSON.parse(localStorage.getItem(fmeDecisionKey('123456', 'checkout', '42', 'fme')) ?? 'null')).toEqual(
+      decision('checkout', 42, 2),
+    );
+    expect(await fme.get('checkout', '42')).toEqual(decision('checkout', 42, 2));
+    expect(storage.get('42', 'checkout')).toEqual(record('42', 'checkout'));
+    // A new page load reads it back; clear() forgets both formats.
+    expect(await createLocalStorage({ namespace: 'fme' }).fme({ accountId: '123456' }).get('checkout', '42')).toEqual(
+      decision('checkout', 42, 2),
+    );
+    storage.clear();
+    expect(ours()).toEqual([]);
+  });
+
+  it('a value that is not a decision of that feature and user is a miss, logged once; a bad record is logged once and not stored', async () => {
+    const logger = recordingLogger();
+    const fme = createLocalStorage({ namespace: 'fme-g', logger }).fme({ accountId: 1 });
+    localStorage.setItem(fmeDecisionKey('1', 'f', 'u1', 'fme-g'), '{not json');
+    localStorage.setItem(fmeDecisionKey('1', 'f', 'u2', 'fme-g'), JSON.stringify(decision('f', 'someone-else', 2)));
+    expect(await fme.get('f', 'u1')).toBeUndefined();
+    expect(await fme.get('f', 'u2')).toBeUndefined();
+    await fme.set({ featureKey: 'f' } as FmeStorageRecord);
+    await fme.set(null as unknown as FmeStorageRecord);
+    expect(logger.lines).toHaveLength(2);
+    expect(logger.lines[0]).toMatch(/is not an FME decision of that feature and user/);
+    expect(logger.lines[1]).toMatch(/fme\(\)\.set: a record needs a string featureKey/);
+    expect(() => createLocalStorage().fme({ accountId: '' })).toThrow(TypeError);
   });
 });

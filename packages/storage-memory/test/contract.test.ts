@@ -1,4 +1,4 @@
-import { describeUserStorageContract } from '@vwo/storage-contract';
+import { describeFmeStorageContract, describeUserStorageContract } from '@vwo/storage-contract';
 import { createMemoryStorage } from '../src/index.js';
 
 describeUserStorageContract('createMemoryStorage()', () => ({ storage: createMemoryStorage() }));
@@ -10,4 +10,9 @@ describeUserStorageContract('createMemoryStorage() behind promises', () => {
       set: async (record) => memory.set(record),
     },
   };
+});
+
+describeFmeStorageContract('createMemoryStorage().fme({ accountId })', () => {
+  const store = createMemoryStorage();
+  return { storage: store.fme({ accountId: 1 }), otherAccount: store.fme({ accountId: '2' }), legacy: store };
 });

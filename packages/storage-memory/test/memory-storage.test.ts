@@ -1,4 +1,4 @@
-import type { StoredAssignment, UserStorage } from '@vwo/core';
+import type { FmeStorageRecord, StoredAssignment, UserStorage } from '@vwo/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage, DEFAULT_MAX_ENTRIES } from '../src/index.js';
@@ -247,5 +247,63 @@ describe('createMemoryStorage', () => {
     expect(() => storage.set({ campaignKey: 'c', variationName: 'v' } as StoredAssignment)).toThrow(TypeError);
     expect(() => storage.set(null as unknown as StoredAssignment)).toThrow(TypeError);
     expect(storage.size).toBe(0);
+  });
+});
+
+describe('createMemoryStorage().fme({ accountId })', () => {
+  const decision = (featureKey: string, userId: string | number, experimentVariationId: number): FmeStorageRecord => ({
+    featureKey,
+    userId,
+    rolloutId: undefined,
+    rolloutKey: undefined,
+    rolloutVariationId: undefined,
+    experimentId: 11,
+    experimentKey: `${featureKey}_ab`,
+    experimentVariationId,
+  });
+
+  it('shares one LRU bound with the assignments: the oldest record of either format is evicted first', async () => {
+    const storage = createMemoryStorage({ maxEntries: 3 });
+    const fme = storage.fme({ accountId: 123456 });
+    storage.set(record('u1', 'c'));
+    await fme.set(decision('f', 'u1', 1));
+    await fme.set(decision('f', 'u2', 2));
+    expect(storage.size).toBe(3);
+    storage.get('u1', 'c'); // the assignment is now the most recently used
+    await fme.set(decision('f', 'u3', 3)); // evicts f × u1, the least recently used
+    expect(await fme.get('f', 'u1')).toBeUndefined();
+    expect(storage.get('u1', 'c')).toEqual(record('u1', 'c'));
+    await fme.get('f', 'u2');
+    storage.set(record('u4', 'c')); // evicts f × u3 now, the assignment u1 × c next
+    expect(await fme.get('f', 'u3')).toBeUndefined();
+    expect((await fme.get('f', 'u2'))?.experimentVariationId).toBe(2);
+    expect(storage.size).toBe(3);
+  });
+
+  it('answers the eight keys in 1.35.0 order, as a copy; clear() forgets both formats', async () => {
+    const storage = createMemoryStorage();
+    const fme = storage.fme({ accountId: '123456' });
+    const written = decision('f', 42, 2);
+    await fme.set(written);
+    const got = await fme.get('f', '42');
+    expect(Object.keys(got ?? {})).toEqual(Object.keys(written));
+    expect(got).toEqual(written);
+    (got as { experimentVariationId: unknown }).experimentVariationId = 1;
+    expect((await fme.get('f', '42'))?.experimentVariationId).toBe(2);
+    storage.set(record('42', 'f'));
+    storage.clear();
+    expect([await fme.get('f', '42'), storage.get('42', 'f'), storage.size]).toEqual([undefined, undefined, 0]);
+    await fme.set(written); // the connector outlives clear()
+    expect(await fme.get('f', '42')).toEqual(written);
+  });
+
+  it('rejects a record without a string featureKey or a usable userId, and an accountId that names no account', async () => {
+    const fme = createMemoryStorage().fme({ accountId: 1 });
+    await expect(fme.set({ featureKey: 'f' } as FmeStorageRecord)).rejects.toThrow(TypeError);
+    await expect(fme.set(decision('f', Number.NaN, 1))).rejects.toThrow(TypeError);
+    expect(await fme.get(undefined as unknown as string, 'u')).toBeUndefined();
+    for (const accountId of [undefined, '', Number.NaN, {}]) {
+      expect(() => createMemoryStorage().fme({ accountId } as never)).toThrow(TypeError);
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
- * `@vwo/storage-redis`: sticky assignments and the settings file shared by every server of a
- * fleet, on Redis (a single server or a Redis Cluster).
+ * `@vwo/storage-redis`: sticky assignments (`launch`), FME decisions (`init`) and the settings
+ * file shared by every server of a fleet, on Redis (a single server or a Redis Cluster).
  *
  * @packageDocumentation
  */
@@ -16,6 +16,7 @@ export {
   createRedisStorage,
   DEFAULT_PREFIX,
   DEFAULT_TIMEOUT_MS,
+  fmeDecisionKey,
   type RedisStorage,
   type RedisStorageOptions,
   type RedisStorageStats,

@@ -1,4 +1,4 @@
-import type { StoredAssignment, UserStorage } from '@vwo/core';
+import { type FmeUserStorage, fmeAccountScope, fmeRecordAddress, fmeRecordOf, type StoredAssignment, type UserStorage } from '@vwo/core';
 import {
   type Link,
   Outages,
@@ -31,9 +31,9 @@ export const DEFAULT_TIMEOUT_MS = 50;
 /** The default of {@link RedisStorageOptions.prefix}. */
 export const DEFAULT_PREFIX = 'vwo:';
 
-/** Running totals of a {@link RedisStorage}, since it was created. */
+/** Running totals of a {@link RedisStorage}, since it was created: assignments and FME decisions together. */
 export interface RedisStorageStats {
-  /** `get` calls. */
+  /** `get` calls (of the storage and of its `fme()` connectors). */
   readonly reads: number;
   /** Reads that found a record. */
   readonly hits: number;
@@ -41,7 +41,7 @@ export interface RedisStorageStats {
   readonly misses: number;
   /** Reads that Redis did not answer in time, answered with an error, or that were not sent because it was down (all answered as misses). */
   readonly failedReads: number;
-  /** `set` calls. */
+  /** `set` calls (of the storage and of its `fme()` connectors). */
   readonly writes: number;
   /** Writes not confirmed in time, refused, or not sent because Redis was down. */
   readonly failedWrites: number;
@@ -59,6 +59,16 @@ export interface RedisStorage extends UserStorage {
    * Rejects only with a `TypeError` for a record without string `userId` and `campaignKey`.
    */
   set(record: StoredAssignment): Promise<void>;
+  /**
+   * The same storage as vwo-fme-node-sdk's `storage` connector, for `init` of `@vwo/node`: FME
+   * decisions of `accountId` on the same client, prefix, TTL, time-out and {@link RedisStorage.stats}
+   * (see {@link fmeDecisionKey}). `get` answers `undefined` and `set` resolves when Redis is down
+   * or slow, as for assignments; both reject with a `TypeError` only for arguments of the wrong
+   * type (the client logs it and carries on).
+   *
+   * @throws TypeError when `accountId` is not a non-empty string or a number.
+   */
+  fme(options: { readonly accountId: string | number }): FmeUserStorage;
   /** Removes the user's record for the campaign (to forget a user); `true` if there was one. Rejects when Redis fails. */
   delete(userId: string, campaignKey: string): Promise<boolean>;
   /** Running totals since the storage was created (a fresh object each call). */
@@ -85,6 +95,17 @@ const escapePart = (part: string) => part.replace(UNSAFE, escapeOne);
  */
 export function assignmentKey(prefix: string, campaignKey: string, userId: string): string {
   return `${prefix}${escapePart(campaignKey)}:${escapePart(userId)}`;
+}
+
+/**
+ * The Redis key of one user's FME decision for one feature (or `_vwo_meta_meg_<groupId>`) of one
+ * account: `prefix + 'fme:' + accountId + ':' + featureKey + ':' + userId`, each part escaped as in
+ * {@link assignmentKey}. After the prefix it has three unescaped `:` where an assignment key has
+ * one, so the two formats never share a key; the account keeps accounts apart.
+ * `SCAN MATCH vwo:fme:123456:checkout:*` finds one feature's decisions.
+ */
+export function fmeDecisionKey(prefix: string, accountId: string, featureKey: string, userId: string): string {
+  return `${prefix}fme:${escapePart(accountId)}:${escapePart(featureKey)}:${escapePart(userId)}`;
 }
 
 /**
@@ -135,52 +156,77 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
       throw new TypeError(`RedisStorage.${method}: userId and campaignKey must be strings`);
     return assignmentKey(prefix, campaignKey, userId);
   };
+  /** The value at `key` as a parsed record (`undefined` for none, or when Redis failed); counts and logs as it goes. */
+  const read = async <T>(key: string, what: string, accept: (value: unknown) => T | undefined): Promise<T | undefined> => {
+    totals.reads++;
+    if (!link.usable()) return readFailed('not connected');
+    let text: string | null | typeof TIMED_OUT;
+    try {
+      text = await withTimeout(link.get(key), timeoutMs);
+    } catch (error) {
+      return readFailed(reason(error));
+    }
+    if (text === TIMED_OUT) return readFailed(noAnswer);
+    outages.answered();
+    if (text === null) {
+      totals.misses++;
+      return undefined;
+    }
+    const record = accept(parseJson(text));
+    if (record === undefined) {
+      totals.misses++;
+      log.error(`@vwo/storage-redis: the value at ${JSON.stringify(key)} is not ${what}: treated as no record`);
+      return undefined;
+    }
+    totals.hits++;
+    return record;
+  };
+  const write = async (key: string, value: string): Promise<void> => {
+    totals.writes++;
+    if (!link.usable()) return writeFailed('not connected');
+    let outcome: unknown;
+    try {
+      outcome = await withTimeout(link.set(key, value, ttl), timeoutMs);
+    } catch (error) {
+      return writeFailed(reason(error));
+    }
+    if (outcome === TIMED_OUT) return writeFailed(noAnswer);
+    outages.answered();
+  };
 
   return {
     async get(userId, campaignKey) {
-      const key = keyOf('get', userId, campaignKey);
-      totals.reads++;
-      if (!link.usable()) return readFailed('not connected');
-      let text: string | null | typeof TIMED_OUT;
-      try {
-        text = await withTimeout(link.get(key), timeoutMs);
-      } catch (error) {
-        return readFailed(reason(error));
-      }
-      if (text === TIMED_OUT) return readFailed(noAnswer);
-      outages.answered();
-      if (text === null) {
-        totals.misses++;
-        return undefined;
-      }
-      const record = parseRecord(text);
-      if (record === undefined) {
-        totals.misses++;
-        log.error(`@vwo/storage-redis: the value at ${JSON.stringify(key)} is not a stored assignment (JSON object): treated as no record`);
-        return undefined;
-      }
-      totals.hits++;
-      return record;
+      return read(keyOf('get', userId, campaignKey), 'a stored assignment (JSON object)', asObject);
     },
 
     async set(record) {
       const key = keyOf('set', record?.userId, record?.campaignKey);
-      const value = JSON.stringify(record);
-      totals.writes++;
-      if (!link.usable()) return writeFailed('not connected');
-      let outcome: unknown;
-      try {
-        outcome = await withTimeout(link.set(key, value, ttl), timeoutMs);
-      } catch (error) {
-        return writeFailed(reason(error));
-      }
-      if (outcome === TIMED_OUT) return writeFailed(noAnswer);
-      outages.answered();
+      return write(key, JSON.stringify(record));
     },
 
     async delete(userId, campaignKey) {
       const key = keyOf('delete', userId, campaignKey);
       return (await link.del(key)) > 0;
+    },
+
+    fme(fmeOptions) {
+      const accountId = fmeAccountScope(fmeOptions?.accountId, 'RedisStorage.fme');
+      return {
+        async get(featureKey, userId) {
+          if (typeof featureKey !== 'string' || typeof userId !== 'string')
+            throw new TypeError('RedisStorage.fme().get: featureKey and userId must be strings');
+          return read(fmeDecisionKey(prefix, accountId, featureKey, userId), `an FME decision of that feature and user`, (value) =>
+            fmeRecordOf(value, featureKey, userId),
+          );
+        },
+        async set(record) {
+          const address = fmeRecordAddress(record);
+          if (address === undefined)
+            throw new TypeError('RedisStorage.fme().set: the record needs a string featureKey and a string or numeric userId');
+          return write(fmeDecisionKey(prefix, accountId, address.featureKey, address.userId), JSON.stringify(record));
+        },
+        accountId,
+      };
     },
 
     stats: () => ({ ...totals, outages: outages.count }),
@@ -190,11 +236,14 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
   };
 }
 
-function parseRecord(text: string): StoredAssignment | undefined {
+function parseJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StoredAssignment) : undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+function asObject(value: unknown): StoredAssignment | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StoredAssignment) : undefined;
 }

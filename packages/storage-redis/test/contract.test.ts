@@ -1,9 +1,9 @@
 /**
  * @vwo/storage-redis keeps the storage contract on a real redis-server, through each kind of
- * client it accepts: one it creates from a URL, an ioredis client, a node-redis client. (The Redis
- * Cluster runs the same contract in cluster.test.ts.)
+ * client it accepts: one it creates from a URL, an ioredis client, a node-redis client; and the FME
+ * half through its `fme()` connector. (The Redis Cluster runs both in cluster.test.ts.)
  */
-import { describeUserStorageContract } from '@vwo/storage-contract';
+import { describeFmeStorageContract, describeUserStorageContract } from '@vwo/storage-contract';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { createRedisStorage } from '../src/index.js';
@@ -28,4 +28,25 @@ describeUserStorageContract('createRedisStorage({ client: node-redis })', async 
   const client = await createClient({ url: sharedRedisUrl() }).connect();
   const storage = createRedisStorage({ client, prefix: uniquePrefix('contract-node-redis'), timeoutMs });
   return { storage, cleanup: () => client.close() };
+});
+
+describeFmeStorageContract('createRedisStorage({ url }).fme({ accountId })', () => {
+  const storage = createRedisStorage({ url: sharedRedisUrl(), prefix: uniquePrefix('fme-url'), timeoutMs });
+  return {
+    storage: storage.fme({ accountId: 1 }),
+    otherAccount: storage.fme({ accountId: 2 }),
+    legacy: storage,
+    cleanup: () => storage.close(),
+  };
+});
+
+describeFmeStorageContract('createRedisStorage({ client: node-redis }).fme({ accountId })', async () => {
+  const client = await createClient({ url: sharedRedisUrl() }).connect();
+  const storage = createRedisStorage({ client, prefix: uniquePrefix('fme-node-redis'), timeoutMs });
+  return {
+    storage: storage.fme({ accountId: 1 }),
+    otherAccount: storage.fme({ accountId: 2 }),
+    legacy: storage,
+    cleanup: () => client.close(),
+  };
 });

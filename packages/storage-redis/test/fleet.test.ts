@@ -5,70 +5,21 @@
  * local collector is the event sink). One process polls the collector for settings and writes
  * them to Redis; the other launches from and polls Redis (`pollingSource: 'cache'`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { type Collector, startCollector } from '@vwo/collector';
 import { CONTRACT_GOAL, contractSettings, CONTRACT_CAMPAIGN_KEY as K } from '@vwo/storage-contract';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually, sharedRedisUrl, uniquePrefix } from './helpers/redis.js';
+import { killWorkers, startWorker } from './helpers/workers.js';
 
-interface Worker {
-  call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
-
-const children: ChildProcess[] = [];
-
-function startWorker(role: 'poller' | 'follower', env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, [new URL('./fleet-worker.mjs', import.meta.url).pathname], {
-    env: { ...process.env, ...env, ROLE: role },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000); // every child is bounded
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const pending = new Map<number, { done: (result: unknown) => void; fail: (error: Error) => void }>();
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(killer);
-      for (const call of pending.values()) call.fail(new Error(`${role} exited ${code} during a call:\n${stderr}`));
-      resolve(code);
-    }),
-  );
-  let nextId = 0;
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${role} exited ${code} before it was ready:\n${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: boolean; id?: number; result?: unknown };
-      if (message.ready) {
-        resolve({
-          call: (method, ...args) =>
-            new Promise((done, fail) => {
-              const id = nextId++;
-              pending.set(id, { done: done as (result: unknown) => void, fail });
-              child.stdin!.write(`${JSON.stringify({ id, method, args })}\n`);
-            }),
-          exited,
-          stderr: () => stderr,
-        });
-      } else if (message.id !== undefined) {
-        pending.get(message.id)?.done(message.result);
-        pending.delete(message.id);
-      }
-    });
-  });
-}
+const startRole = (role: 'poller' | 'follower', env: Record<string, string>) =>
+  startWorker(new URL('./fleet-worker.mjs', import.meta.url), role, { ...env, ROLE: role });
 
 let collector: Collector;
 beforeAll(async () => {
   collector = await startCollector({ port: 0, host: '127.0.0.1', settings: contractSettings(50) });
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killWorkers();
   await collector.close();
 });
 
@@ -81,9 +32,9 @@ it('two processes on one Redis: same variation for a user, before and after a we
     SDK_KEY: settings.sdkKey,
     COLLECTOR_URL: collector.url,
   };
-  const poller = await startWorker('poller', env);
+  const poller = await startRole('poller', env);
   // The follower's requests carry a path prefix, so the collector tells whose they are.
-  const follower = await startWorker('follower', { ...env, COLLECTOR_URL: `${collector.url}/follower` });
+  const follower = await startRole('follower', { ...env, COLLECTOR_URL: `${collector.url}/follower` });
   // The poller polls every second, so under load it may have fetched more than once by now;
   // what matters is that none of the fetches was the follower's.
   const settingsFetches = (prefix: string | null) =>

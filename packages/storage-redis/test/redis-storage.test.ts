@@ -3,11 +3,11 @@
  * format, TTL, prefix isolation, the per-call time-out on a paused server, outages logged once,
  * and the settings cache.
  */
-import { createClient as createVwoClient, parseSettings } from '@vwo/core';
-import { contractSettings } from '@vwo/storage-contract';
+import { createFmeClient, createClient as createVwoClient, parseSettings } from '@vwo/core';
+import { CONTRACT_FEATURE_KEY, contractFmeSettings, contractSettings } from '@vwo/storage-contract';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assignmentKey, createRedisSettingsCache, createRedisStorage, type RedisStorage } from '../src/index.js';
+import { assignmentKey, createRedisSettingsCache, createRedisStorage, fmeDecisionKey, type RedisStorage } from '../src/index.js';
 import {
   eventually,
   inspector,
@@ -57,6 +57,50 @@ describe('keys and values', () => {
     expect(assignmentKey('vwo:', 'a', '100%3A')).toBe('vwo:a:100%253A');
     expect(assignmentKey('vwo:', 'a', 'x\uD800y\uDC00')).toBe('vwo:a:x%uD800y%uDC00');
     expect(assignmentKey('vwo:', 'a', '😀 José ユーザー')).toBe('vwo:a:😀 José ユーザー');
+  });
+
+  it('an FME decision is stored as JSON under prefix + "fme:" + accountId + ":" + featureKey + ":" + userId, beside the assignments', async () => {
+    const prefix = uniquePrefix('fme-layout');
+    const storage = track(createRedisStorage({ url: sharedRedisUrl(), prefix }));
+    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    const settings = contractFmeSettings();
+    const vwo = createFmeClient({ accountId: 888888, sdkKey: 'k', settings, logger: silent, storage: storage.fme({ accountId: 888888 }) });
+    const variation = (await vwo.getFlag(CONTRACT_FEATURE_KEY, { id: 42 })).getVariable('variation') === 'control' ? 1 : 2;
+    await vwo.close();
+    const key = `${prefix}fme:888888:${CONTRACT_FEATURE_KEY}:42`;
+    await eventually(async () => (await admin.exists(key)) === 1, 2000, 'the decision was written');
+    // 1.35.0's record: eight keys, the undecided ones dropped by JSON, a numeric id kept a number.
+    expect(await admin.get(key)).toBe(
+      `{"featureKey":"${CONTRACT_FEATURE_KEY}","userId":42,"rolloutId":10,"rolloutKey":"${CONTRACT_FEATURE_KEY}_rollout","rolloutVariationId":1,` +
+        `"experimentId":11,"experimentKey":"${CONTRACT_FEATURE_KEY}_ab","experimentVariationId":${variation}}`,
+    );
+    expect(await admin.keys(`${prefix}*`)).toEqual([key]);
+  });
+
+  it('FME keys escape each part as assignment keys do, and never take an assignment key’s shape', () => {
+    expect(fmeDecisionKey('vwo:', '123456', 'checkout', 'user-42')).toBe('vwo:fme:123456:checkout:user-42');
+    expect(fmeDecisionKey('vwo:', '1', '_vwo_meta_meg_7', 'a:b%')).toBe('vwo:fme:1:_vwo_meta_meg_7:a%3Ab%25');
+    expect(fmeDecisionKey('vwo:', '1', 'f:x', '\uD800')).toBe('vwo:fme:1:f%3Ax:%uD800');
+    // An assignment key has one unescaped ":" after the prefix, an FME key three.
+    expect(assignmentKey('vwo:', 'fme', '1:f:u')).toBe('vwo:fme:1%3Af%3Au');
+  });
+
+  it('an FME value that is not a decision of that feature and user is a miss, logged', async () => {
+    const prefix = uniquePrefix('fme-corrupt');
+    const { lines, logger } = recordingLogger();
+    const fme = track(createRedisStorage({ url: sharedRedisUrl(), prefix, logger })).fme({ accountId: 1 });
+    await admin.set(fmeDecisionKey(prefix, '1', 'f', 'u1'), 'not json');
+    await admin.set(
+      fmeDecisionKey(prefix, '1', 'f', 'u2'),
+      JSON.stringify({ featureKey: 'f', userId: 'someone-else', experimentVariationId: 2 }),
+    );
+    await admin.set(fmeDecisionKey(prefix, '1', 'f', 'u3'), JSON.stringify({ featureKey: 'f', userId: 'u3', experimentVariationId: 2 }));
+    expect(await fme.get('f', 'u1')).toBeUndefined();
+    expect(await fme.get('f', 'u2')).toBeUndefined();
+    expect(await fme.get('f', 'u3')).toMatchObject({ featureKey: 'f', userId: 'u3', rolloutId: undefined, experimentVariationId: 2 });
+    expect(lines.filter((l) => l.level === 'error')).toHaveLength(2);
+    await expect(fme.set({ featureKey: 'f' } as never)).rejects.toThrow(TypeError);
+    expect(() => createRedisStorage({ url: sharedRedisUrl() }).fme({} as never)).toThrow(TypeError);
   });
 
   it('a value that is not a JSON object is a miss, logged', async () => {
@@ -191,6 +235,40 @@ describe('a slow or absent Redis', () => {
     console.log(`the storage answered again ${Date.now() - back} ms after Redis restarted`);
     expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1);
     expect(lines.filter((l) => l.level === 'info')).toHaveLength(1);
+  });
+
+  it('with Redis stopped, FME reads answer a miss and writes resolve at once, counted in the same stats', async () => {
+    const server = await redisServer();
+    await server.start();
+    try {
+      const storage: RedisStorage = track(
+        createRedisStorage({ url: server.url, prefix: uniquePrefix('fme-down'), timeoutMs: 50, logger: recordingLogger().logger }),
+      );
+      const fme = storage.fme({ accountId: 1 });
+      const decision = {
+        featureKey: 'f',
+        userId: 'u',
+        rolloutId: 10,
+        rolloutKey: 'f_r',
+        rolloutVariationId: 1,
+        experimentId: undefined,
+        experimentKey: undefined,
+        experimentVariationId: undefined,
+      };
+      await fme.set(decision);
+      expect(await fme.get('f', 'u')).toEqual(decision);
+      await server.stop('SIGKILL');
+      await sleep(100);
+      const started = performance.now();
+      for (let i = 0; i < 100; i++) {
+        expect(await fme.get('f', 'u')).toBeUndefined();
+        await fme.set(decision);
+      }
+      expect(performance.now() - started).toBeLessThan(1000); // never waited 100 × timeoutMs
+      expect(storage.stats()).toMatchObject({ reads: 101, hits: 1, failedReads: 100, writes: 101, failedWrites: 100, outages: 1 });
+    } finally {
+      await server.dispose();
+    }
   });
 
   it('close() quits a client it created and leaves a client it was given open', async () => {

@@ -4,7 +4,8 @@ import { murmurhash3 } from './murmurhash.js';
 // Scratch buffer reused across calls (the hash is synchronous and never re-enters); a one-off
 // huge key gets a buffer of its own so the shared one never pins megabytes.
 const MAX_SCRATCH_BYTES = 16384;
-let scratch = new Uint8Array(256);
+// Pure: dropped from bundles that never hash with it.
+let scratch = /* @__PURE__ */ new Uint8Array(256);
 
 const NON_ASCII = /[\u0080-\uffff]/;
 

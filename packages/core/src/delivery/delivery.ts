@@ -17,30 +17,26 @@
  * lives long has its tables reallocated in the old generation: two Sets cost ~40 % of an
  * unbatched call and most of its promoted garbage (apps/bench/README.md).
  */
-import type { EventStats, FlushResult, OutboxEntry, TransportResponse } from '../client/types.js';
+import type { EventStats, FlushResult, TransportResponse } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
+import {
+  batchSettings,
+  createOutboxAccess,
+  DEFAULT_MAX_PENDING_EVENTS,
+  DROP_LOG_EVERY,
+  eventCount,
+  FLUSH_MESSAGES,
+  type OutboxAccess,
+  positiveInteger,
+  toError,
+} from './parts.js';
 import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
-import type { Delivery, DeliveryOptions } from './types.js';
+import type { AttemptFailure, Delivery, DeliveryOptions } from './types.js';
 
-/** 1.73.0's `flushEvents` messages (decision-flow.md §12). */
-export const FLUSH_MESSAGES = {
-  sent: 'Batch call sent to VWO',
-  empty: 'Batch queue is empty. Nothing to flush.',
-  failed: 'Batch call could not be processed',
-  noBatchQueue: 'No batchEvents config present in launch API',
-  // 1.73.0's promise never settles here (its dev-mode flush emits no completion event).
-  developmentMode: 'Development mode: the batch was not sent to VWO',
-} as const;
-
-const MAX_EVENTS_PER_REQUEST = 5000;
-const DEFAULT_EVENTS_PER_REQUEST = 100;
-const DEFAULT_REQUEST_TIME_INTERVAL_S = 600;
-const DEFAULT_MAX_PENDING_EVENTS = 10_000;
-/** After the first "queue full" line, one summary line per this many drops. */
-const DROP_LOG_EVERY = 1000;
+export { FLUSH_MESSAGES } from './parts.js';
 
 type Outcome = 'sent' | 'failed' | 'dropped';
 
@@ -59,6 +55,8 @@ interface Job {
   deadline: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
+  /** The last failed attempt, kept for `onRetriedRequest`. */
+  lastFailure: AttemptFailure | undefined;
   /** Its neighbours in the in-flight list while an attempt is in flight (older, newer). */
   older: Job | undefined;
   newer: Job | undefined;
@@ -173,6 +171,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       deadline: 0,
       outcome: undefined,
       retryTimer: undefined,
+      lastFailure: undefined,
       older: undefined,
       newer: undefined,
     };
@@ -218,6 +217,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
     }
+    if (result.kind !== 'sent') {
+      job.lastFailure = {
+        problem: result.problem,
+        response: rejected || expired ? undefined : (answer as TransportResponse | undefined),
+        error: rejected ? answer : undefined,
+        timedOut: expired,
+      };
+    }
     attemptEnded(job, result);
   }
 
@@ -232,6 +239,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return;
       }
       leaveFlight(job);
+      job.lastFailure = { problem: noAnswer, response: undefined, error: undefined, timedOut: true };
       attemptEnded(job, { kind: 'retry', problem: noAnswer, retryAfterMs: undefined });
     }
   }
@@ -379,7 +387,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (flushWatches.size > 0) noteForFlushes(job, outcome);
     }
     if (job.payload !== undefined) notify(error, job.payload);
+    if (job.failures > 0 && outcome !== 'dropped' && options.onRetriedRequest !== undefined) reportRetried(job, outcome === 'sent');
     if (liveJobs === 0 && onIdle !== undefined) onIdle();
+  }
+
+  function reportRetried(job: Job, delivered: boolean): void {
+    const lastFailure = job.lastFailure ?? { problem: 'unknown', response: undefined, error: undefined, timedOut: false };
+    try {
+      options.onRetriedRequest?.(job.request, { delivered, retries: job.attempts - 1, lastFailure });
+    } catch (thrown) {
+      log.error(`events: onRetriedRequest threw: ${errorText(thrown)}`);
+    }
   }
 
   function notify(error: Error | null, payload: string): void {
@@ -579,88 +597,4 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return { ...counts, pending: pending() };
     },
   };
-}
-
-type OutboxAccess = NonNullable<ReturnType<typeof createOutboxAccess>>;
-
-/**
- * The user's outbox behind calls that never throw: a failing method is logged once and the
- * event still goes out (it is just not kept). Keys are unique per delivery.
- */
-function createOutboxAccess(outbox: DeliveryOptions['outbox'], log: DeliveryOptions['logger']) {
-  if (outbox === undefined) return undefined;
-  const prefix = `${Date.now().toString(36)}${Math.floor(Math.random() * 2 ** 32).toString(36)}.`;
-  let counter = 0;
-  let reported = false;
-  const report = (method: string, error: unknown): void => {
-    if (reported) return;
-    reported = true;
-    log.warn(`events: the event outbox's ${method} failed (${errorText(error)}); events still go out but may not survive a restart`);
-  };
-  return {
-    restore(): readonly OutboxEntry[] {
-      try {
-        const entries = outbox.restore();
-        return Array.isArray(entries) ? entries.filter(isOutboxEntry) : [];
-      } catch (error) {
-        report('restore', error);
-        return [];
-      }
-    },
-    save(entry: OutboxEntry): string | undefined {
-      const key = prefix + (counter++).toString(36);
-      try {
-        outbox.save(key, entry);
-        return key;
-      } catch (error) {
-        report('save', error);
-        return undefined;
-      }
-    },
-    remove(key: string | undefined): void {
-      if (key === undefined) return;
-      try {
-        outbox.remove(key);
-      } catch (error) {
-        report('remove', error);
-      }
-    },
-  };
-}
-
-function isOutboxEntry(value: unknown): value is OutboxEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const { request } = value as { request?: unknown };
-  if (typeof request !== 'object' || request === null) return false;
-  const { method, url } = request as { method?: unknown; url?: unknown };
-  return (method === 'GET' || method === 'POST') && typeof url === 'string';
-}
-
-interface BatchSettings {
-  readonly eventsPerRequest: number;
-  readonly requestTimeIntervalMs: number;
-  readonly flushCallback: ((error: Error | null, payload: string) => void) | undefined;
-}
-
-/** 1.73.0's reading of `batchEvents` (events.md §11). */
-function batchSettings(config: NonNullable<DeliveryOptions['batchEvents']>): BatchSettings {
-  const { eventsPerRequest, requestTimeInterval, flushCallback } = config;
-  return {
-    eventsPerRequest:
-      typeof eventsPerRequest === 'number' ? Math.min(eventsPerRequest, MAX_EVENTS_PER_REQUEST) : DEFAULT_EVENTS_PER_REQUEST,
-    requestTimeIntervalMs: (typeof requestTimeInterval === 'number' ? requestTimeInterval : DEFAULT_REQUEST_TIME_INTERVAL_S) * 1000,
-    flushCallback: typeof flushCallback === 'function' ? flushCallback : undefined,
-  };
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : undefined;
-}
-
-function eventCount(events: unknown): number {
-  return typeof events === 'number' && Number.isFinite(events) && events > 0 ? Math.floor(events) : 0;
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -16,4 +16,4 @@ export {
   retryDelay,
   retryPolicy,
 } from './retry.js';
-export type { Delivery, DeliveryOptions } from './types.js';
+export type { AttemptFailure, Delivery, DeliveryOptions, RetriedRequestReport } from './types.js';

@@ -10,6 +10,8 @@ export interface RetryPolicy {
   readonly retries: number;
   readonly baseDelayMs: number;
   readonly jitter: number;
+  /** Each wait is the previous one times this (2 by default, as 1.73.0). */
+  readonly multiplier: number;
 }
 
 /** The outcome of one attempt. */
@@ -20,7 +22,7 @@ export type AttemptResult =
   /** A 4xx other than 408/429: the same request will be refused again. */
   | { readonly kind: 'refused'; readonly problem: string };
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, baseDelayMs: 1000, jitter: 0.2 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, baseDelayMs: 1000, jitter: 0.2, multiplier: 2 };
 
 /** A server's `Retry-After` is honoured up to this many ms, so one answer cannot park events for hours. */
 export const MAX_RETRY_AFTER_MS = 60_000;
@@ -28,18 +30,25 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 const nonNegative = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 
-/** The policy for `config`; a missing, negative or non-finite value takes its default. */
-export function retryPolicy(config: RetryConfig | undefined): RetryPolicy {
+/**
+ * The policy for `config`; a missing, negative or non-finite value takes its default, and so does
+ * a `multiplier` below 1 (waits never shrink).
+ */
+export function retryPolicy(config: (RetryConfig & { readonly multiplier?: number }) | undefined): RetryPolicy {
   if (config === undefined) return DEFAULT_RETRY_POLICY;
   return {
     retries: Math.floor(nonNegative(config.retries, DEFAULT_RETRY_POLICY.retries)),
     baseDelayMs: nonNegative(config.baseDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs),
     jitter: nonNegative(config.jitter, DEFAULT_RETRY_POLICY.jitter),
+    multiplier:
+      typeof config.multiplier === 'number' && config.multiplier >= 1 && Number.isFinite(config.multiplier)
+        ? config.multiplier
+        : DEFAULT_RETRY_POLICY.multiplier,
   };
 }
 
 /**
- * The wait before retry number `retry` (0 for the first): `baseDelayMs × 2^retry`, plus up to
+ * The wait before retry number `retry` (0 for the first): `baseDelayMs × multiplier^retry`, plus up to
  * `jitter` of it at random so that clients failing together do not retry together; at least
  * the server's `Retry-After` (capped at {@link MAX_RETRY_AFTER_MS}).
  *
@@ -54,7 +63,7 @@ export function retryDelay(policy: RetryPolicy, retry: number, random: () => num
   } catch {
     // A broken random source costs the jitter, never the retry.
   }
-  const scheduled = policy.baseDelayMs * 2 ** retry * (1 + policy.jitter * share);
+  const scheduled = policy.baseDelayMs * policy.multiplier ** retry * (1 + policy.jitter * share);
   return retryAfterMs === undefined ? scheduled : Math.max(scheduled, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
 }
 

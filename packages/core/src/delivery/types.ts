@@ -1,4 +1,13 @@
-import type { BatchEventsConfig, EventOutbox, EventStats, FlushResult, Logger, RetryConfig, Transport } from '../client/types.js';
+import type {
+  BatchEventsConfig,
+  EventOutbox,
+  EventStats,
+  FlushResult,
+  Logger,
+  RetryConfig,
+  Transport,
+  TransportResponse,
+} from '../client/types.js';
 import type { EventContext, EventRecord, EventRequest } from '../events/types.js';
 
 /** What {@link createDelivery} needs; the client fills it from its `ClientConfig`. */
@@ -19,8 +28,11 @@ export interface DeliveryOptions {
   readonly isDevelopmentMode?: boolean;
   /** Events held at most: queued, in flight or awaiting a retry (default 10,000). More are dropped and counted. */
   readonly maxPendingEvents?: number;
-  /** Default 5 retries, 1000 ms doubling, +0–20 % jitter: waits of 1, 2, 4, 8 and 16 s as 1.73.0, plus jitter. */
-  readonly retry?: RetryConfig;
+  /**
+   * Default 5 retries, 1000 ms doubling, +0–20 % jitter: waits of 1, 2, 4, 8 and 16 s as 1.73.0, plus
+   * jitter. `multiplier` replaces the doubling (vwo-fme-node-sdk's `backoffMultiplier`).
+   */
+  readonly retry?: RetryConfig & { readonly multiplier?: number };
   /** A number in [0, 1) for the jitter (default `Math.random`). */
   readonly random?: () => number;
   /** Keeps unsent requests across restarts; what it restores is sent at creation. */
@@ -30,6 +42,34 @@ export interface DeliveryOptions {
    * then is a failed attempt (retried as a network error), and its late answer is ignored.
    */
   readonly requestTimeout?: number;
+  /**
+   * Called once a request has ended after a failed attempt: delivered by a retry, or failed for good
+   * (vwo-fme-node-sdk reports both to VWO). Never for a request delivered at its first attempt, nor
+   * for one dropped at close. A hook that throws is logged.
+   */
+  readonly onRetriedRequest?: (request: EventRequest, report: RetriedRequestReport) => void;
+}
+
+/** How a request that needed a retry, or failed for good, ended; see {@link DeliveryOptions.onRetriedRequest}. */
+export interface RetriedRequestReport {
+  /** Whether an attempt delivered it. */
+  readonly delivered: boolean;
+  /** Attempts made after the first. */
+  readonly retries: number;
+  /** The last failed attempt. */
+  readonly lastFailure: AttemptFailure;
+}
+
+/** One failed attempt: why, and what the transport answered or threw. */
+export interface AttemptFailure {
+  /** The delivery's description, as in its log lines. */
+  readonly problem: string;
+  /** The HTTP answer, when the transport resolved one in time. */
+  readonly response: TransportResponse | undefined;
+  /** What the transport rejected or threw, when it did. */
+  readonly error: unknown;
+  /** No answer within `requestTimeout`. */
+  readonly timedOut: boolean;
 }
 
 /** The event pipeline of one client: batching, retries, bounds, flush and close. Never throws. */

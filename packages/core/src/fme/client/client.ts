@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../client/types.js';
 import { createDelivery } from '../../delivery/delivery.js';
-import type { Delivery } from '../../delivery/types.js';
+import type { Delivery, RetriedRequestReport } from '../../delivery/types.js';
 import type { EventContext, EventRequest } from '../../events/types.js';
 import { visitorUuid } from '../../events/uuid.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs, withDeadline } from '../../util/deadline.js';
@@ -28,6 +28,7 @@ import {
 import { fmeDebugEventRequest, fmeSdkInitRequest, fmeUsageStatsRequest } from '../events/sdk-events.js';
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import { parseFmeSettings } from '../settings/parse.js';
+import { type FmeTransportRequest, networkDebugMeta } from './network-debug.js';
 import type {
   FmeBatchEventData,
   FmeClient,
@@ -48,6 +49,8 @@ const MESSAGES = {
   EVENT_NOT_FOUND: "Event:{eventName} not found in any of the features' metrics",
   BATCHING_NOT_ENABLED: 'Batching is not enabled. Pass batchEventData in the SDK configuration while invoking init API',
   ERROR_READING_STORED_DATA_IN_STORAGE: 'Error reading data from storage. Error:{err}',
+  // 1.35.0 fills this template with `key`, so `{featureKey}` becomes ''.
+  ERROR_STORING_DATA_IN_STORAGE: 'Key:{featureKey} is not valid. Unable to store data into storage',
   UPDATING_CLIENT_INSTANCE_FAILED_WHEN_WEBHOOK_TRIGGERED:
     "Failed to fetch settings. VWO client instance couldn't be updated. API:{apiName} called having isViaWebhook:{isViaWebhook}. Error: {err}",
   INVALID_SETTINGS_SCHEMA: 'Settings are not valid. Failed schema validation',
@@ -65,8 +68,15 @@ const MESSAGES = {
 
 type MessageKey = keyof typeof MESSAGES;
 
+/** Who sends an event, which decides its retries and reports (see `send`). */
+type SendChannel = 'user' | 'sdk' | 'debug';
+
+/** 1.35.0's `buildMessage`: a placeholder without a value (or with `null`/`undefined`) becomes ''. */
 function fill(template: string, data: Readonly<Record<string, unknown>>): string {
-  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+  return template.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
+    const value = data[name];
+    return value === undefined || value === null ? '' : String(value);
+  });
 }
 
 /** 1.35.0's `getType`: `Object.prototype.toString`'s tag. */
@@ -108,7 +118,8 @@ class Flag implements FmeFlag {
   }
 }
 
-const DISABLED = new Flag(false, []);
+// Pure: a page that imports only legacy `launch` bundles none of the FME modules.
+const DISABLED = /* @__PURE__ */ new Flag(false, []);
 
 /** An API call refused before deciding: logged, reported to VWO as 1.35.0 does, answered with the error value. */
 class Refusal extends Error {
@@ -133,7 +144,7 @@ function settingsState(file: unknown): SettingsState {
 }
 
 /** `retryConfig` as 1.35.0 validates it: any bad field → the defaults (fme/events.md §10). */
-function retryFor(config: FmeClientConfig, log: Logger): { retries: number; baseDelayMs: number; jitter: number } {
+function retryFor(config: FmeClientConfig, log: Logger): { retries: number; baseDelayMs: number; jitter: number; multiplier: number } {
   const defaults = { shouldRetry: true, initialDelay: 2, maxRetries: 3, backoffMultiplier: 2 };
   let merged = { ...defaults, ...(isPlainObject(config.retryConfig) ? config.retryConfig : {}) };
   const integer = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
@@ -147,8 +158,8 @@ function retryFor(config: FmeClientConfig, log: Logger): { retries: number; base
     merged = defaults;
   }
   const retries = merged.shouldRetry && !config.shouldWaitForTrackingCalls ? merged.maxRetries : 0;
-  // The shared delivery doubles its waits; a larger backoffMultiplier is a listed difference.
-  return { retries, baseDelayMs: merged.initialDelay * 1000, jitter: 0 };
+  // Waits of initialDelay · backoffMultiplier^k seconds, without jitter, as 1.35.0.
+  return { retries, baseDelayMs: merged.initialDelay * 1000, jitter: 0, multiplier: merged.backoffMultiplier };
 }
 
 /**
@@ -197,6 +208,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     retry,
     requestTimeout,
     outbox: config.eventOutbox,
+    onRetriedRequest: (request, report) => reportNetworkOutcome(request, report),
   });
   // 1.35.0 never retries its debug events.
   const debugDelivery: Delivery = createDelivery({
@@ -239,7 +251,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   let queue: string[] = [];
   let batchTimer: TimerHandle | undefined;
   const armBatchTimer = () => {
-    if (!batch || closed) return;
+    if (!batch || closed || config.batchTimer === false) return;
     batchTimer = startTimer(() => {
       void flushQueue().finally(armBatchTimer);
     }, batch.intervalMs);
@@ -254,17 +266,17 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     const ev = (JSON.parse(text) as { ev: unknown[] }).ev;
     const s = source();
     const prefix = s.collectionPrefix ? `/${s.collectionPrefix}` : '';
-    delivery.send(
-      {
-        method: 'POST',
-        url:
-          `https://dev.visualwebsiteoptimizer.com${prefix}/server-side/batch-events-v2?a=${String(config.accountId)}` +
-          `&env=${config.sdkKey}&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}`,
-        headers: { Authorization: config.sdkKey, 'Content-Type': 'application/json' },
-        body: text,
-      },
-      bodies.length,
-    );
+    const request: FmeTransportRequest = {
+      method: 'POST',
+      url:
+        `https://dev.visualwebsiteoptimizer.com${prefix}/server-side/batch-events-v2?a=${String(config.accountId)}` +
+        `&env=${config.sdkKey}&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}`,
+      headers: { Authorization: config.sdkKey, 'Content-Type': 'application/json' },
+      body: text,
+      featureKey: undefined,
+      reportsNetworkFailure: true,
+    };
+    delivery.send(request, bodies.length);
     const outcome = await delivery.flush();
     const status = outcome.failed === 0 && outcome.sent >= bodies.length ? 'success' : 'error';
     const callback = batch?.flushCallback;
@@ -280,24 +292,40 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   }
 
   // ---- sending ---------------------------------------------------------------------------
-  function toTransport(request: FmeEventRequest): EventRequest {
+  function toTransport(request: FmeEventRequest, channel: SendChannel, featureKey: string | undefined): FmeTransportRequest {
     const headers: Record<string, string> = {};
     // The transport computes Content-Length from the body it sends.
     for (const [name, value] of Object.entries(request.headers)) if (name !== 'Content-Length') headers[name] = String(value);
-    if (gateway && request.hostname === gateway.hostname && request.port === undefined) {
-      return { method: 'POST', url: `${gatewayBase}${request.path}`, headers, body: request.body };
-    }
-    const port = request.port === undefined ? '' : `:${request.port}`;
-    return { method: 'POST', url: `https://${request.hostname}${port}${request.path}`, headers, body: request.body };
+    const url =
+      gateway && request.hostname === gateway.hostname && request.port === undefined
+        ? `${gatewayBase}${request.path}`
+        : `https://${request.hostname}${request.port === undefined ? '' : `:${request.port}`}${request.path}`;
+    return { method: 'POST', url, headers, body: request.body, featureKey, reportsNetworkFailure: channel === 'user' };
   }
 
-  function send(request: FmeEventRequest, debug = false): void {
+  /**
+   * Sends (or, batching, queues) one event. `user` events are retried and their network failures
+   * reported to VWO; the SDK's own events (`sdk`) are retried only; `debug` events are neither.
+   * `featureKey` names the feature of an impression in that report.
+   */
+  function send(request: FmeEventRequest, channel: SendChannel = 'user', featureKey?: string): void {
     if (batch) {
       queue.push(request.body);
       if (queue.length >= batch.eventsPerRequest) void flushQueue();
       return;
     }
-    (debug ? debugDelivery : delivery).send(toTransport(request), 1);
+    (channel === 'debug' ? debugDelivery : delivery).send(toTransport(request, channel, featureKey), 1);
+  }
+
+  /** 1.35.0's `vwo_sdkDebug` after a user event or batch that needed a retry or failed for good. */
+  function reportNetworkOutcome(request: EventRequest, report: RetriedRequestReport): void {
+    const meta = networkDebugMeta(request, report, state.model, requestTimeout, Date.now());
+    if (!meta) return;
+    try {
+      send(fmeDebugEventRequest(source(), meta, randomUuid(), clockNow(meta.sId as number)), 'debug');
+    } catch (error) {
+      log.error(`could not build the network debug event: ${String(error)}`);
+    }
   }
 
   async function settled(): Promise<void> {
@@ -311,7 +339,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     try {
       send(
         fmeDebugEventRequest(source(), { ...extra, ...data, msg_t: key, msg, lt: 'error', cg: 'error' }, randomUuid(), clockNow()),
-        true,
+        'debug',
       );
     } catch (error) {
       log.error(`could not build the debug event: ${String(error)}`);
@@ -431,6 +459,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
    * The decision, with the gateway's data when one is configured: the user's details first (when
    * the feature's segments need them), then every list `inlist(…)` nodes ask about. The engine is
    * synchronous, so lists are learnt by deciding again until no unknown list is asked about.
+   * With `notes` (explain), each gateway answer and failure is written there instead of reported.
    */
   async function decideWithGateway(
     settings: FmeSettings,
@@ -439,6 +468,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     records: Map<string, unknown>,
     trace: boolean,
     meta: Readonly<Record<string, unknown>>,
+    notes?: string[],
   ): Promise<FmeFlagDecision> {
     const lookup = (key: string) => records.get(key);
     if (!gateway) return decideFlag(settings, featureKey, ctx, lookup, trace ? { trace: true } : undefined);
@@ -452,8 +482,10 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       try {
         const details = await gatewayGet(`/get-user-details?${query.join('&')}`);
         if (isPlainObject(details)) context = { ...ctx, _vwo: details };
+        notes?.push(gatewayNote(`user details (${query.join('&')})`, details));
       } catch (error) {
-        reportError('ERROR_SETTING_SEGMENTATION_CONTEXT', meta, { err: String(error) });
+        if (notes) notes.push(`gateway: user details could not be fetched (${String(error)}): location and user-agent segments are false`);
+        else reportError('ERROR_SETTING_SEGMENTATION_CONTEXT', meta, { err: String(error) });
       }
     }
     const lists = new Map<string, unknown>();
@@ -472,13 +504,16 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       await Promise.all(
         [...unknown].map(async ([key, [listId, attribute]]) => {
           try {
-            lists.set(
-              key,
-              await gatewayGet(`/check-attribute?attribute=${String(attribute)}&listId=${listId}&accountId=${String(config.accountId)}`),
+            const answer = await gatewayGet(
+              `/check-attribute?attribute=${String(attribute)}&listId=${listId}&accountId=${String(config.accountId)}`,
             );
+            lists.set(key, answer);
+            notes?.push(gatewayNote(`list ${listId} for ${String(attribute)}`, answer));
           } catch (error) {
             lists.set(key, false);
-            reportError('ERROR_FETCHING_DATA_FROM_GATEWAY', meta, { err: String(error) });
+            if (notes)
+              notes.push(`gateway: list ${listId} for ${String(attribute)} could not be checked (${String(error)}): not in the list`);
+            else reportError('ERROR_FETCHING_DATA_FROM_GATEWAY', meta, { err: String(error) });
           }
         }),
       );
@@ -498,12 +533,16 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       const s = source();
       const meta = { an: 'getFlag', uuid, sId: sessionId };
       decision.impressions.forEach((impression, index) => {
-        for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, {});
+        for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, error.data ?? {});
         if (impression.kind === 'impact' && decision.debugEvent) sendDecisionEvent(featureKey, decision, uuid, sessionId);
-        send(fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)));
+        send(
+          fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)),
+          'user',
+          featureKey,
+        );
       });
       const made = decision.impressions.length;
-      for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, {});
+      for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, error.data ?? {});
       if (decision.debugEvent && !decision.impressions.some((impression) => impression.kind === 'impact')) {
         sendDecisionEvent(featureKey, decision, uuid, sessionId);
       }
@@ -530,7 +569,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       msg: debug.msg,
     };
     for (const key of ['rId', 'rvId', 'eId', 'evId'] as const) if (debug[key]) meta[key] = debug[key];
-    send(fmeDebugEventRequest(source(), meta, randomUuid(), clockNow(sessionId)), true);
+    send(fmeDebugEventRequest(source(), meta, randomUuid(), clockNow(sessionId)), 'debug');
   }
 
   async function trackEvent(
@@ -655,7 +694,15 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         await settled();
         return { status: 'error', events: [] };
       }
-      return await flushQueue();
+      const alongside = config.onFlushEvents;
+      if (!alongside) return await flushQueue();
+      const [result] = await Promise.all([
+        flushQueue(),
+        Promise.resolve()
+          .then(alongside)
+          .catch((error: unknown) => log.error(`flushEvents: ${String(error)}`)),
+      ]);
+      return result;
     } catch (error) {
       log.error(`flushEvents failed: ${String(error)}`);
       return { status: 'error', events: [] };
@@ -692,7 +739,9 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
           }),
         );
       }
-      const decision = decideFlag(settings, featureKey, context, (key) => records.get(key), { trace: true });
+      // The gateway is asked as getFlag asks it; its answers open the trace.
+      const notes: string[] = [];
+      const decision = await decideWithGateway(settings, featureKey, context, records, true, {}, notes);
       return {
         featureKey,
         enabled: decision.enabled,
@@ -701,7 +750,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         rollout: decision.rollout,
         experiment: decision.experiment,
         impressions: decision.impressions.map((impression) => [impression.campaignId, impression.variationId] as const),
-        trace: decision.trace ?? [],
+        trace: [...notes, ...(decision.trace ?? [])],
       };
     } catch (error) {
       return refused('error', String(error));
@@ -842,10 +891,11 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
             { settingsFetchTime: start.settingsFetchTime, sdkInitTime: Date.now() - start.initStartedAt },
             clockNow(),
           ),
+          'sdk',
         );
       }
       if (model.usageStatsAccountId) {
-        send(fmeUsageStatsRequest(source(), model.usageStatsAccountId, start.usageStats, clockNow()), true);
+        send(fmeUsageStatsRequest(source(), model.usageStatsAccountId, start.usageStats, clockNow()), 'debug');
       }
     } else {
       reportError('INVALID_SETTINGS_SCHEMA', { an: 'init' }, {});
@@ -866,6 +916,17 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     close,
   };
   return { client, started: settled() };
+}
+
+/** One gateway answer for `explain`'s trace. */
+function gatewayNote(what: string, answer: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(answer) ?? String(answer);
+  } catch {
+    text = String(answer);
+  }
+  return `gateway: ${what} → ${text}`;
 }
 
 function parsedRaw(file: unknown): Record<string, unknown> {

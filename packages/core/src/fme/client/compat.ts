@@ -5,7 +5,7 @@ import { visitorUuid } from '../../events/uuid.js';
 import type { FmeStorageRecord } from '../decision/types.js';
 
 /** vwo-fme-node-sdk's log levels, for `init({ logger: { level: LogLevelEnum.DEBUG } })`. */
-export const LogLevelEnum = Object.freeze({
+export const LogLevelEnum = /* @__PURE__ */ Object.freeze({
   /** Everything, including the finest-grained steps. */
   TRACE: 'trace',
   /** Diagnostic detail and above. */

@@ -12,6 +12,7 @@ export {
   fmeUsageStats,
   loadFmeSettings,
   normaliseFetchedFmeSettings,
+  storeFmeSettings,
 } from './init-support.js';
 export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
 export { fmeSettingsUrl } from './settings-url.js';

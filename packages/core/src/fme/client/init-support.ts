@@ -177,7 +177,14 @@ async function readCachedSettings(
   return { settings, refresh: true };
 }
 
-async function writeCachedSettings(cache: FmeSettingsCacheConnector, file: unknown, log: Logger): Promise<void> {
+/**
+ * Stores a fetched file in the storage's settings cache with the time now, when the file is
+ * valid (1.35.0's `setSettings` call); a failing `setSettings` is logged.
+ *
+ * @example
+ * await storeFmeSettings(storage, await fetchFresh(), log);
+ */
+export async function storeFmeSettings(cache: FmeSettingsCacheConnector, file: unknown, log: Logger): Promise<void> {
   if (typeof cache.setSettings !== 'function' || !isPlainObject(file) || !parseFmeSettings(file).ok) return;
   try {
     await cache.setSettings({ settings: { ...file }, timestamp: Date.now() });
@@ -200,6 +207,8 @@ export interface FmeSettingsLoad {
   readonly requestTimeout: number | undefined;
   /** Where cache failures are logged. */
   readonly log: Logger;
+  /** Fetch a fresh copy for the cache in the background when a cached file is used (default `true`; 1.35.0's edge mode does not). */
+  readonly backgroundRefresh?: boolean;
 }
 
 /** What {@link loadFmeSettings} found. */
@@ -225,11 +234,12 @@ export async function loadFmeSettings(load: FmeSettingsLoad): Promise<FmeLoadedS
   const cached = await readCachedSettings(cache, load.accountId, load.sdkKey, load.requestTimeout, load.log);
   if (cached) {
     // 1.35.0 refreshes the cache in the background; the running client keeps the cached file.
-    if (cached.refresh) void load.fetchFresh().then((fresh) => writeCachedSettings(cache, fresh, load.log));
+    if (cached.refresh && load.backgroundRefresh !== false)
+      void load.fetchFresh().then((fresh) => storeFmeSettings(cache, fresh, load.log));
     return { settings: cached.settings, fromCache: true };
   }
   const settings = await load.fetchFresh();
-  await writeCachedSettings(cache, settings, load.log);
+  await storeFmeSettings(cache, settings, load.log);
   return { settings, fromCache: false };
 }
 

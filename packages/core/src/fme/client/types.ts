@@ -100,7 +100,7 @@ export interface FmeExplanation {
   readonly experiment: FmeRuleOutcome | undefined;
   /** Impressions `getFlag` would send, as `[campaignId, variationId]`. */
   readonly impressions: readonly (readonly [unknown, unknown])[];
-  /** The steps taken, in order. */
+  /** The steps taken, in order; with a gateway, first what it answered (user details, lists) or why it could not. */
   readonly trace: readonly string[];
 }
 
@@ -127,6 +127,16 @@ export interface FmeClientConfig {
     | undefined;
   /** Queue events and send them in batches (off without it, and with a gateway). */
   readonly batchEventData?: FmeBatchEventData | undefined;
+  /**
+   * `false`: the batch queue goes out only when it is full or on `flushEvents()`, never on a timer
+   * (1.35.0's `edgeConfig`). Default `true`.
+   */
+  readonly batchTimer?: boolean | undefined;
+  /**
+   * Runs beside every `flushEvents()` that sends the batch queue, which then also waits for it; a
+   * rejection is logged (1.35.0's `edgeConfig` refreshes the settings cache there).
+   */
+  readonly onFlushEvents?: (() => Promise<unknown>) | undefined;
   /** How failed event requests are retried; an invalid one is logged and the defaults are used. */
   readonly retryConfig?: FmeRetryConfig | undefined;
   /** Each API call resolves once its events have had their attempt (no retries). */
@@ -210,7 +220,10 @@ export interface FmeClient {
   flushEvents(): Promise<FmeFlushResult>;
   /** Tells the gateway that `aliasId` names this user (needs `isAliasingEnabled` and a gateway): whether it was stored. */
   setAlias(contextOrUserId: FmeUserContext | string, aliasId: string): Promise<boolean>;
-  /** Why `getFlag` would answer what it answers, without sending, storing or calling back. */
+  /**
+   * Why `getFlag` would answer what it answers, without sending events, storing or calling back.
+   * With a gateway it asks the gateway as `getFlag` does; the trace opens with its answers.
+   */
   explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation>;
   /** Stops polling and the batch timer, sends what is queued and waits up to `closeTimeout`. Idempotent. */
   close(): Promise<void>;

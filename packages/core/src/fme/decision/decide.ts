@@ -11,6 +11,7 @@ import { fmeBucketValue, fmeGroupSeed, fmeTrafficSeed, fmeVariationSeed, megRand
 import { evaluateFmeSegment, type FmeSegmentEnvironment } from '../segments/evaluate.js';
 import type { FmeCampaign, FmeFeature, FmeRule, FmeSettings, FmeVariation } from '../settings/model.js';
 import { FME_PERSONALIZE, FME_ROLLOUT, FME_TESTING } from '../settings/parse.js';
+import { refusedStorageKey } from './storage-refusal.js';
 import type {
   FmeContext,
   FmeDebugDecision,
@@ -95,10 +96,16 @@ class Call {
 
   write(record: Omit<FmeStorageRecord, 'userId'>): void {
     const { featureKey, rolloutKey, rolloutVariationId, experimentKey, experimentVariationId } = record;
-    // 1.35.0's StorageDecorator refuses these (so a variation id 0 is never stored).
-    if (!featureKey) return;
-    if (rolloutKey && !experimentKey && !rolloutVariationId) return;
-    if (experimentKey && !experimentVariationId) return;
+    // 1.35.0's StorageDecorator refuses these (so a variation id 0 is never stored), and says so.
+    const refused = refusedStorageKey(record);
+    if (refused !== undefined) {
+      this.errorLogs.push({
+        messageKey: 'ERROR_STORING_DATA_IN_STORAGE',
+        beforeImpression: this.impressions.length,
+        data: { key: refused },
+      });
+      return;
+    }
     this.storageWrites.push({
       featureKey,
       userId: this.context.id,

@@ -133,10 +133,12 @@ export interface FmeFlagDecision {
 
 /** An error 1.35.0 logs during a decision: its template key, and how many impressions were made before it. */
 export interface FmeErrorLog {
-  /** The message template key, e.g. `INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION`. */
-  readonly messageKey: FmeSegmentMessage;
+  /** The message template key, e.g. `INVALID_USER_AGENT_IN_CONTEXT_FOR_PRE_SEGMENTATION`, or a refused storage write's. */
+  readonly messageKey: FmeSegmentMessage | 'ERROR_STORING_DATA_IN_STORAGE';
   /** How many of the decision's impressions were made before it (it is sent before the next one). */
   readonly beforeImpression: number;
+  /** The message data 1.35.0 logs and reports with it (`key` for a refused storage write). */
+  readonly data?: Readonly<Record<string, unknown>>;
 }
 
 /** The decision-specific properties of a `vwo_sdkDebug` "decision" event. */

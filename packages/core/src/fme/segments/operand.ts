@@ -18,12 +18,13 @@ export interface FmeOperand {
 const LOWER = /^lower\((.*)\)/;
 const WILDCARD = /^wildcard\((.*)\)/;
 const REGEX = /^regex\((.*)\)/;
-const NUMBER = String.raw`(\d+(?:\.\d+)*|\.\d+)\)`;
+// Regular expression literals, which bundlers know to be pure: a page that imports only legacy
+// `launch` bundles none of the FME modules. Each is a comparison and its number, `gt(12.5)`.
 const COMPARISONS: readonly (readonly [RegExp, FmeOperandType])[] = [
-  [new RegExp(`^gt\\(${NUMBER}`), 'gt'],
-  [new RegExp(`^gte\\(${NUMBER}`), 'gte'],
-  [new RegExp(`^lt\\(${NUMBER}`), 'lt'],
-  [new RegExp(`^lte\\(${NUMBER}`), 'lte'],
+  [/^gt\((\d+(?:\.\d+)*|\.\d+)\)/, 'gt'],
+  [/^gte\((\d+(?:\.\d+)*|\.\d+)\)/, 'gte'],
+  [/^lt\((\d+(?:\.\d+)*|\.\d+)\)/, 'lt'],
+  [/^lte\((\d+(?:\.\d+)*|\.\d+)\)/, 'lte'],
 ];
 const STARTING_STAR = /^\*/;
 const ENDING_STAR = /\*$/;
