@@ -240,6 +240,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     logger: log,
     retry,
     requestTimeout,
+    outbox: config.eventOutbox,
     onRetriedRequest: (request, report) => reportNetworkOutcome(request, report),
   });
   // 1.35.0 never retries its debug events.
