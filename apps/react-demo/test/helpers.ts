@@ -12,11 +12,15 @@ const readJson = (name: string) => JSON.parse(readFileSync(new URL(`../${name}`,
 export const LEGACY_FILE = readJson('settings.json') as {
   accountId: number;
   sdkKey: string;
-  campaigns: Array<{ id: number; goals: Array<{ id: number }> }>;
+  campaigns: Array<{ id: number; goals: Array<{ id: number }>; variations: Array<{ id: number; name: string }> }>;
 };
 export const FME_FILE = readJson('fme-settings.json') as { accountId: number; sdkKey: string; campaigns: Array<{ id: number }> };
 export const CAMPAIGN_ID = LEGACY_FILE.campaigns[0]!.id;
 export const GOAL_ID = LEGACY_FILE.campaigns[0]!.goals[0]!.id;
+/** The id of a variation of the legacy campaign, by name. */
+export function variationId(name: string): number {
+  return LEGACY_FILE.campaigns[0]!.variations.find((v) => v.name === name)!.id;
+}
 /** The FME feature's rollout and A/B test campaigns: a visitor's first evaluation sends one impression for each. */
 export const FME_CAMPAIGN_IDS = FME_FILE.campaigns.map((c) => c.id);
 
