@@ -4,6 +4,7 @@
  * hide, unsent events in `localStorage`) and 1.35.0's browser options (`clientStorage`, `proxyUrl`).
  */
 import {
+  FME_BROWSER_SDK,
   type FmeBatchEventData,
   type FmeClient,
   type FmeIntegrationsPayload,
@@ -28,6 +29,7 @@ import { createBeaconTransport } from '@vwo/transport-beacon';
 import { createFetchTransport } from '@vwo/transport-fetch';
 import { proxiedTransport, proxyOrigin } from './fme-proxy.js';
 import { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
+import { withPageUserAgent } from './fme-user-agent.js';
 import { localStorageOutbox, pageLocalStorage } from './outbox.js';
 import { watchPage } from './page-lifecycle.js';
 import { pageAwareTransport } from './page-transport.js';
@@ -144,6 +146,7 @@ export async function init(config: InitConfig): Promise<FmeClient> {
         sdkKey,
         endpoint,
         random: Math.random(),
+        sdk: FME_BROWSER_SDK,
         isDevelopmentMode: config.isDevelopmentMode === true,
         base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
       }),
@@ -193,11 +196,18 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     pollInterval: config.pollInterval,
     gateway,
     isAliasingEnabled: config.isAliasingEnabled === true,
+    sdk: FME_BROWSER_SDK,
     eventOutbox,
     onClose: () => page.stop(),
     startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
   });
-  return client;
+  return withPageUserAgent(client, pageUserAgent());
+}
+
+/** 1.35.0's browser build reads `navigator.userAgent` where `XMLHttpRequest` exists (not in workers without it, nor edge runtimes). */
+function pageUserAgent(): string | undefined {
+  if (typeof XMLHttpRequest === 'undefined' || typeof navigator === 'undefined') return undefined;
+  return navigator.userAgent;
 }
 
 function checkInitOptions(config: InitConfig): void {

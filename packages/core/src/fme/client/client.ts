@@ -17,8 +17,7 @@ import { fmeStorageKeysFor } from '../decision/storage-keys.js';
 import type { FmeFlagDecision, FmeImpression, FmeStorageRecord } from '../decision/types.js';
 import { writeImpression } from '../events/impression-writer.js';
 import {
-  FME_SDK_NAME,
-  FME_SDK_VERSION,
+  FME_NODE_SDK,
   type FmeEventClock,
   type FmeEventRequest,
   type FmeEventSource,
@@ -258,11 +257,13 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   let closed: Promise<void> | undefined;
   let pollTimer: TimerHandle | undefined;
 
+  const sdk = config.sdk ?? FME_NODE_SDK;
   const source = (): FmeEventSource => ({
     accountId: config.accountId,
     sdkKey: config.sdkKey,
     hostname: gateway?.hostname,
     collectionPrefix: state.model?.collectionPrefix,
+    sdk,
   });
 
   // ---- batching (fme/events.md §8), per client -------------------------------------------
@@ -303,7 +304,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       method: 'POST',
       url:
         `https://dev.visualwebsiteoptimizer.com${prefix}/server-side/batch-events-v2?a=${String(config.accountId)}` +
-        `&env=${config.sdkKey}&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}`,
+        `&env=${config.sdkKey}&sn=${sdk.name}&sv=${sdk.version}`,
       headers: { Authorization: config.sdkKey, 'Content-Type': 'application/json' },
       body: text,
       featureKey: undefined,

@@ -1,4 +1,4 @@
-import { FME_HOST, FME_SDK_NAME, FME_SDK_VERSION } from '../events/requests.js';
+import { FME_HOST, FME_NODE_SDK, type FmeSdkIdentity } from '../events/requests.js';
 
 /**
  * The settings URL of vwo-fme-node-sdk 1.35.0 (fme/events.md §2): `v2-settings` at init and when
@@ -14,14 +14,15 @@ export function fmeSettingsUrl(options: {
   readonly endpoint: 'settings' | 'pull';
   readonly random: number;
   readonly isDevelopmentMode?: boolean | undefined;
-  /** `server` for Node (default), `client` for browsers. */
-  readonly platform?: string | undefined;
+  /** The SDK named by `sn`, `sv` and `platform` (default {@link FME_NODE_SDK}: `platform=server`). */
+  readonly sdk?: FmeSdkIdentity | undefined;
   /** A gateway service's `scheme://host[:port]` instead of VWO's host. */
   readonly base?: string | undefined;
 }): string {
+  const sdk = options.sdk ?? FME_NODE_SDK;
   const path = options.endpoint === 'pull' ? 'v2-pull' : 'v2-settings';
   const query =
-    `i=${options.sdkKey}&r=${options.random}&a=${String(options.accountId)}&platform=${options.platform ?? 'server'}` +
-    `&sn=${FME_SDK_NAME}&sv=${FME_SDK_VERSION}&api-version=1${options.isDevelopmentMode ? '' : '&s=prod'}`;
+    `i=${options.sdkKey}&r=${options.random}&a=${String(options.accountId)}&platform=${sdk.platform}` +
+    `&sn=${sdk.name}&sv=${sdk.version}&api-version=1${options.isDevelopmentMode ? '' : '&s=prod'}`;
   return `${options.base ?? `https://${FME_HOST}`}/server-side/${path}?${query}`;
 }

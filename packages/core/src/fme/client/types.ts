@@ -1,5 +1,6 @@
 import type { EventOutbox, Logger, Transport } from '../../client/types.js';
 import type { FmeFlagOutcome, FmeRuleOutcome, FmeStorageRecord } from '../decision/types.js';
+import type { FmeSdkIdentity } from '../events/requests.js';
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
 
 /** The user of one call (fme/api.md §5); `id` must be truthy. */
@@ -175,6 +176,8 @@ export interface FmeClientConfig {
   readonly gateway?: FmeGateway | undefined;
   /** Before every call, ask the gateway which user an id is an alias of (1.35.0's `isAliasingEnabled`). */
   readonly isAliasingEnabled?: boolean | undefined;
+  /** The SDK every request names (`sn`, `sv`, `vwo_sdkName`, `vwoMeta.sn`): default `FME_NODE_SDK`, the Node build's; `@vwo/browser` passes `FME_BROWSER_SDK`. */
+  readonly sdk?: FmeSdkIdentity | undefined;
   /** Called once by `close()`. */
   readonly onClose?: (() => void) | undefined;
   /**

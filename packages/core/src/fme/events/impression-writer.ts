@@ -19,8 +19,7 @@ import {
   type FmeEventClock,
   type FmeEventSource,
   type FmeImpressionContext,
-  FME_SDK_NAME as SDK_NAME,
-  FME_SDK_VERSION as SDK_VERSION,
+  FME_NODE_SDK as DEFAULT_SDK,
 } from './requests.js';
 
 /** An impression's path, headers (without `Content-Length`) and JSON body. */
@@ -41,6 +40,8 @@ interface Pieces {
   readonly sdkKey: string;
   readonly hostname: string | undefined;
   readonly collectionPrefix: string | undefined;
+  readonly sdkName: string;
+  readonly sdkVersion: string;
   readonly namespaceAccount: string;
   readonly host: string;
   /** Up to and including `eTime=`. */
@@ -58,13 +59,16 @@ let cached: Pieces | undefined;
 
 function piecesFor(source: FmeEventSource): Pieces | undefined {
   const { accountId, sdkKey, hostname, collectionPrefix } = source;
+  const { name: sdkName, version: sdkVersion } = source.sdk ?? DEFAULT_SDK;
   const last = cached;
   if (
     last !== undefined &&
     last.accountId === accountId &&
     last.sdkKey === sdkKey &&
     last.hostname === hostname &&
-    last.collectionPrefix === collectionPrefix
+    last.collectionPrefix === collectionPrefix &&
+    last.sdkName === sdkName &&
+    last.sdkVersion === sdkVersion
   ) {
     return last;
   }
@@ -77,11 +81,13 @@ function piecesFor(source: FmeEventSource): Pieces | undefined {
     sdkKey,
     hostname,
     collectionPrefix,
+    sdkName,
+    sdkVersion,
     namespaceAccount: String(accountId),
     host,
     pathHead: `${prefix}/events/t?en=vwo_variationShown&a=${String(accountId)}&eTime=`,
-    pathTail: `&sn=${SDK_NAME}&sv=${SDK_VERSION}&env=${sdkKey}&url=https${host}/events/t`,
-    bodyEventHead: `,"event":{"props":{"vwo_sdkName":"${SDK_NAME}","vwo_sdkVersion":"${SDK_VERSION}","vwo_envKey":${key},"id":`,
+    pathTail: `&sn=${sdkName}&sv=${sdkVersion}&env=${sdkKey}&url=https${host}/events/t`,
+    bodyEventHead: `,"event":{"props":{"vwo_sdkName":${JSON.stringify(sdkName)},"vwo_sdkVersion":${JSON.stringify(sdkVersion)},"vwo_envKey":${key},"id":`,
     bodyVisitorHead: `},"visitor":{"props":{"vwo_fs_environment":${key}`,
   };
   return cached;

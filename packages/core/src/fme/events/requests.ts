@@ -11,6 +11,22 @@ import { writeImpression } from './impression-writer.js';
 export const FME_SDK_NAME = 'vwo-fme-node-sdk';
 /** The vwo-fme-node-sdk version reproduced, sent as `sv` / `vwo_sdkVersion`. */
 export const FME_SDK_VERSION = '1.35.0';
+/** Which SDK the requests say sent them (`sn`/`sv`, `vwo_sdkName`/`vwo_sdkVersion`, `vwoMeta`, the settings URL's `platform`). */
+export interface FmeSdkIdentity {
+  /** `sn`, `vwo_sdkName`, `vwoMeta.sn`. */
+  readonly name: string;
+  /** `sv`, `vwo_sdkVersion`, `vwoMeta.sv`. */
+  readonly version: string;
+  /** The settings URL's `platform`: `server` (Node build) or `client` (browser build). */
+  readonly platform: string;
+}
+
+/** vwo-fme-node-sdk 1.35.0's Node build (`Constants` with `PlatformEnum.SERVER`): every client's default. */
+export const FME_NODE_SDK: FmeSdkIdentity = { name: FME_SDK_NAME, version: FME_SDK_VERSION, platform: 'server' };
+
+/** vwo-fme-node-sdk 1.35.0's browser build (`dist/client/vwo-fme-javascript-sdk.js`, `PlatformEnum.CLIENT`). */
+export const FME_BROWSER_SDK: FmeSdkIdentity = { name: 'vwo-fme-javascript-sdk', version: FME_SDK_VERSION, platform: 'client' };
+
 /** FME's production host (its name notwithstanding). */
 export const FME_HOST = 'dev.visualwebsiteoptimizer.com';
 
@@ -24,6 +40,8 @@ export interface FmeEventSource {
   readonly hostname?: string | undefined;
   /** The settings file's `collectionPrefix`: a path segment, on VWO's own host only. */
   readonly collectionPrefix?: string | undefined;
+  /** The SDK the requests name; {@link FME_NODE_SDK} when absent. */
+  readonly sdk?: FmeSdkIdentity | undefined;
 }
 
 /** The clock and random readings of one event (masked by a differential test). */
@@ -88,6 +106,7 @@ function userEventRequest(
   clock: FmeEventClock,
 ): FmeEventRequest {
   const hostname = source.hostname ?? FME_HOST;
+  const sdk = source.sdk ?? FME_NODE_SDK;
   // JavaScript default parameters: `undefined` becomes '', `null` stays `null`.
   const userAgent = context.userAgent === undefined ? '' : context.userAgent;
   const ipAddress = context.ipAddress === undefined ? '' : context.ipAddress;
@@ -100,8 +119,8 @@ function userEventRequest(
     // encodeURIComponent(undefined) is the text "undefined", as 1.35.0 sends it.
     ['visitor_ua', encodeComponent(String(context.userAgent))],
     ['visitor_ip', ipAddress],
-    ['sn', FME_SDK_NAME],
-    ['sv', FME_SDK_VERSION],
+    ['sn', sdk.name],
+    ['sv', sdk.version],
     ['env', source.sdkKey],
     ['url', `https${hostname}/events/t`],
   ];
@@ -114,7 +133,7 @@ function userEventRequest(
       visitor_ua: userAgent,
       visitor_ip: ipAddress,
       event: {
-        props: { vwo_sdkName: FME_SDK_NAME, vwo_sdkVersion: FME_SDK_VERSION, vwo_envKey: source.sdkKey, ...eventProps },
+        props: { vwo_sdkName: sdk.name, vwo_sdkVersion: sdk.version, vwo_envKey: source.sdkKey, ...eventProps },
         name: eventName,
         time: clock.eventTime,
       },

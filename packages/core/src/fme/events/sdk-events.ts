@@ -5,7 +5,7 @@
  */
 import { utf8Length } from '../../events/encoding.js';
 import { visitorUuid } from '../../events/uuid.js';
-import { FME_HOST, FME_SDK_NAME, FME_SDK_VERSION, type FmeEventClock, type FmeEventRequest, type FmeEventSource } from './requests.js';
+import { FME_HOST, FME_NODE_SDK, type FmeEventClock, type FmeEventRequest, type FmeEventSource } from './requests.js';
 
 interface Envelope {
   readonly eventName: string;
@@ -25,6 +25,7 @@ interface Envelope {
 
 function sdkEventRequest(source: FmeEventSource, envelope: Envelope, clock: FmeEventClock): FmeEventRequest {
   const hostname = envelope.toVwo ? FME_HOST : (source.hostname ?? FME_HOST);
+  const sdk = source.sdk ?? FME_NODE_SDK;
   const query: [string, unknown][] = [
     ['en', envelope.eventName],
     ['a', envelope.account],
@@ -33,15 +34,15 @@ function sdkEventRequest(source: FmeEventSource, envelope: Envelope, clock: FmeE
     ['p', 'FS'],
     ['visitor_ua', envelope.queryVisitor],
     ['visitor_ip', envelope.queryVisitor],
-    ['sn', FME_SDK_NAME],
-    ['sv', FME_SDK_VERSION],
+    ['sn', sdk.name],
+    ['sv', sdk.version],
   ];
   if (envelope.envKey !== undefined) query.push(['env', envelope.envKey]);
   query.push(['url', `https${source.hostname ?? FME_HOST}/events/t`]);
   const props: Record<string, unknown> = {};
   if (envelope.sdkProps) {
-    props.vwo_sdkName = FME_SDK_NAME;
-    props.vwo_sdkVersion = FME_SDK_VERSION;
+    props.vwo_sdkName = sdk.name;
+    props.vwo_sdkVersion = sdk.version;
     if (envelope.envKey !== undefined) props.vwo_envKey = envelope.envKey;
   }
   Object.assign(props, envelope.eventProps);
@@ -88,7 +89,7 @@ export function fmeDebugEventRequest(
   const vwoMeta: Record<string, unknown> = { ...meta };
   if (!('uuid' in vwoMeta)) vwoMeta.uuid = visId;
   if (!('sId' in vwoMeta)) vwoMeta.sId = sessionId;
-  Object.assign(vwoMeta, { a: source.accountId, product: 'fme', sn: FME_SDK_NAME, sv: FME_SDK_VERSION, eventId });
+  Object.assign(vwoMeta, { a: source.accountId, product: 'fme', sn: (source.sdk ?? FME_NODE_SDK).name, sv: (source.sdk ?? FME_NODE_SDK).version, eventId });
   return sdkEventRequest(
     source,
     {
