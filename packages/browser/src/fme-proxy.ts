@@ -32,10 +32,22 @@ export function proxyOrigin(proxyUrl: string, log: Logger): string | undefined {
  * const transport = proxiedTransport(pageTransport, 'https://vwo-proxy.example.com');
  */
 export function proxiedTransport(transport: Transport, origin: string): Transport {
+  // Events are addressed to the proxy's host name (see `proxyHostname`), without its scheme and port.
+  const named = `https://${proxyHostname(origin)}`;
   return {
     send(request) {
-      if (!request.url.startsWith(`${VWO_ORIGIN}/`)) return transport.send(request);
-      return transport.send({ ...request, url: origin + request.url.slice(VWO_ORIGIN.length) });
+      for (const given of [VWO_ORIGIN, named]) {
+        if (request.url.startsWith(`${given}/`)) return transport.send({ ...request, url: origin + request.url.slice(given.length) });
+      }
+      return transport.send(request);
     },
   };
+}
+
+/**
+ * The host name of a {@link proxyOrigin}: 1.35.0's browser build takes it as its host, so its
+ * events name it in their `url` query (`url=https<host>/events/t`) and carry no collection prefix.
+ */
+export function proxyHostname(origin: string): string {
+  return new URL(origin).hostname;
 }

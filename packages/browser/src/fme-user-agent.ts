@@ -37,8 +37,10 @@ export function withPageUserAgent(client: FmeClient, userAgent: string | undefin
   // The prototype keeps `settings` (a getter) and every other method as the client answers them.
   const wrapped: FmeClient = Object.create(client);
   return Object.assign(wrapped, {
-    getFlag: (featureKey: string, context: FmeUserContext) => withUserAgent(context, userAgent, (c) => client.getFlag(featureKey, c as FmeUserContext)),
-    explain: (featureKey: string, context: FmeUserContext) => withUserAgent(context, userAgent, (c) => client.explain(featureKey, c as FmeUserContext)),
+    getFlag: (featureKey: string, context: FmeUserContext) =>
+      withUserAgent(context, userAgent, (c) => client.getFlag(featureKey, c as FmeUserContext)),
+    explain: (featureKey: string, context: FmeUserContext) =>
+      withUserAgent(context, userAgent, (c) => client.explain(featureKey, c as FmeUserContext)),
     trackEvent: (eventName: string, context: FmeUserContext, eventProperties?: Record<string, unknown>) =>
       withUserAgent(context, userAgent, (c) => client.trackEvent(eventName, c as FmeUserContext, eventProperties)),
     setAttribute: (...args: unknown[]) => {

@@ -27,9 +27,10 @@ import {
 } from '@vwo/core';
 import { createBeaconTransport } from '@vwo/transport-beacon';
 import { createFetchTransport } from '@vwo/transport-fetch';
-import { proxiedTransport, proxyOrigin } from './fme-proxy.js';
+import { proxiedTransport, proxyHostname, proxyOrigin } from './fme-proxy.js';
 import { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
 import { withPageUserAgent } from './fme-user-agent.js';
+import { xhrHeaderTransport } from './fme-xhr-headers.js';
 import { localStorageOutbox, pageLocalStorage } from './outbox.js';
 import { watchPage } from './page-lifecycle.js';
 import { pageAwareTransport } from './page-transport.js';
@@ -128,7 +129,9 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     if (config.batchEventData !== undefined) void client?.flushEvents();
   });
   const proxy = config.proxyUrl === undefined ? undefined : proxyOrigin(config.proxyUrl, log);
-  const viaProxy = (transport: Transport): Transport => (proxy === undefined ? transport : proxiedTransport(transport, proxy));
+  // 1.35.0's browser build sends through XHR without `Content-Type`: each transport gets what it would.
+  const viaProxy = (transport: Transport): Transport =>
+    xhrHeaderTransport(proxy === undefined ? transport : proxiedTransport(transport, proxy));
   // The proxy sits inside the page transport, which tells retries by the request object they resend.
   const transport =
     config.transport !== undefined
@@ -197,6 +200,7 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     gateway,
     isAliasingEnabled: config.isAliasingEnabled === true,
     sdk: FME_BROWSER_SDK,
+    eventHostname: proxy === undefined ? undefined : proxyHostname(proxy),
     eventOutbox,
     onClose: () => page.stop(),
     startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },

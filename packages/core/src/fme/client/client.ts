@@ -261,7 +261,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   const source = (): FmeEventSource => ({
     accountId: config.accountId,
     sdkKey: config.sdkKey,
-    hostname: gateway?.hostname,
+    hostname: gateway?.hostname ?? config.eventHostname,
     collectionPrefix: state.model?.collectionPrefix,
     sdk,
   });

@@ -178,6 +178,11 @@ export interface FmeClientConfig {
   readonly isAliasingEnabled?: boolean | undefined;
   /** The SDK every request names (`sn`, `sv`, `vwo_sdkName`, `vwoMeta.sn`): default `FME_NODE_SDK`, the Node build's; `@vwo/browser` passes `FME_BROWSER_SDK`. */
   readonly sdk?: FmeSdkIdentity | undefined;
+  /**
+   * Without a gateway: the host events are addressed to and name in their `url` query instead of
+   * VWO's (no collection prefix then). 1.35.0's browser build names its `proxyUrl`'s host there.
+   */
+  readonly eventHostname?: string | undefined;
   /** Called once by `close()`. */
   readonly onClose?: (() => void) | undefined;
   /**

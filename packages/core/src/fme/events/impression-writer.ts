@@ -16,10 +16,10 @@ import { visitorUuid } from '../../events/uuid.js';
 // A cycle with requests.ts, which takes this writer first: these constants are read only in calls.
 import {
   FME_HOST as DEFAULT_HOST,
+  FME_NODE_SDK as DEFAULT_SDK,
   type FmeEventClock,
   type FmeEventSource,
   type FmeImpressionContext,
-  FME_NODE_SDK as DEFAULT_SDK,
 } from './requests.js';
 
 /** An impression's path, headers (without `Content-Length`) and JSON body. */

@@ -89,7 +89,13 @@ export function fmeDebugEventRequest(
   const vwoMeta: Record<string, unknown> = { ...meta };
   if (!('uuid' in vwoMeta)) vwoMeta.uuid = visId;
   if (!('sId' in vwoMeta)) vwoMeta.sId = sessionId;
-  Object.assign(vwoMeta, { a: source.accountId, product: 'fme', sn: (source.sdk ?? FME_NODE_SDK).name, sv: (source.sdk ?? FME_NODE_SDK).version, eventId });
+  Object.assign(vwoMeta, {
+    a: source.accountId,
+    product: 'fme',
+    sn: (source.sdk ?? FME_NODE_SDK).name,
+    sv: (source.sdk ?? FME_NODE_SDK).version,
+    eventId,
+  });
   return sdkEventRequest(
     source,
     {
