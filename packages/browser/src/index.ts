@@ -8,6 +8,9 @@
 export {
   type ApiOptions,
   type BatchEventsConfig,
+  type Bootstrap,
+  BOOTSTRAP_ELEMENT_ID,
+  type BootstrapCheck,
   type DecisionProperties,
   type DecisionTrace,
   type EventStats,
@@ -28,3 +31,4 @@ export { type LaunchConfig, launch } from './launch.js';
 export { localStorageOutbox, type OutboxStorage, pageLocalStorage } from './outbox.js';
 export { type PageWatch, watchPage } from './page-lifecycle.js';
 export { pageAwareTransport } from './page-transport.js';
+export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap, readBootstrap } from './bootstrap.js';
