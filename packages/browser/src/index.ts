@@ -8,8 +8,8 @@
 export {
   type ApiOptions,
   type BatchEventsConfig,
-  type Bootstrap,
   BOOTSTRAP_ELEMENT_ID,
+  type Bootstrap,
   type BootstrapCheck,
   type DecisionProperties,
   type DecisionTrace,
@@ -27,8 +27,8 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap, readBootstrap } from './bootstrap.js';
 export { type LaunchConfig, launch } from './launch.js';
 export { localStorageOutbox, type OutboxStorage, pageLocalStorage } from './outbox.js';
 export { type PageWatch, watchPage } from './page-lifecycle.js';
 export { pageAwareTransport } from './page-transport.js';
-export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap, readBootstrap } from './bootstrap.js';
