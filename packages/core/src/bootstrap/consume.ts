@@ -20,9 +20,27 @@ export interface BootstrapCheck {
 export const DEFAULT_BOOTSTRAP_MAX_AGE_MS = 15 * 60_000;
 
 /** A usable bootstrap's settings, or why it is refused (one sentence, for the one log line). */
-export type BootstrapVerdict =
-  | { readonly ok: true; readonly settingsFile: Readonly<Record<string, unknown>>; readonly settings: Settings }
-  | { readonly ok: false; readonly kind: 'malformed' | 'stale' | 'other-visitor'; readonly reason: string };
+export type BootstrapVerdict = UsableBootstrap | RefusedBootstrap;
+
+/** A bootstrap a client can start from. */
+export interface UsableBootstrap {
+  /** Always `true`. */
+  readonly ok: true;
+  /** The settings file it holds, as `launch({ settingsFile })` takes it. */
+  readonly settingsFile: Readonly<Record<string, unknown>>;
+  /** That file parsed. */
+  readonly settings: Settings;
+}
+
+/** A bootstrap the page must not start from, and why. */
+export interface RefusedBootstrap {
+  /** Always `false`. */
+  readonly ok: false;
+  /** What is wrong: its shape, its age or revision, or whom it was made for. */
+  readonly kind: 'malformed' | 'stale' | 'other-visitor';
+  /** One sentence, for the one log line. */
+  readonly reason: string;
+}
 
 function refuse(kind: 'malformed' | 'stale' | 'other-visitor', reason: string): BootstrapVerdict {
   return { ok: false, kind, reason };

@@ -1,4 +1,11 @@
-export { type BootstrapCheck, type BootstrapVerdict, checkBootstrap, DEFAULT_BOOTSTRAP_MAX_AGE_MS } from './consume.js';
+export {
+  type BootstrapCheck,
+  type BootstrapVerdict,
+  checkBootstrap,
+  DEFAULT_BOOTSTRAP_MAX_AGE_MS,
+  type RefusedBootstrap,
+  type UsableBootstrap,
+} from './consume.js';
 export {
   BOOTSTRAP_ELEMENT_ID,
   BOOTSTRAP_FORMAT,

@@ -17,7 +17,7 @@ function isObject(value: unknown): value is JsonObject {
  * campaigns are unknown to a client started from it (`track` with a global goal reaches only
  * the kept ones).
  */
-export function trimSettings(file: JsonObject, campaignKeys: readonly string[]): JsonObject {
+export function trimSettings(file: Readonly<Record<string, unknown>>, campaignKeys: readonly string[]): Readonly<Record<string, unknown>> {
   const campaigns = Array.isArray(file.campaigns) ? (file.campaigns as unknown[]) : [];
   const wanted = new Set(campaignKeys);
   const campaignGroups = isObject(file.campaignGroups) ? file.campaignGroups : {};
