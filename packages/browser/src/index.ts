@@ -17,6 +17,9 @@ export {
   type FeatureVariableValue,
   type FlushOptions,
   type FlushResult,
+  type FmeClient,
+  type FmeFlag,
+  type FmeUserContext,
   type Logger,
   type LogLevel,
   SettingsFetchError,
@@ -28,6 +31,8 @@ export {
   VWOConfigError,
 } from '@vwo/core';
 export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap, readBootstrap } from './bootstrap.js';
+export { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
+export { type InitConfig, init } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export { localStorageOutbox, type OutboxStorage, pageLocalStorage } from './outbox.js';
 export { type PageWatch, watchPage } from './page-lifecycle.js';
