@@ -8,6 +8,9 @@
 export {
   type ApiOptions,
   type BatchEventsConfig,
+  BOOTSTRAP_ELEMENT_ID,
+  type Bootstrap,
+  type BootstrapCheck,
   type DecisionProperties,
   type DecisionTrace,
   type EventStats,
@@ -27,6 +30,7 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap, readBootstrap } from './bootstrap.js';
 export { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
 export { type InitConfig, init } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';

@@ -54,6 +54,63 @@ export interface LaunchConfig
  */
 export async function launch(config: LaunchConfig): Promise<VWOClient> {
   checkLaunchOptions(config);
+  const page = pageParts(config);
+  try {
+    const file =
+      config.settingsFile ??
+      (await page.fetcher.atLaunch(config.accountId as string | number, config.sdkKey as string).catch((error: unknown) => {
+        throw settingsFetchFailed(config.accountId, error);
+      }));
+    return startClient(config, page, file);
+  } catch (error) {
+    page.watch.stop();
+    throw error;
+  }
+}
+
+/**
+ * `launch` from a settings file the caller already has, synchronously: the bootstrap's start
+ * (bootstrap.ts), kept out of `launch` so that apps not using a bootstrap do not ship it.
+ * Throws a {@link VWOConfigError} as `launch` rejects.
+ *
+ * @internal
+ */
+export function launchFromSettingsFile(config: LaunchConfig, file: unknown): VWOClient {
+  checkLaunchOptions(config);
+  const page = pageParts(config);
+  try {
+    return startClient(config, page, file);
+  } catch (error) {
+    page.watch.stop();
+    throw error;
+  }
+}
+
+/** What a launch needs before it has settings: the page watch, the transport, the settings fetcher. */
+interface PageParts {
+  readonly watch: ReturnType<typeof watchPage>;
+  readonly transport: Transport;
+  readonly fetcher: ReturnType<typeof settingsFetcher>;
+  client?: VWOClient;
+}
+
+function pageParts(config: LaunchConfig): PageParts {
+  const { requestTimeout, transport: given } = config;
+  // The page may never come back once hidden: send what is queued, and retries due later, while it still can.
+  const parts: { -readonly [K in keyof PageParts]: PageParts[K] } = {} as PageParts;
+  parts.watch = watchPage(() => void parts.client?.flushEvents({ retryWaiting: true }));
+  parts.transport =
+    given ??
+    pageAwareTransport(
+      createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout }),
+      createBeaconTransport(),
+      parts.watch,
+    );
+  parts.fetcher = settingsFetcher(parts.transport, config.collectorUrl, requestTimeout);
+  return parts;
+}
+
+function startClient(config: LaunchConfig, page: PageParts, file: unknown): VWOClient {
   const {
     settingsFile,
     accountId,
@@ -66,30 +123,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
     ...clientOptions
   } = config;
   const log = safeLogger(config.logger, config.logLevel);
-  // The page may never come back once hidden: send what is queued, and retries due later, while it still can.
-  let client: VWOClient | undefined;
-  const page = watchPage(() => void client?.flushEvents({ retryWaiting: true }));
-  const transport =
-    given ??
-    pageAwareTransport(
-      createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout }),
-      createBeaconTransport(),
-      page,
-    );
-  const fetcher = settingsFetcher(transport, config.collectorUrl, requestTimeout);
-
-  let settings: Settings;
-  try {
-    const file =
-      settingsFile ??
-      (await fetcher.atLaunch(accountId as string | number, sdkKey as string).catch((error: unknown) => {
-        throw settingsFetchFailed(accountId, error);
-      }));
-    settings = settingsForLaunch(file, log);
-  } catch (error) {
-    page.stop();
-    throw error;
-  }
+  const settings: Settings = settingsForLaunch(file, log);
 
   let eventOutbox: ClientConfig['eventOutbox'];
   if (persistEvents !== false && config.isDevelopmentMode !== true) {
@@ -99,22 +133,22 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
   }
 
   let stopPolling: (() => void) | undefined;
-  client = createClient({
+  const client = createClient({
     ...clientOptions,
     settings,
-    transport,
+    transport: page.transport,
     eventOutbox,
     requestTimeout,
-    fetchSettings: fetcher.refresh,
+    fetchSettings: page.fetcher.refresh,
     onClose: () => {
       stopPolling?.();
-      page.stop();
+      page.watch.stop();
     },
     usage: launchUsage(config),
   });
+  page.client = client;
   if (pollingInterval !== undefined) {
-    const polled = client;
-    const timer = setInterval(() => void polled.getAndUpdateSettingsFile(), pollingInterval);
+    const timer = setInterval(() => void client.getAndUpdateSettingsFile(), pollingInterval);
     stopPolling = () => clearInterval(timer);
   }
   return client;

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './bootstrap/index.js';
 export * from './bucketing/index.js';
 export * from './client/index.js';
 export * from './decision/index.js';

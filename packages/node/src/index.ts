@@ -8,6 +8,11 @@
 export {
   type ApiOptions,
   type BatchEventsConfig,
+  BOOTSTRAP_ELEMENT_ID,
+  type Bootstrap,
+  type BootstrapOptions,
+  bootstrapScript,
+  createBootstrap,
   type DecisionProperties,
   type DecisionTrace,
   type EventStats,
@@ -35,12 +40,14 @@ export {
   SettingsFetchError,
   StorageConnector,
   type StoredAssignment,
+  serializeBootstrap,
   type Transport,
   type TransportResponse,
   type UserStorage,
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export type { EdgeConfig } from './edge-config.js';
 export { type InitOptions, init, onInit } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export type { PollingSource, SettingsCache } from './settings-cache.js';

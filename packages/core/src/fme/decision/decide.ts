@@ -407,6 +407,8 @@ function isInTraffic(call: Call, campaign: FmeCampaign): boolean {
   const rp = isRolloutOrPersonalize(campaign.type);
   const salt = rp ? firstVariation(campaign).salt : campaign.salt;
   const traffic = rp ? firstVariation(campaign).weight : campaign.percentTraffic;
+  // 1.35.0 admits no user whose id is empty as text (a `context.id` of `[]` passes its context check).
+  if (call.userId === '') return false;
   // The value is 1…100 whatever the hash, so a campaign at 100 % admits everyone: no hash needed.
   if (typeof traffic === 'number' && traffic >= 100) return true;
   const value = fmeBucketValue(fmeTrafficSeed(salt, campaign.id, call.userId), 100);

@@ -1,0 +1,39 @@
+/**
+ * The bootstrap: what a server puts into a page so that the browser SDK starts from it
+ * synchronously, deciding the first render without fetching the settings (issue 20).
+ */
+
+/** The format tag every bootstrap carries, so that a page never mistakes other JSON for one. */
+export const BOOTSTRAP_FORMAT = 'vwo-bootstrap';
+
+/** The version of the bootstrap's shape; a consumer refuses any other. */
+export const BOOTSTRAP_VERSION = 1;
+
+/** The `id` of the `<script type="application/json">` element the helpers write and read by default. */
+export const BOOTSTRAP_ELEMENT_ID = 'vwo-bootstrap';
+
+/**
+ * What a server renders for one visitor. It holds the settings file the page's decisions read
+ * (whole, or trimmed to some campaigns) and who it was made for; never a server secret — the
+ * settings file's `sdkKey` is the key a browser `launch` fetches the settings with anyway.
+ */
+export interface Bootstrap {
+  /** Always {@link BOOTSTRAP_FORMAT}. */
+  readonly format: typeof BOOTSTRAP_FORMAT;
+  /** Always {@link BOOTSTRAP_VERSION}. */
+  readonly version: typeof BOOTSTRAP_VERSION;
+  /** `'launch'` (a vwo-node-sdk settings file); `'init'` (FME) is reserved for the FME clients. */
+  readonly sdk: 'launch';
+  /** The account of the settings file. */
+  readonly accountId: number | string;
+  /** The visitor the server decided for: a page for another visitor refuses the bootstrap. */
+  readonly userId: string;
+  /** When the server made it (milliseconds since the epoch): a consumer refuses it past its `maxAgeMs`. */
+  readonly createdAt: number;
+  /** The settings file's `version`, so that a page can refuse settings older than it knows of. */
+  readonly revision: number | string;
+  /** The campaign keys it was trimmed to, or `null` when it holds the whole settings file. */
+  readonly campaignKeys: readonly string[] | null;
+  /** The settings file, as `launch({ settingsFile })` takes it. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}

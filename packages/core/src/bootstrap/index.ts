@@ -1,0 +1,17 @@
+export {
+  type BootstrapCheck,
+  type BootstrapVerdict,
+  checkBootstrap,
+  DEFAULT_BOOTSTRAP_MAX_AGE_MS,
+  type RefusedBootstrap,
+  type UsableBootstrap,
+} from './consume.js';
+export {
+  BOOTSTRAP_ELEMENT_ID,
+  BOOTSTRAP_FORMAT,
+  BOOTSTRAP_VERSION,
+  type Bootstrap,
+} from './format.js';
+export { type BootstrapOptions, createBootstrap } from './produce.js';
+export { bootstrapScript, serializeBootstrap } from './serialize.js';
+export { trimSettings } from './trim.js';
