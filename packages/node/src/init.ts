@@ -9,10 +9,10 @@ import {
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
+  type FmeSettingsApi,
   type FmeSettingsData,
   type FmeStorageConnector,
-  fetchSettingsFile,
-  fetchWithRetries,
+  fetchFmeSettings,
   fmeLogger,
   fmeSettingsUrl,
   type Logger,
@@ -80,6 +80,9 @@ export interface InitOptions {
   /** How long `close()` waits for pending events (ms, default 2000). */
   readonly closeTimeout?: number;
 }
+
+/** Each attempt of a request waits this long without `requestTimeout` (ms). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** The waits between settings fetch attempts at init: 1.35.0's retry schedule (2, 4, 8 s by default). */
 function settingsRetryWaits(options: InitOptions): number[] {
@@ -346,10 +349,10 @@ async function start(given: InitOptions): Promise<FmeClient> {
     }
     const accountId = options.accountId;
     const sdkKey = String(options.sdkKey);
-    const fetchSettings = (endpoint: 'settings' | 'pull') =>
-      fetchSettingsFile(
+    const fetchSettings = (endpoint: 'settings' | 'pull', apiName: FmeSettingsApi) =>
+      fetchFmeSettings({
         transport,
-        fmeSettingsUrl({
+        url: fmeSettingsUrl({
           accountId,
           sdkKey,
           endpoint,
@@ -357,23 +360,25 @@ async function start(given: InitOptions): Promise<FmeClient> {
           isDevelopmentMode: options.isDevelopmentMode === true,
           base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
         }),
-        requestTimeout,
-      );
+        timeoutMs: typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
+        waitsMs: settingsRetryWaits(options),
+        apiName,
+      });
 
     let settings: unknown = options.settings;
     let settingsFetchTime = 0;
     let fromCache = false;
     const storage = storageOf(options.storage, log);
+    // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
+    let settingsFetchDebug: Readonly<Record<string, unknown>> | undefined;
     const fetchFresh = async (): Promise<unknown> => {
       const fetchStart = Date.now();
-      try {
-        return normalise(await fetchWithRetries(() => fetchSettings('settings'), settingsRetryWaits(options)));
-      } catch (error) {
-        log.error(`Settings could not be fetched: ${String(error)}`);
-        return {};
-      } finally {
-        settingsFetchTime = Date.now() - fetchStart;
-      }
+      const outcome = await fetchSettings('settings', 'init');
+      settingsFetchTime = Date.now() - fetchStart;
+      settingsFetchDebug = outcome.debugMeta;
+      if (outcome.ok) return normalise(outcome.file);
+      log.error(`Settings could not be fetched: ${String(outcome.error)}`);
+      return {};
     };
     if (!isRecord(settings)) {
       const cache = storage as SettingsCacheConnector | undefined;
@@ -406,11 +411,11 @@ async function start(given: InitOptions): Promise<FmeClient> {
       shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
       requestTimeout,
       closeTimeout: options.closeTimeout,
-      fetchSettings,
+      fetchSettingsReported: fetchSettings,
       pollInterval: options.pollInterval,
       gateway,
       isAliasingEnabled: options.isAliasingEnabled === true,
-      startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options), sendInitEvent: !fromCache },
+      startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options), sendInitEvent: !fromCache, settingsFetchDebug },
     });
   } catch (error) {
     consoleLine('ERROR', `init failed: ${String(error)}`);

@@ -1,6 +1,7 @@
 export { createFmeClient, startFmeClient } from './client.js';
 export { type FmeSettingsData, getUUID, LogLevelEnum, StorageConnector } from './compat.js';
 export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
+export { type FmeSettingsApi, type FmeSettingsFetchOptions, type FmeSettingsFetchOutcome, fetchFmeSettings } from './settings-fetch.js';
 export { fmeSettingsUrl } from './settings-url.js';
 export type {
   FmeBatchEventData,
