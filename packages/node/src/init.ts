@@ -371,11 +371,13 @@ async function start(given: InitOptions): Promise<FmeClient> {
     const storage = storageOf(options.storage, log);
     // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
     let settingsFetchDebug: Readonly<Record<string, unknown>> | undefined;
+    let settingsFetchFailed = false;
     const fetchFresh = async (): Promise<unknown> => {
       const fetchStart = Date.now();
       const outcome = await fetchSettings('settings', 'init');
       settingsFetchTime = Date.now() - fetchStart;
       settingsFetchDebug = outcome.debugMeta;
+      settingsFetchFailed = !outcome.ok;
       if (outcome.ok) return normalise(outcome.file);
       log.error(`Settings could not be fetched: ${String(outcome.error)}`);
       return {};
@@ -415,7 +417,14 @@ async function start(given: InitOptions): Promise<FmeClient> {
       pollInterval: options.pollInterval,
       gateway,
       isAliasingEnabled: options.isAliasingEnabled === true,
-      startEvents: { settingsFetchTime, initStartedAt, usageStats: usageStats(options), sendInitEvent: !fromCache, settingsFetchDebug },
+      startEvents: {
+        settingsFetchTime,
+        initStartedAt,
+        usageStats: usageStats(options),
+        sendInitEvent: !fromCache,
+        settingsFetchDebug,
+        settingsFetchFailed,
+      },
     });
   } catch (error) {
     consoleLine('ERROR', `init failed: ${String(error)}`);

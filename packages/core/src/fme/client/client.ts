@@ -926,7 +926,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       if (model.usageStatsAccountId) {
         send(fmeUsageStatsRequest(source(), model.usageStatsAccountId, start.usageStats, clockNow()), 'debug');
       }
-    } else {
+    } else if (!start.settingsFetchFailed) {
       reportError('INVALID_SETTINGS_SCHEMA', { an: 'init' }, {});
     }
   }

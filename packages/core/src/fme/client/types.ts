@@ -175,6 +175,8 @@ export interface FmeClientConfig {
         readonly sendInitEvent?: boolean;
         /** The debug event of the settings fetch at `init` ({@link FmeSettingsFetchOutcome.debugMeta}), sent first. */
         readonly settingsFetchDebug?: Readonly<Record<string, unknown>> | undefined;
+        /** The fetch at `init` failed: 1.35.0 then starts without settings and reports no invalid schema. */
+        readonly settingsFetchFailed?: boolean | undefined;
       }
     | undefined;
   /**
