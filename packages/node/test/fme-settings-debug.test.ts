@@ -178,4 +178,15 @@ describe("event answers under 1.35.0's rule (real HTTP)", () => {
     },
     8_000,
   );
+
+  it("a custom event whose connection closes unanswered is retried and its error named as node's http names it", async () => {
+    let tries = 0;
+    server.answer = (request) => (eventName(request) === 'purchase' && tries++ === 0 ? 'hang up' : undefined);
+    const vwo = await start({ settings: fmeSettings() });
+    await vwo.trackEvent('purchase', { id: 'user-1' });
+    await until(() => networkEvents().length === 1, 4000);
+    expect(networkEvents()[0]?.msg).toBe(
+      'Network call for event: purchase succeeded after 1 retry attempt(s). Previous attempts failed with error: socket hang up',
+    );
+  }, 8_000);
 });
