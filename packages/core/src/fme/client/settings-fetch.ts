@@ -30,12 +30,15 @@ export interface FmeSettingsFetchOutcome {
 
 /** What {@link fetchFmeSettings} needs. */
 export interface FmeSettingsFetchOptions {
+  /** Sends the GETs. */
   readonly transport: Transport;
+  /** The settings URL (`fmeSettingsUrl`). */
   readonly url: string;
   /** Each attempt is bounded by this many ms; one unanswered by then fails with 1.35.0's `timeout`. */
   readonly timeoutMs: number;
   /** The waits before each retry (`initialDelay · backoffMultiplier^k` s in 1.35.0); empty: no retry. */
   readonly waitsMs: readonly number[];
+  /** The API the debug event names. */
   readonly apiName: FmeSettingsApi;
   /** The clock of the debug event's session id (default `Date.now`). */
   readonly now?: () => number;
