@@ -63,13 +63,14 @@ async function main() {
     fail(`${options.dist}/index.html is missing: build the page first (npx pnpm --filter @vwo/browser-demo build)`);
   }
   const settings = JSON.parse(readFileSync(join(APP, 'settings.json'), 'utf8'));
+  const fmeSettings = JSON.parse(readFileSync(join(APP, 'fme-settings.json'), 'utf8'));
 
   /** @type {import('@vwo/collector').Collector | undefined} */
   let started;
   /** @type {import('./static-server.mjs').StaticServer} */
   let site;
   try {
-    started = await startCollector({ settings, port: options.collectorPort });
+    started = await startCollector({ settings: [settings, fmeSettings], port: options.collectorPort });
     site = await serveStatic(options.dist, { port: options.port });
   } catch (error) {
     await started?.close();
@@ -79,12 +80,15 @@ async function main() {
   const collector = started;
 
   console.log(`${site.url}/?collector=${collector.url}&account=${settings.accountId}&sdkKey=${encodeURIComponent(settings.sdkKey)}`);
+  console.log(`${site.url}/fme.html?collector=${collector.url}   (the FME page: init, getFlag, trackEvent)`);
   console.log(`collector ${collector.url} (stats: ${collector.url}/_collector/stats); add &batch=1 to batch events. Ctrl-C stops.`);
 
   let last = '';
   const report = setInterval(() => {
-    const { events, duplicates } = collector.stats();
-    const line = `collector: ${events.impressions} impression(s), ${events.conversions} conversion(s), ${duplicates} duplicate(s) dropped`;
+    const { events, duplicates, fme } = collector.stats();
+    const line =
+      `collector: ${events.impressions} impression(s), ${events.conversions} conversion(s), ${duplicates} duplicate(s) dropped; ` +
+      `FME ${fme.events.impressions} impression(s), ${fme.events.conversions} conversion(s)`;
     if (line !== last) console.log(line);
     last = line;
   }, 1000);

@@ -49,3 +49,36 @@ export function readPageConfig(search: string): PageConfig {
     logLevel: log !== undefined && LOG_LEVELS.includes(log) ? (log as LogLevel) : 'warn',
   };
 }
+
+/** The FME page (`fme.html`): its flag, event and the account and key of `fme-settings.json`. */
+export const FME_FLAG_KEY = 'checkout-button';
+export const FME_PURCHASE_EVENT = 'purchase';
+export const DEFAULT_FME_ACCOUNT_ID = '612347';
+export const DEFAULT_FME_SDK_KEY = 'browser-demo-fme-3d8b6c0e1a';
+
+const FME_LOG_LEVELS: Readonly<Record<string, 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'>> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
+
+/**
+ * The FME page's configuration: the same query parameters as the legacy page's, with the FME
+ * account and key of `fme-settings.json` as defaults and `log` as vwo-fme-node-sdk names levels.
+ *
+ * @example
+ * readFmePageConfig('?log=debug').logLevel; // 'DEBUG'
+ */
+export function readFmePageConfig(
+  search: string,
+): Omit<PageConfig, 'logLevel'> & { readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' } {
+  const query = new URLSearchParams(search);
+  const page = readPageConfig(search);
+  return {
+    ...page,
+    accountId: query.get('account')?.trim() || DEFAULT_FME_ACCOUNT_ID,
+    sdkKey: query.get('sdkKey')?.trim() || DEFAULT_FME_SDK_KEY,
+    logLevel: FME_LOG_LEVELS[query.get('log')?.trim() ?? ''] ?? 'WARN',
+  };
+}

@@ -24,6 +24,12 @@ export const SETTINGS_FILE = JSON.parse(readFileSync(join(APP_DIR, 'settings.jso
   }>;
 };
 
+/** The FME page's settings file (`fme-settings.json`), served beside the legacy one. */
+export const FME_SETTINGS_FILE = JSON.parse(readFileSync(join(APP_DIR, 'fme-settings.json'), 'utf8')) as Record<string, unknown> & {
+  accountId: number;
+  sdkKey: string;
+};
+
 const parsed = parseSettings(SETTINGS_FILE);
 if (!parsed.ok) throw new Error(`settings.json: ${parsed.error.message}`);
 export const SETTINGS: Settings = parsed.settings;
@@ -163,7 +169,7 @@ export interface Harness {
 
 export async function startHarness(distDir: string): Promise<Harness> {
   const site = await serveStatic(distDir);
-  let collector = await startCollector({ settings: SETTINGS_FILE });
+  let collector = await startCollector({ settings: [SETTINGS_FILE, FME_SETTINGS_FILE] });
   const port = collector.port;
   let browser: Browser;
   try {
@@ -184,7 +190,7 @@ export async function startHarness(distDir: string): Promise<Harness> {
     url: (extra = '') => pageUrl(site.url, collector, extra),
     stopCollector: () => collector.close(),
     async restartCollector() {
-      collector = await startCollector({ settings: SETTINGS_FILE, port });
+      collector = await startCollector({ settings: [SETTINGS_FILE, FME_SETTINGS_FILE], port });
     },
     async close() {
       await Promise.allSettled([browser.close(), site.close(), collector.close()]);

@@ -13,6 +13,7 @@ import { type Collector, startCollector } from '@vwo/collector';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Example, firstExample, guideFiles, markedExamples, publishedPackageDirs, ROOT } from './support/examples.js';
+import { type FmeStandIn, startFmeStandIn } from './support/fme-standin.js';
 
 const DOCS = join(ROOT, 'apps/docs');
 const WORK = join(DOCS, '.examples');
@@ -29,7 +30,10 @@ const readmeExamples = [ROOT, ...publishedPackageDirs()].map((dir) => {
   const name = dir === ROOT ? 'the root README' : JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
   return { name, readme, example: existsSync(readme) ? firstExample(readme) : undefined };
 });
-const guideExamples = guideFiles().flatMap((file) => markedExamples(file));
+// Blocks after a `<!-- runnable -->` marker run too: in the guides, and in READMEs beyond their first block.
+const guideExamples = [...guideFiles(), ...readmeExamples.filter((r) => existsSync(r.readme)).map((r) => r.readme)].flatMap((file) =>
+  markedExamples(file),
+);
 
 function toJavaScript(example: Example): string {
   if (example.language === 'js') return example.code;
@@ -44,6 +48,8 @@ function usesVitest(code: string): boolean {
 }
 
 let collector: Collector;
+/** Answers the FME client (`init`): the collector knows the legacy endpoints only. */
+let fme: FmeStandIn;
 /** Answers for every host that is not VWO's (an example's `https://example.com/`). */
 let elsewhere: Server;
 let elsewhereUrl: string;
@@ -97,6 +103,7 @@ beforeAll(async () => {
   mkdirSync(WORK, { recursive: true });
   const settings = exampleSettings();
   collector = await startCollector({ settings, settingsByKey: { 'your-sdk-key': settings } });
+  fme = await startFmeStandIn();
   elsewhere = createHttpServer((request, response) => {
     request.resume();
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Example Domain</title>');
@@ -107,6 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await collector?.close();
+  await fme?.close();
   await new Promise((resolve) => (elsewhere ? elsewhere.close(resolve) : resolve(undefined)));
   await redis?.stop();
   rmSync(WORK, { recursive: true, force: true });
@@ -148,6 +156,7 @@ async function runExample(example: Example): Promise<Run> {
     ...process.env,
     VWO_DOCS_COLLECTOR_URL: collector.url,
     VWO_DOCS_ELSEWHERE_URL: elsewhereUrl,
+    VWO_DOCS_FME_URL: fme.url,
     VWO_SDK_KEY: 'your-sdk-key',
     NODE_OPTIONS: '',
   };
@@ -215,6 +224,14 @@ describe('after the examples', () => {
     expect(stats.rejected.total, JSON.stringify(stats.rejected.recent, null, 2)).toBe(0);
     expect(stats.events.impressions).toBeGreaterThan(0);
     expect(stats.events.conversions).toBeGreaterThan(0);
+  });
+
+  it("every FME event they sent was in vwo-fme-node-sdk 1.35.0's format (the stand-in refused none)", () => {
+    expect(fme.rejected).toEqual([]);
+    // The FME guides flag, track and set an attribute: each reached the stand-in at least once.
+    for (const name of ['vwo_fmeSdkInit', 'vwo_variationShown', 'purchase', 'vwo_syncVisitorProp']) {
+      expect(fme.events.get(name) ?? 0, `no ${name} event arrived`).toBeGreaterThan(0);
+    }
   });
 
   it('every example type-checks against the published types', () => {

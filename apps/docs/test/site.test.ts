@@ -161,6 +161,11 @@ describe('the documentation site in Chromium', () => {
       expect(text).toContain(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name);
     }
     expect(text).toContain('Node quick start');
+    expect(text).toContain('FME quick start');
+    expect(text).toContain('Moving from vwo-fme-node-sdk');
+    // The FME settings model is reachable from the home page, as a page of its own.
+    const model = page.locator('.col-content a', { hasText: 'FmeSettings' }).first();
+    expect(await model.getAttribute('href')).toMatch(/FmeSettings\.html$/);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -12,7 +12,7 @@ import { CONFIG, SIZES } from './support/config.js';
 import type { Cell, SectionData } from './support/report.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const EXPECTED_SECTIONS = ['transport', 'settings', 'storage', 'bad-input', 'load', 'lifecycle'];
+const EXPECTED_SECTIONS = ['transport', 'settings', 'storage', 'bad-input', 'load', 'lifecycle', 'fme-faults', 'fme-bad-input', 'fme-load'];
 
 export default function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'vwo-reliability-'));

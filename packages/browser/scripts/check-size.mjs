@@ -41,3 +41,33 @@ const coreBuilds = app.inputs.filter((input) => /core\/dist\/[^/]+\.js$/.test(in
 const browserBuild = coreBuilds.length === 1 && coreBuilds[0].endsWith('core/dist/browser.js');
 console.log(`  @vwo/core build bundled: ${coreBuilds.join(', ') || 'none'}${browserBuild ? '' : ' — EXPECTED core/dist/browser.js'}`);
 if (app.gzip > CEILING_BYTES || !browserBuild) process.exit(1);
+
+// `init` (VWO FME), measured the same way with a ceiling of its own. Each format's code reaches
+// only the apps that import it: the `launch` bundle must hold none of FME's (its SDK name and
+// init event name are in every FME client), and the `init` bundle must be the FME client.
+/** `init`'s size when it was added (27.3 KiB), rounded up to the next 0.5 KiB. */
+const INIT_CEILING_BYTES = 27.5 * KIB;
+const FME_MARKERS = ['vwo-fme-node-sdk', 'vwo_fmeSdkInit'];
+const initApp = await measure("import { init } from './dist/index.js'; globalThis.init = init;", here);
+const bundleText = async (contents) =>
+  (
+    await build({
+      stdin: { contents, resolveDir: here, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+    })
+  ).outputFiles[0].text;
+const launchText = await bundleText("import { launch } from './dist/index.js'; globalThis.launch = launch;");
+const initText = await bundleText("import { init } from './dist/index.js'; globalThis.init = init;");
+const fmeInLaunch = FME_MARKERS.filter((marker) => launchText.includes(marker));
+const fmeInInit = FME_MARKERS.every((marker) => initText.includes(marker));
+console.log(`@vwo/browser, an app importing init: ${kib(initApp.gzip)} gzip (${initApp.gzip} B; ${kib(initApp.minified)} minified)`);
+console.log(
+  `  ceiling ${kib(INIT_CEILING_BYTES)}: ${initApp.gzip <= INIT_CEILING_BYTES ? 'within' : `EXCEEDED by ${initApp.gzip - INIT_CEILING_BYTES} B`}`,
+);
+console.log(`  FME code in the launch bundle: ${fmeInLaunch.length === 0 ? 'none' : `FOUND (${fmeInLaunch.join(', ')})`}`);
+console.log(`  FME client in the init bundle: ${fmeInInit ? 'yes' : 'MISSING'}`);
+if (initApp.gzip > INIT_CEILING_BYTES || fmeInLaunch.length > 0 || !fmeInInit) process.exit(1);

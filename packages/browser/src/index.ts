@@ -14,6 +14,9 @@ export {
   type FeatureVariableValue,
   type FlushOptions,
   type FlushResult,
+  type FmeClient,
+  type FmeFlag,
+  type FmeUserContext,
   type Logger,
   type LogLevel,
   SettingsFetchError,
@@ -24,6 +27,8 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
+export { type InitConfig, init } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export { localStorageOutbox, type OutboxStorage, pageLocalStorage } from './outbox.js';
 export { type PageWatch, watchPage } from './page-lifecycle.js';

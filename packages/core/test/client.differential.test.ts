@@ -178,7 +178,8 @@ const USER_AGENTS = ['Mozilla/5.0 (X11; Linux) ü', 'UA 1', 'a&b=c'];
 const IPS = ['1.2.3.4', '::1', '10.0.0.1'];
 const REVENUES: unknown[] = [undefined, undefined, 0, '0', 12.5, 'abc', 3, '', null];
 const EVENT_PROPERTIES: Json[] = [{ amount: 7 }, { p: 'x', n: 2 }, { amount: 0, q: true }];
-const TAG_KEYS: unknown[] = ['browser', 'a key&', 'k'.repeat(256), ' ', 'plan', ''];
+// `__proto__` sets no key on 1.73.0's map (an empty push), `constructor` an own one.
+const TAG_KEYS: unknown[] = ['browser', 'a key&', 'k'.repeat(256), ' ', 'plan', '', '__proto__', 'constructor'];
 const TAG_VALUES: unknown[] = ['chrome', 'v=1 ü', ' ', 'v'.repeat(256), 5, 'gold'];
 const MAPS: Json[] = [
   { browser: 'chrome' },

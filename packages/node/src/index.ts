@@ -41,6 +41,7 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
+export type { EdgeConfig } from './edge-config.js';
 export { type InitOptions, init, onInit } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';
 export type { PollingSource, SettingsCache } from './settings-cache.js';

@@ -5,19 +5,24 @@
 import {
   type FmeBatchEventData,
   type FmeClient,
-  type FmeGateway,
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
   type FmeSettingsApi,
-  type FmeSettingsData,
+  type FmeSettingsCacheConnector,
   type FmeStorageConnector,
   fetchFmeSettings,
+  fmeGatewayOf,
   fmeLogger,
+  fmeSettingsRetryWaits,
   fmeSettingsUrl,
+  fmeStorageOf,
+  fmeUsageStats,
   type Logger,
-  parseFmeSettings,
+  loadFmeSettings,
+  normaliseFetchedFmeSettings,
   startFmeClient,
+  storeFmeSettings,
   type Transport,
 } from '@vwo/core';
 import { createFetchTransport } from '@vwo/transport-fetch';
@@ -84,23 +89,6 @@ export interface InitOptions {
 /** Each attempt of a request waits this long without `requestTimeout` (ms). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** The waits between settings fetch attempts at init: 1.35.0's retry schedule (2, 4, 8 s by default). */
-function settingsRetryWaits(options: InitOptions): number[] {
-  const defaults = { shouldRetry: true, initialDelay: 2, maxRetries: 3, backoffMultiplier: 2 };
-  let config = { ...defaults, ...(isRecord(options.retryConfig) ? options.retryConfig : {}) };
-  const integer = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
-  if (
-    typeof config.shouldRetry !== 'boolean' ||
-    !integer(config.maxRetries, 1) ||
-    !integer(config.initialDelay, 1) ||
-    !integer(config.backoffMultiplier, 2)
-  ) {
-    config = defaults;
-  }
-  if (!config.shouldRetry || options.shouldWaitForTrackingCalls) return [];
-  return Array.from({ length: config.maxRetries }, (_, k) => config.initialDelay * 1000 * config.backoffMultiplier ** k);
-}
-
 function consoleLine(level: 'ERROR' | 'INFO', message: string): void {
   const output = level === 'ERROR' ? console.error : console.info;
   output(`[${level}]: VWO-SDK ${new Date().toISOString()} ${message}`);
@@ -108,130 +96,6 @@ function consoleLine(level: 'ERROR' | 'INFO', message: string): void {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** vwo-fme-node-sdk instantiates a storage given as a class (its source starts with `class`). */
-function storageOf(given: unknown, log: Logger): FmeStorageConnector | undefined {
-  if (given === undefined || given === null) return undefined;
-  let storage: unknown = given;
-  try {
-    if (typeof given === 'function' && Function.prototype.toString.call(given).startsWith('class')) {
-      storage = new (given as new () => unknown)();
-    }
-  } catch (error) {
-    log.error(`storage: the class could not be instantiated (${String(error)}); no storage is used`);
-    return undefined;
-  }
-  const candidate = storage as Partial<FmeStorageConnector> | null;
-  if (typeof candidate?.get !== 'function' || typeof candidate?.set !== 'function') {
-    log.error('storage: expected get(featureKey, userId) and set(record); no storage is used');
-    return undefined;
-  }
-  return candidate as FmeStorageConnector;
-}
-
-/**
- * `gatewayService.url` as 1.35.0 reads it (fme/events.md §9): with a scheme as is, else with
- * `protocol`, else `"https" + url` (unusable: logged, no gateway).
- */
-function gatewayOf(given: InitOptions['gatewayService'], log: Logger): FmeGateway | undefined {
-  if (given === undefined || given === null) return undefined;
-  if (!isRecord(given) || typeof given.url !== 'string' || given.url === '') {
-    log.error('Please provide a valid URL for VWO Gateway Service while initializing the SDK');
-    return undefined;
-  }
-  const url = given.url;
-  const text = url.startsWith('http://') || url.startsWith('https') ? url : given.protocol ? `${given.protocol}://${url}` : `https${url}`;
-  try {
-    const parsed = new URL(text);
-    const scheme = parsed.protocol === 'http:' ? 'http' : 'https';
-    const port = parsed.port ? Number(parsed.port) : typeof given.port === 'number' ? given.port : undefined;
-    if (!parsed.hostname) throw new Error('no host');
-    return { scheme, hostname: parsed.hostname, port };
-  } catch {
-    log.error('Invalid URL for VWO Gateway Service while initializing the SDK');
-    return undefined;
-  }
-}
-
-/** `work()`'s answer, or a rejection after `ms`; the timer never keeps the process alive. */
-function withDeadline<T>(work: () => T | PromiseLike<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (requestTimeout)`)), ms);
-    timer.unref?.();
-    Promise.resolve()
-      .then(work)
-      .then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-  });
-}
-
-/** A storage connector that also caches the settings file (vwo-fme-node-sdk's optional methods). */
-interface SettingsCacheConnector extends FmeStorageConnector {
-  getSettings?(accountId: string | number, sdkKey: string): unknown;
-  setSettings?(data: FmeSettingsData): unknown;
-  ttl?: number;
-  alwaysUseCachedSettings?: boolean;
-}
-
-const SETTINGS_TTL_MS = 7_200_000;
-
-/** 1.35.0 gives fetched files without features or campaigns empty lists before validating them. */
-function normalise(file: unknown): unknown {
-  if (!isRecord(file)) return file;
-  const copy: Record<string, unknown> = { ...file };
-  if (!copy.features || Object.keys(copy.features as object).length === 0) copy.features = [];
-  if (!copy.campaigns || Object.keys(copy.campaigns as object).length === 0) copy.campaigns = [];
-  return copy;
-}
-
-/**
- * The cached file when it is for this account and key and fresh (or `alwaysUseCachedSettings`);
- * `refresh` when 1.35.0 would fetch a fresh copy for the cache in the background.
- */
-async function readCachedSettings(
-  cache: SettingsCacheConnector,
-  accountId: string | number,
-  sdkKey: string,
-  requestTimeout: number | undefined,
-  log: Logger,
-): Promise<{ settings: Record<string, unknown>; refresh: boolean } | undefined> {
-  let data: unknown;
-  try {
-    data = await withDeadline(
-      () => cache.getSettings?.(accountId, sdkKey),
-      typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : 10_000,
-      'storage.getSettings',
-    );
-  } catch (error) {
-    log.error(`Error reading settings from storage. Error: ${String(error)}`);
-    return undefined;
-  }
-  if (!isRecord(data) || !isRecord(data.settings)) return undefined;
-  const settings = data.settings;
-  if (settings.sdkKey !== sdkKey || String(settings.accountId ?? settings.a) !== String(accountId)) return undefined;
-  if (cache.alwaysUseCachedSettings) return { settings, refresh: false };
-  const ttl = typeof cache.ttl === 'number' && cache.ttl > 0 ? cache.ttl : SETTINGS_TTL_MS;
-  if (typeof data.timestamp !== 'number' || Date.now() - data.timestamp > ttl) return undefined;
-  // Deliberate difference: 1.35.0 passes the cached sdkKey through atob, which garbles it.
-  return { settings, refresh: true };
-}
-
-async function writeCachedSettings(cache: SettingsCacheConnector, file: unknown, log: Logger): Promise<void> {
-  if (typeof cache.setSettings !== 'function' || !isRecord(file) || !parseFmeSettings(file).ok) return;
-  try {
-    await cache.setSettings({ settings: { ...file }, timestamp: Date.now() });
-  } catch (error) {
-    log.error(`Error storing settings in storage. Error: ${String(error)}`);
-  }
 }
 
 /**
@@ -243,30 +107,9 @@ function refreshCacheOnFlush(
   fetchFresh: () => Promise<unknown>,
   log: Logger,
 ): (() => Promise<void>) | undefined {
-  const cache = storage as SettingsCacheConnector | undefined;
+  const cache = storage as FmeSettingsCacheConnector | undefined;
   if (typeof cache?.setSettings !== 'function') return undefined;
-  return async () => writeCachedSettings(cache, await fetchFresh(), log);
-}
-
-const LOG_LEVEL_CODES: Readonly<Record<string, number>> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
-
-/** The statistics of `vwo_sdkUsageStats` (fme/events.md §7), in 1.35.0's key order. */
-function usageStats(options: InitOptions): Record<string, unknown> {
-  if (options.isUsageStatsDisabled) return {};
-  const raw = options as unknown as Record<string, unknown>;
-  const stats: Record<string, unknown> = { a: options.accountId, env: options.sdkKey };
-  if (options.integrations) stats.ig = 1;
-  if (options.batchEventData) stats.eb = 1;
-  const logger = options.logger as Record<string, unknown> | undefined;
-  if (logger && (logger.transport || logger.transports)) stats.cl = 1;
-  if (options.storage) stats.ss = 1;
-  if (logger?.level !== undefined) stats.ll = LOG_LEVEL_CODES[String(logger.level).toUpperCase()] ?? -1;
-  if (options.gatewayService) stats.gs = 1;
-  if (options.pollInterval) stats.pi = options.pollInterval;
-  if (options.shouldWaitForTrackingCalls) stats.swtc = 1;
-  if (isRecord(raw._vwo_meta) && raw._vwo_meta.ea) stats._ea = 1;
-  stats.lv = process.version;
-  return stats;
+  return async () => storeFmeSettings(cache, await fetchFresh(), log);
 }
 
 /**
@@ -334,7 +177,7 @@ async function start(given: InitOptions): Promise<FmeClient> {
     const log = fmeLogger(options.logger);
     if (typeof options.sdkKey !== 'string' || options.sdkKey === '') log.error('sdkKey is required and must be a string');
     if (!options.accountId) log.error('accountId is required');
-    const gateway = gatewayOf(options.gatewayService, log);
+    const gateway = fmeGatewayOf(options.gatewayService, log);
     if (options.isAliasingEnabled && !options.gatewayService)
       log.error('isAliasingEnabled needs a gatewayService: user ids are used as given');
     const requestTimeout = options.requestTimeout;
@@ -361,14 +204,14 @@ async function start(given: InitOptions): Promise<FmeClient> {
           base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
         }),
         timeoutMs: typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
-        waitsMs: settingsRetryWaits(options),
+        waitsMs: fmeSettingsRetryWaits(options),
         apiName,
       });
 
     let settings: unknown = options.settings;
     let settingsFetchTime = 0;
     let fromCache = false;
-    const storage = storageOf(options.storage, log);
+    const storage = fmeStorageOf(options.storage, log);
     // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
     let settingsFetchDebug: Readonly<Record<string, unknown>> | undefined;
     let settingsFetchFailed = false;
@@ -378,24 +221,14 @@ async function start(given: InitOptions): Promise<FmeClient> {
       settingsFetchTime = Date.now() - fetchStart;
       settingsFetchDebug = outcome.debugMeta;
       settingsFetchFailed = !outcome.ok;
-      if (outcome.ok) return normalise(outcome.file);
+      if (outcome.ok) return normaliseFetchedFmeSettings(outcome.file);
       log.error(`Settings could not be fetched: ${String(outcome.error)}`);
       return {};
     };
     if (!isRecord(settings)) {
-      const cache = storage as SettingsCacheConnector | undefined;
-      if (cache && typeof cache.getSettings === 'function') {
-        const cached = await readCachedSettings(cache, accountId, sdkKey, requestTimeout, log);
-        if (cached) {
-          settings = cached.settings;
-          fromCache = true;
-          // 1.35.0 refreshes the cache in the background (not in edge mode); the running client keeps the cached file.
-          if (cached.refresh && !edge?.refreshesSettingsCache) void fetchFresh().then((fresh) => writeCachedSettings(cache, fresh, log));
-        } else {
-          settings = await fetchFresh();
-          await writeCachedSettings(cache, settings, log);
-        }
-      } else settings = await fetchFresh();
+      // 1.35.0 refreshes a cached file in the background, but not in edge mode (flushEvents does).
+      const backgroundRefresh = !edge?.refreshesSettingsCache;
+      ({ settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log, backgroundRefresh }));
     }
 
     return await startFmeClient({
@@ -420,7 +253,7 @@ async function start(given: InitOptions): Promise<FmeClient> {
       startEvents: {
         settingsFetchTime,
         initStartedAt,
-        usageStats: usageStats(options),
+        usageStats: fmeUsageStats(options, { lv: process.version }),
         sendInitEvent: !fromCache,
         settingsFetchDebug,
         settingsFetchFailed,

@@ -13,7 +13,7 @@ import { validateClientConfig } from './config.js';
 import { ClientCore } from './core.js';
 import { type SafeLogger, safeLogger } from './logger.js';
 import { checkOptions, checkString } from './params.js';
-import { readPushArguments, runPush } from './push.js';
+import { pushArgumentsProblem, runPushCall } from './push.js';
 import { runTrack } from './track.js';
 import type {
   ApiOptions,
@@ -215,9 +215,9 @@ class Client implements VWOClient {
 
   push(...args: unknown[]): Promise<Record<string, boolean> | null> {
     return this.#guard('push', null, () => {
-      const read = readPushArguments(args);
-      if ('problem' in read) return this.#reject('push', read.problem, null);
-      return runPush(this.#core, read.dimensions, read.userId);
+      const problem = pushArgumentsProblem(args);
+      if (problem !== undefined) return this.#reject('push', problem, null);
+      return runPushCall(this.#core, args);
     });
   }
 

@@ -8,32 +8,65 @@ const MAX_LENGTH = 255;
 /** 1.73.0 marks "no single tag" with a one-space key and value. */
 const NO_TAG = ' ';
 
-/** The arguments of `push`, read by their count as 1.73.0 does, or the problem with them. */
-export function readPushArguments(args: readonly unknown[]): { dimensions: Record<string, unknown>; userId: string } | { problem: string } {
-  let tagKey: unknown;
-  let tagValue: unknown;
-  let userId: unknown;
-  let map: unknown;
-  if (args.length === 2) {
-    [map, userId] = args;
-    tagKey = NO_TAG;
-    tagValue = NO_TAG;
-  } else if (args.length === 3) {
-    [tagKey, tagValue, userId] = args;
-    map = {};
-  } else {
-    return { problem: `push takes (tagKey, tagValue, userId) or (customDimensionMap, userId), got ${args.length} arguments` };
-  }
-  if (!isNonEmptyString(tagKey)) return { problem: `tagKey must be a non-empty string, got ${describe(tagKey)}` };
-  if (!isNonEmptyString(tagValue)) return { problem: `tagValue must be a non-empty string, got ${describe(tagValue)}` };
-  if (!isNonEmptyString(userId)) return { problem: `userId must be a non-empty string, got ${describe(userId)}` };
-  if (!isPlainObject(map)) return { problem: `customDimensionMap must be an object, got ${describe(map)}` };
-  if (tagKey.length > MAX_LENGTH) return { problem: `tagKey is longer than ${MAX_LENGTH} characters` };
-  if (tagValue.length > MAX_LENGTH) return { problem: `tagValue is longer than ${MAX_LENGTH} characters` };
-  if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map).length === 0) return { problem: 'customDimensionMap is empty' };
+/** The custom dimensions of accepted `push` arguments, read by their count as 1.73.0 does. */
+function pushDimensions(args: readonly unknown[]): { dimensions: Record<string, unknown>; userId: string } {
+  const single = args.length === 3;
+  const map = (single ? {} : args[0]) as Record<string, unknown>;
+  const tagKey = (single ? args[0] : NO_TAG) as string;
+  const tagValue = (single ? args[1] : NO_TAG) as string;
   const dimensions = { ...map };
   if (tagKey !== NO_TAG && tagValue !== NO_TAG) dimensions[tagKey] = tagValue;
-  return { dimensions, userId };
+  return { dimensions, userId: args[single ? 2 : 1] as string };
+}
+
+/** What is wrong with `push`'s arguments (1.73.0's checks, in its order), or `undefined`. */
+export function pushArgumentsProblem(args: readonly unknown[]): string | undefined {
+  const count = args.length;
+  if (count !== 2 && count !== 3) return `push takes (tagKey, tagValue, userId) or (customDimensionMap, userId), got ${count} arguments`;
+  const single = count === 3;
+  const tagKey = single ? args[0] : NO_TAG;
+  const tagValue = single ? args[1] : NO_TAG;
+  const userId = single ? args[2] : args[1];
+  // The three-argument form's map is a fresh `{}` in 1.73.0: a plain object without keys.
+  const map = single ? NO_DIMENSIONS : args[0];
+  if (!isNonEmptyString(tagKey)) return `tagKey must be a non-empty string, got ${describe(tagKey)}`;
+  if (!isNonEmptyString(tagValue)) return `tagValue must be a non-empty string, got ${describe(tagValue)}`;
+  if (!isNonEmptyString(userId)) return `userId must be a non-empty string, got ${describe(userId)}`;
+  if (!isPlainObject(map)) return `customDimensionMap must be an object, got ${describe(map)}`;
+  if (tagKey.length > MAX_LENGTH) return `tagKey is longer than ${MAX_LENGTH} characters`;
+  if (tagValue.length > MAX_LENGTH) return `tagValue is longer than ${MAX_LENGTH} characters`;
+  if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map).length === 0) return 'customDimensionMap is empty';
+  return undefined;
+}
+
+const NO_DIMENSIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * `push` with arguments {@link pushArgumentsProblem} accepted. The common call, one tag sent as
+ * its own GET, goes straight to its record: the map 1.73.0 builds for it (`{ [tagKey]: tagValue }`)
+ * would hold that one key, so the request and the answer are the same without it. A `__proto__`
+ * key sets no key on such a map (so nothing is sent for it), and takes the general path.
+ */
+export function runPushCall(core: ClientCore, args: readonly unknown[]): Record<string, boolean> {
+  if (args.length === 3) {
+    const tagKey = args[0] as string;
+    const tagValue = args[1] as string;
+    if (
+      tagKey !== NO_TAG &&
+      tagValue !== NO_TAG &&
+      tagKey !== '__proto__' &&
+      !core.delivery.batching &&
+      !core.settings.isEventArchEnabled
+    ) {
+      const ctx = core.eventContext;
+      const result: Record<string, boolean> = {};
+      result[tagKey] = true;
+      core.delivery.send(toGetRequest(ctx, pushEvent(ctx, tagKey, tagValue, args[2] as string)), 1);
+      return result;
+    }
+  }
+  const read = pushDimensions(args);
+  return runPush(core, read.dimensions, read.userId);
 }
 
 export function runPush(core: ClientCore, dimensions: Record<string, unknown>, userId: string): Record<string, boolean> {

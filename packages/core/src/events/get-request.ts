@@ -69,7 +69,7 @@ function impressionGet(ctx: EventContext, record: ImpressionRecord): EventReques
     headers = visitorHeaders(userAgent, ua, userIpAddress, ip);
   }
   let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
-  url += queryValue(numberText(ctx.random()));
+  url += randomText(ctx);
   const { eventId } = record;
   url = eventId === undefined ? url + parts.impressionTail : url + parts.impressionTailEid + eventId + AMP;
   return { method: 'GET', url: rememberUrlPath(url, parts.trackUserPath), headers };
@@ -83,7 +83,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
       ? parts.goalHead(campaignId, variationId)
       : `${parts.trackGoal}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&sId=`;
   let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
-  url += queryValue(numberText(ctx.random()));
+  url += randomText(ctx);
   let headers: Record<string, string>;
   if (userAgent === '' && userIpAddress === '' && typeof goalId === 'number') {
     url += parts.goalTail(goalId);
@@ -102,7 +102,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
 function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   const parts = getParts(ctx);
   let url = parts.push + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
-  url += queryValue(numberText(ctx.random()));
+  url += randomText(ctx);
   // Key and value are encoded *inside* the JSON, so the server's one decoding of the query
   // yields the raw JSON text; the JSON's own `{":}` stay raw as in 1.73.0. This is
   // `JSON.stringify({ u: { [key]: value } })`: what `encodeURIComponent` returns is ASCII
@@ -110,6 +110,17 @@ function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   url += `&ap=server&tags={"u":{"${encodeComponent(record.key)}":"${encodeComponent(jsText(record.value))}"}}&`;
   if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
   return { method: 'GET', url: rememberUrlPath(url, parts.pushPath), headers: {} };
+}
+
+/**
+ * The `random` value's text. `Math.random()` (and any finite number below 1e21 in magnitude)
+ * is written with digits, `.`, `-` and `e` only, none of which {@link queryValue} escapes, so
+ * its scan of the ~18 characters (~4 % of an unbatched `push`) is skipped for such numbers.
+ */
+function randomText(ctx: EventContext): string {
+  const value = ctx.random();
+  // In range, the number is finite: `numberText`'s text without its checks.
+  return typeof value === 'number' && value < 1e21 && value > -1e21 ? (JSON.stringify(value) as string) : queryValue(numberText(value));
 }
 
 const U = '&u=';

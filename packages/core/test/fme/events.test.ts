@@ -60,6 +60,57 @@ describe('the vwo_variationShown request (events.md §3–§4)', () => {
     expect(request.headers['Content-Length']).toBe(Buffer.byteLength(request.body));
   });
 
+  // Two writers make this request: a hand-written one for the usual inputs (impression-writer.ts)
+  // and the general one, taken whenever a post-segmentation variable has to be looked up. A name
+  // missing from the variables copies nothing, so both must write the very same request.
+  it('writes the same request by hand as the general writer, for awkward user agents, IPs, ids and clocks', () => {
+    const agents = [
+      undefined,
+      null,
+      '',
+      'Mozilla/5.0 (X11; Linux x86_64)',
+      'quote " back \\ slash',
+      'Ünïcode ✓ 漢字 🚀',
+      'tab\tnl\n\u0001',
+      '\u2028\u2029',
+    ];
+    const ips = [undefined, null, '', '1.2.3.4', '::1', 'ip "x" ü'];
+    const ids = [
+      ['u1', 10, 1],
+      [42, 'c"1', 'v\\2'],
+      ['José', 0, -1.5],
+    ] as const;
+    const clocks = [
+      clock,
+      { eTime: 1700000000123, random: 0.123456789, msgTime: 1700000000124, eventTime: 1700000000125, sessionId: 1700000001 },
+      { eTime: Number.NaN, random: Number.POSITIVE_INFINITY, msgTime: -0, eventTime: Number.NaN, sessionId: Number.NEGATIVE_INFINITY },
+    ];
+    const sources = [
+      source,
+      { ...source, accountId: '99', collectionPrefix: 'eu01' },
+      { ...source, hostname: 'gw.example.com', collectionPrefix: 'eu01' },
+    ];
+    let compared = 0;
+    for (const userAgent of agents)
+      for (const ipAddress of ips)
+        for (const [id, campaignId, variationId] of ids)
+          for (const at of clocks)
+            for (const from of sources) {
+              const impression = { campaignId, variationId };
+              const byHand = fmeImpressionRequest(from, { id, userAgent, ipAddress, customVariables: { a: 1 } }, impression, at);
+              const general = fmeImpressionRequest(
+                from,
+                { id, userAgent, ipAddress, customVariables: { a: 1 }, postSegmentationVariables: ['missing'] },
+                impression,
+                at,
+              );
+              expect(byHand).toEqual(general);
+              expect(Object.keys(byHand.headers)).toEqual(Object.keys(general.headers));
+              compared++;
+            }
+    expect(compared).toBe(agents.length * ips.length * ids.length * clocks.length * sources.length);
+  });
+
   it.each(cases.customEvents)('$name', (example) => {
     const request = fmeCustomEventRequest(example.source, example.context, example.eventName, example.eventProperties, example.clock);
     expect([request.path, request.body]).toEqual([example.path, example.body]);

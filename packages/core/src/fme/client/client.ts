@@ -15,7 +15,8 @@ import { startTimer, stopTimer, type TimerHandle } from '../../util/timers.js';
 import { isPlainObject } from '../../util/types.js';
 import { decideFlag } from '../decision/decide.js';
 import { fmeStorageKeysFor } from '../decision/storage-keys.js';
-import type { FmeFlagDecision, FmeStorageRecord } from '../decision/types.js';
+import type { FmeFlagDecision, FmeImpression, FmeStorageRecord } from '../decision/types.js';
+import { writeImpression } from '../events/impression-writer.js';
 import {
   FME_SDK_NAME,
   FME_SDK_VERSION,
@@ -86,6 +87,29 @@ function typeName(value: unknown): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
+/** `String(value)`, or its type where converting throws (a hostile `toString`, a revoked proxy). */
+function safeText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `[${typeName(value)}]`;
+  }
+}
+
+/**
+ * trackEvent's answer, built by assignment as 1.35.0 builds it: `__proto__` then sets nothing
+ * (the answer is `{}`), where a computed key would make it an own property.
+ */
+function eventAnswer(eventName: unknown, tracked: boolean): Record<string, boolean> {
+  const answer: Record<string, boolean> = {};
+  try {
+    answer[eventName as string] = tracked;
+  } catch {
+    // A name that cannot become a key answers no event at all.
+  }
+  return answer;
+}
+
 /** A random UUID for `eventId`: only its uniqueness matters to VWO. */
 function randomUuid(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
@@ -99,6 +123,15 @@ function randomUuid(): string {
 function clockNow(sessionId?: number): FmeEventClock {
   const now = Date.now();
   return { eTime: now, random: Math.random(), msgTime: now, eventTime: now, sessionId: sessionId ?? Math.ceil(now / 1000) };
+}
+
+/** What `getFlag` decided, with what its events need. */
+interface Decided {
+  readonly decision: FmeFlagDecision;
+  readonly ctx: FmeUserContext;
+  readonly uuid: string;
+  readonly sessionId: number;
+  readonly settings: FmeSettings;
 }
 
 class Flag implements FmeFlag {
@@ -215,6 +248,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     retry,
     requestTimeout,
     classifyResponse: classifyFmeResponse,
+    outbox: config.eventOutbox,
     onRetriedRequest: (request, report) => reportNetworkOutcome(request, report),
   });
   // 1.35.0 never retries its debug events.
@@ -356,6 +390,36 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     return outcome.file;
   }
 
+  /** An impression: written by hand when its inputs allow (impression-writer.ts), else built as data. */
+  function sendImpression(
+    s: FmeEventSource,
+    ctx: FmeUserContext,
+    impression: FmeImpression,
+    uuid: string,
+    sessionId: number,
+    featureKey: string,
+  ): void {
+    const clock = clockNow(sessionId);
+    const written = batch
+      ? undefined
+      : writeImpression(s, ctx, impression.customVariables, impression.campaignId, impression.variationId, clock, uuid);
+    if (!written) {
+      send(fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clock), 'user', featureKey);
+      return;
+    }
+    // As `toTransport` addresses and tags a user event; the transport computes Content-Length from the body.
+    const base = gateway && written.hostname === gateway.hostname ? gatewayBase : `https://${written.hostname}`;
+    const request: FmeTransportRequest = {
+      method: 'POST',
+      url: base + written.path,
+      headers: written.headers,
+      body: written.body,
+      featureKey,
+      reportsNetworkFailure: true,
+    };
+    delivery.send(request, 1);
+  }
+
   async function settled(): Promise<void> {
     if (waitForCalls) await Promise.all([delivery.flush(), debugDelivery.flush()]);
   }
@@ -448,23 +512,37 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   }
 
   // ---- API -------------------------------------------------------------------------------
-  async function decide(
-    featureKey: unknown,
-    context: unknown,
-    trace: boolean,
-  ): Promise<{ decision: FmeFlagDecision; ctx: FmeUserContext; uuid: string; sessionId: number; settings: FmeSettings }> {
+  /**
+   * The decision of one call. Without aliasing, storage or a gateway nothing is awaited, so the
+   * decision comes back in this tick: each `await` of a settled promise cost `getFlag` a
+   * microtask and a promise (issue 18).
+   */
+  function decide(featureKey: unknown, context: unknown, trace: boolean): Decided | Promise<Decided> {
     const sessionId = Math.ceil(Date.now() / 1000);
     if (typeof featureKey !== 'string') {
       invalidParam('getFlag', 'featureKey', featureKey, 'string', `TypeError: featureKey should be a string, got ${typeName(featureKey)}`);
     }
     const settings = requireSettings('getFlag');
     const ctx = requireContext('getFlag', context);
+    if (config.isAliasingEnabled || config.storage || gateway) return decideAwaiting(settings, featureKey as string, ctx, sessionId, trace);
+    const uuid = visitorUuid(config.accountId, String(ctx.id));
+    const decision = decideFlag(settings, featureKey as string, ctx, undefined, trace ? { trace: true } : undefined);
+    return { decision, ctx, uuid, sessionId, settings };
+  }
+
+  async function decideAwaiting(
+    settings: FmeSettings,
+    featureKey: string,
+    ctx: FmeUserContext,
+    sessionId: number,
+    trace: boolean,
+  ): Promise<Decided> {
     await resolveAlias('getFlag', ctx);
     const userId = String(ctx.id);
     const uuid = visitorUuid(config.accountId, userId);
     const meta = { an: 'getFlag', uuid, sId: sessionId };
-    const records = await readStorage(settings, featureKey as string, userId, meta);
-    const decided = await decideWithGateway(settings, featureKey as string, ctx, records, trace, meta);
+    const records = await readStorage(settings, featureKey, userId, meta);
+    const decided = await decideWithGateway(settings, featureKey, ctx, records, trace, meta);
     return { decision: decided, ctx, uuid, sessionId, settings };
   }
 
@@ -550,31 +628,28 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
 
   async function getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag> {
     try {
-      const { decision, ctx, uuid, sessionId } = await decide(featureKey, context, false);
+      const decided = decide(featureKey, context, false);
+      const { decision, ctx, uuid, sessionId } = decided instanceof Promise ? await decided : decided;
       if (decision.outcome === 'feature-not-found') {
         reportError('FEATURE_NOT_FOUND', { an: 'getFlag', uuid, sId: sessionId }, { featureKey });
         await settled();
         return DISABLED;
       }
       for (const record of decision.storageWrites) writeStorage(record);
-      if (decision.integrations) callIntegrations({ ...decision.integrations });
+      if (decision.integrations && typeof config.integrations?.callback === 'function') callIntegrations({ ...decision.integrations });
       const s = source();
       const meta = { an: 'getFlag', uuid, sId: sessionId };
       decision.impressions.forEach((impression, index) => {
         for (const error of decision.errorLogs) if (error.beforeImpression === index) reportError(error.messageKey, meta, error.data ?? {});
         if (impression.kind === 'impact' && decision.debugEvent) sendDecisionEvent(featureKey, decision, uuid, sessionId);
-        send(
-          fmeImpressionRequest(s, { ...ctx, customVariables: impression.customVariables }, impression, clockNow(sessionId)),
-          'user',
-          featureKey,
-        );
+        sendImpression(s, ctx, impression, uuid, sessionId, featureKey);
       });
       const made = decision.impressions.length;
       for (const error of decision.errorLogs) if (error.beforeImpression >= made) reportError(error.messageKey, meta, error.data ?? {});
       if (decision.debugEvent && !decision.impressions.some((impression) => impression.kind === 'impact')) {
         sendDecisionEvent(featureKey, decision, uuid, sessionId);
       }
-      await settled();
+      if (waitForCalls) await settled();
       return decision.enabled ? new Flag(true, decision.variables) : DISABLED;
     } catch (error) {
       if (!(error instanceof Refusal)) log.error(`getFlag failed: ${String(error)}`);
@@ -632,16 +707,16 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       if (!settings.eventNames.has(eventName)) {
         reportError('EVENT_NOT_FOUND', { an: 'trackEvent', uuid, sId: sessionId }, { eventName });
         await settled();
-        return { [eventName]: false };
+        return eventAnswer(eventName, false);
       }
       send(fmeCustomEventRequest(source(), ctx, eventName, eventProperties, clockNow(sessionId)));
       callIntegrations({ eventName, api: 'trackEvent' });
       await settled();
-      return { [eventName]: true };
+      return eventAnswer(eventName, true);
     } catch (error) {
-      if (!(error instanceof Refusal)) log.error(`trackEvent failed: ${String(error)}`);
+      if (!(error instanceof Refusal)) log.error(`trackEvent failed: ${safeText(error)}`);
       await settled().catch(() => undefined);
-      return { [String(eventName)]: false };
+      return eventAnswer(eventName, false);
     }
   }
 
@@ -739,7 +814,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
 
   async function explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation> {
     const refused = (outcome: FmeExplanation['outcome'], why: string): FmeExplanation => ({
-      featureKey: String(featureKey),
+      featureKey: safeText(featureKey),
       enabled: false,
       outcome,
       variables: [],
@@ -931,17 +1006,38 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     }
   }
 
+  /**
+   * The last guard of a public call: a value that throws wherever it is read (a hostile proxy, a
+   * throwing getter or `toString`) must not turn into a rejection in the host.
+   */
+  function neverRejects<A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>, fallback: () => R) {
+    return (...args: A): Promise<R> =>
+      run(...args).catch((error: unknown) => {
+        log.error(`${name} failed: ${safeText(error)}`);
+        return fallback();
+      });
+  }
+
   const client: FmeClient = {
     get settings() {
       return state.model;
     },
     getFlag,
-    trackEvent,
-    setAttribute: setAttribute as FmeClient['setAttribute'],
-    updateSettings,
+    trackEvent: neverRejects('trackEvent', trackEvent, () => ({})),
+    setAttribute: neverRejects('setAttribute', setAttribute, () => undefined) as FmeClient['setAttribute'],
+    updateSettings: neverRejects('updateSettings', updateSettings, () => undefined),
     flushEvents,
     setAlias,
-    explain,
+    explain: neverRejects('explain', explain, () => ({
+      featureKey: '',
+      enabled: false,
+      outcome: 'error' as const,
+      variables: [],
+      rollout: undefined,
+      experiment: undefined,
+      impressions: [],
+      trace: ['explain failed on an unreadable argument'],
+    })),
     close,
   };
   return { client, started: settled() };

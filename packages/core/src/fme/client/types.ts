@@ -1,4 +1,4 @@
-import type { Logger, Transport } from '../../client/types.js';
+import type { EventOutbox, Logger, Transport } from '../../client/types.js';
 import type { FmeFlagOutcome, FmeRuleOutcome, FmeStorageRecord } from '../decision/types.js';
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import type { FmeSettingsApi, FmeSettingsFetchOutcome } from './settings-fetch.js';
@@ -189,6 +189,12 @@ export interface FmeClientConfig {
   readonly isAliasingEnabled?: boolean | undefined;
   /** Called once by `close()`. */
   readonly onClose?: (() => void) | undefined;
+  /**
+   * Keeps every unsent event request where it outlives the page (the browser facade's
+   * `localStorage` outbox): saved before it is sent, removed once delivered or refused for good;
+   * what an earlier run left is resent at creation. Debug events are not kept. Default none.
+   */
+  readonly eventOutbox?: EventOutbox | undefined;
 }
 
 /** Where a VWO Gateway Service listens. */

@@ -283,7 +283,9 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
         enabled = true;
         checkExperiments = true;
         rolloutVariation = variation;
-        Object.assign(passed, { rolloutId: selected.id, rolloutKey: selected.key, rolloutVariationId: variation.id });
+        passed.rolloutId = selected.id;
+        passed.rolloutKey = selected.key;
+        passed.rolloutVariationId = variation.id;
         Object.assign(payload, passed);
         call.impressions.push({
           campaignId: selected.id,
@@ -325,7 +327,9 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
       if (variation) {
         enabled = true;
         experimentVariation = variation;
-        Object.assign(passed, { experimentId: toBucket.id, experimentKey: toBucket.key, experimentVariationId: variation.id });
+        passed.experimentId = toBucket.id;
+        passed.experimentKey = toBucket.key;
+        passed.experimentVariationId = variation.id;
         Object.assign(payload, passed);
         call.impressions.push({
           campaignId: toBucket.id,
@@ -349,7 +353,9 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
       experimentVariationId: passed.experimentVariationId,
     });
   }
-  const integrations = Object.freeze({ ...payload });
+  // Nothing changes `payload` from here on, so it is frozen in place: a frozen copy of an object
+  // grown key by key cost ~5 % of a `getFlag` (issue 18).
+  const integrations = Object.freeze(payload);
   if (feature.impactCampaignId) {
     call.impressions.push({
       campaignId: feature.impactCampaignId,
@@ -401,6 +407,8 @@ function isInTraffic(call: Call, campaign: FmeCampaign): boolean {
   const rp = isRolloutOrPersonalize(campaign.type);
   const salt = rp ? firstVariation(campaign).salt : campaign.salt;
   const traffic = rp ? firstVariation(campaign).weight : campaign.percentTraffic;
+  // The value is 1…100 whatever the hash, so a campaign at 100 % admits everyone: no hash needed.
+  if (typeof traffic === 'number' && traffic >= 100) return true;
   const value = fmeBucketValue(fmeTrafficSeed(salt, campaign.id, call.userId), 100);
   // JavaScript's `<=`: a numeric-string weight compares as a number, a missing one never admits.
   return value !== 0 && value <= (traffic as number);

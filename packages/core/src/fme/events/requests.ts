@@ -5,6 +5,7 @@
  */
 import { encodeComponent, utf8Length } from '../../events/encoding.js';
 import { visitorUuid } from '../../events/uuid.js';
+import { writeImpression } from './impression-writer.js';
 
 /** The FME SDK identity every event carries. */
 export const FME_SDK_NAME = 'vwo-fme-node-sdk';
@@ -148,6 +149,11 @@ export function fmeImpressionRequest(
   impression: { readonly campaignId: unknown; readonly variationId: unknown },
   clock: FmeEventClock,
 ): FmeEventRequest {
+  const written = writeImpression(source, context, context.customVariables, impression.campaignId, impression.variationId, clock);
+  if (written) {
+    const { hostname, path, headers, body } = written;
+    return { method: 'POST', scheme: 'https', hostname, path, headers: { ...headers, 'Content-Length': utf8Length(body) }, body };
+  }
   const visitorProps: Record<string, unknown> = {};
   const variables = context.customVariables;
   const names = context.postSegmentationVariables;

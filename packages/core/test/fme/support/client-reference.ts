@@ -79,6 +79,9 @@ const ticks = async () => {
 };
 
 abstract class Side {
+  /** `plain`: no storage and no integrations callback (what most clients run with). */
+  constructor(protected readonly plain = false) {}
+
   protected requests: string[] = [];
   protected writes: string[] = [];
   protected payloads: string[] = [];
@@ -139,9 +142,8 @@ export class ReferenceSide extends Side {
       accountId: ACCOUNT_ID,
       settings,
       network: { client: { GET: capture, POST: capture } },
-      storage: this.storage,
+      ...(this.plain ? {} : { storage: this.storage, integrations: { callback: this.callback } }),
       logger: { level: 'ERROR', transport: { log: () => {} } },
-      integrations: { callback: this.callback },
       ...(gateway ? { gatewayService: { url: 'https://gateway.example.com' } } : {}),
       ...(aliasing ? { isAliasingEnabled: true } : {}),
     });
@@ -187,9 +189,9 @@ export class OurSide extends Side {
       sdkKey: SDK_KEY,
       settings,
       transport,
-      storage: this.storage as unknown as FmeStorageConnector,
+      storage: this.plain ? undefined : (this.storage as unknown as FmeStorageConnector),
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-      integrations: { callback: this.callback },
+      integrations: this.plain ? undefined : { callback: this.callback },
       gateway: gateway ? { scheme: 'https', hostname: 'gateway.example.com' } : undefined,
       isAliasingEnabled: aliasing,
     });

@@ -284,7 +284,7 @@ export function context(rng: Random): ContextCase {
     for (const name of VARIABLE_NAMES) if (rng.chance(0.5)) vars[name] = rng.pick(VALUES);
     result.variationTargetingVariables = vars;
   }
-  if (rng.chance(0.3)) result.userAgent = rng.pick(['Mozilla/5.0 (X11)', 'curl/8', 'Mozilla%2F5.0']);
+  if (rng.chance(0.3)) result.userAgent = rng.pick(['Mozilla/5.0 (X11)', 'curl/8', 'Mozilla%2F5.0', 'Mozilla "Ünï" \\ ✓']);
   if (rng.chance(0.3)) result.postSegmentationVariables = ['plan', '_vwoUserId', 'age', 'nope'].filter(() => rng.chance(0.6));
   if (rng.chance(0.3)) result.ipAddress = rng.pick(['1.2.3.4', '10.0.0.1']);
   if (rng.chance(0.2)) {

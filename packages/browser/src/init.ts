@@ -1,0 +1,213 @@
+/**
+ * `init` for pages: vwo-fme-node-sdk 1.35.0's entry point over the FME client of `@vwo/core`,
+ * with the page behaviour of `launch` (fetch while visible, beacons once hidden, a flush on page
+ * hide, unsent events in `localStorage`) and 1.35.0's browser options (`clientStorage`, `proxyUrl`).
+ */
+import {
+  type FmeBatchEventData,
+  type FmeClient,
+  type FmeIntegrationsPayload,
+  type FmeLoggerOptions,
+  type FmeRetryConfig,
+  type FmeStorageConnector,
+  fetchSettingsFile,
+  fetchWithRetries,
+  fmeGatewayOf,
+  fmeLogger,
+  fmeSettingsRetryWaits,
+  fmeSettingsUrl,
+  fmeStorageOf,
+  fmeUsageStats,
+  loadFmeSettings,
+  normaliseFetchedFmeSettings,
+  startFmeClient,
+  type Transport,
+  VWOConfigError,
+} from '@vwo/core';
+import { createBeaconTransport } from '@vwo/transport-beacon';
+import { createFetchTransport } from '@vwo/transport-fetch';
+import { proxiedTransport, proxyOrigin } from './fme-proxy.js';
+import { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
+import { localStorageOutbox, pageLocalStorage } from './outbox.js';
+import { watchPage } from './page-lifecycle.js';
+import { pageAwareTransport } from './page-transport.js';
+
+/** vwo-fme-node-sdk 1.35.0's `init` options for a page, plus the page's own (`persistEvents`, `storageNamespace`). */
+export interface InitConfig {
+  /** Your VWO account id; required. Sent as given (query `a`) and the namespace of visitor ids. */
+  readonly accountId: string | number;
+  /** The SDK key of the environment; required (it is public in a page: keep secrets out of the settings). */
+  readonly sdkKey: string;
+  /** A settings file to use instead of fetching `/server-side/v2-settings`. */
+  readonly settings?: Record<string, unknown>;
+  /** User storage (an instance, or a class instantiated with `new`); default the `clientStorage` in `localStorage`, as 1.35.0's browser build. */
+  readonly storage?: FmeStorageConnector | (new () => FmeStorageConnector);
+  /** Where the default storage keeps decisions and the settings cache, and for how long the cache counts (1.35.0's browser option). */
+  readonly clientStorage?: FmeClientStorageOptions;
+  /**
+   * Sends every request addressed to VWO (settings, events, debug and usage events) to this
+   * origin instead, path and query unchanged: your own proxy, or a local collector in tests.
+   */
+  readonly proxyUrl?: string;
+  /** Level, prefix, date format and transports of the SDK's log (default: errors on the console). */
+  readonly logger?: FmeLoggerOptions;
+  /** `callback(payload)` after every decision and tracked event. */
+  readonly integrations?: {
+    /** Receives the decision or event payload; a throw or a rejection is logged and otherwise ignored. */
+    readonly callback: (payload: FmeIntegrationsPayload) => unknown;
+  };
+  /** Fetch the settings every this many ms (≥ 1000; default the settings' `pollInterval`, else 600000). */
+  readonly pollInterval?: number;
+  /** Queue events and send them in batches; the queue is also sent when the page is hidden or left. */
+  readonly batchEventData?: FmeBatchEventData;
+  /** How failed requests are retried; an invalid one means the defaults. */
+  readonly retryConfig?: FmeRetryConfig;
+  /** API calls resolve once their events have had their attempt; retries are off. */
+  readonly shouldWaitForTrackingCalls?: boolean;
+  /** The settings fetch omits `s=prod`; events are still sent (as 1.35.0). */
+  readonly isDevelopmentMode?: boolean;
+  /** Sends an empty statistics object in `vwo_sdkUsageStats`. */
+  readonly isUsageStatsDisabled?: boolean;
+  /** A VWO Gateway Service (`url`, `port`, `protocol`), as in `@vwo/node`'s `init`. */
+  readonly gatewayService?: {
+    /** The gateway's address, e.g. `https://gateway.example.com`. */
+    readonly url: string;
+    /** The port, when `url` has none. */
+    readonly port?: number;
+    /** The scheme used when `url` has none. */
+    readonly protocol?: string;
+  };
+  /** Resolve every call's `context.id` through the gateway's aliases (needs `gatewayService`). */
+  readonly isAliasingEnabled?: boolean;
+  /** Sends every request. Default: `fetch` while the page is visible, `navigator.sendBeacon` (or a `keepalive` fetch) once hidden. */
+  readonly transport?: Transport;
+  /** Every transport call and storage read is bounded by this many ms (default 10,000). */
+  readonly requestTimeout?: number;
+  /** How long `close()` waits for pending events (ms, default 2000). */
+  readonly closeTimeout?: number;
+  /** Keep every unsent event request in `localStorage` until it is delivered (default `true`). */
+  readonly persistEvents?: boolean;
+  /** Prefix of the outbox's `localStorage` keys (default `'vwo'`: `vwo:fme-outbox:<key>`). */
+  readonly storageNamespace?: string;
+}
+
+/**
+ * Starts a VWO FME client in a page, as vwo-fme-node-sdk 1.35.0's `init`: settings given, cached
+ * in `localStorage` (fresh for `clientStorage.ttl`, two hours by default) or fetched; decisions
+ * remembered in `localStorage` unless you pass a `storage`; events by `fetch` while the page is
+ * visible and by beacon once it is hidden; the batch queue sent on page hide; unsent event
+ * requests kept in `localStorage` and resent by the next `init` on the site.
+ *
+ * Rejects with a {@link VWOConfigError} naming `accountId`, `sdkKey`, `proxyUrl`, `persistEvents`
+ * or `storageNamespace` when it is missing or of the wrong type; any other bad option is logged
+ * and replaced by its default, as 1.35.0 does. A failed settings fetch gives a client whose flags
+ * are disabled.
+ *
+ * @example
+ * import { init } from '@vwo/browser';
+ * const vwo = await init({ accountId: 123456, sdkKey: 'your-sdk-key' });
+ * const flag = await vwo.getFlag('checkout', { id: visitorId });
+ * if (flag.isEnabled()) button.style.background = String(flag.getVariable('color', 'blue'));
+ * button.onclick = () => vwo.trackEvent('purchase', { id: visitorId }, { revenue: 49.9 });
+ */
+export async function init(config: InitConfig): Promise<FmeClient> {
+  checkInitOptions(config);
+  const initStartedAt = Date.now();
+  const log = fmeLogger(config.logger);
+  const { accountId, requestTimeout } = config;
+  const sdkKey = config.sdkKey;
+  const gateway = fmeGatewayOf(config.gatewayService, log);
+  if (config.isAliasingEnabled && !config.gatewayService) log.error('isAliasingEnabled needs a gatewayService: user ids are used as given');
+
+  // The page may never come back once hidden: send the batch queue while it still can. Without
+  // batching there is no queue (and 1.35.0's flushEvents logs an error then).
+  let client: FmeClient | undefined;
+  const page = watchPage(() => {
+    if (config.batchEventData !== undefined) void client?.flushEvents();
+  });
+  const proxy = config.proxyUrl === undefined ? undefined : proxyOrigin(config.proxyUrl, log);
+  const viaProxy = (transport: Transport): Transport => (proxy === undefined ? transport : proxiedTransport(transport, proxy));
+  // The proxy sits inside the page transport, which tells retries by the request object they resend.
+  const transport =
+    config.transport !== undefined
+      ? viaProxy(config.transport)
+      : pageAwareTransport(
+          viaProxy(createFetchTransport(typeof requestTimeout === 'number' && requestTimeout > 0 ? { timeoutMs: requestTimeout } : {})),
+          viaProxy(createBeaconTransport()),
+          page,
+        );
+  const fetchSettings = (endpoint: 'settings' | 'pull') =>
+    fetchSettingsFile(
+      transport,
+      fmeSettingsUrl({
+        accountId,
+        sdkKey,
+        endpoint,
+        random: Math.random(),
+        isDevelopmentMode: config.isDevelopmentMode === true,
+        base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
+      }),
+      requestTimeout,
+    );
+
+  const storage = config.storage === undefined ? fmeBrowserStorage(config.clientStorage, log) : fmeStorageOf(config.storage, log);
+  let settingsFetchTime = 0;
+  const fetchFresh = async (): Promise<unknown> => {
+    const fetchStart = Date.now();
+    try {
+      return normaliseFetchedFmeSettings(await fetchWithRetries(() => fetchSettings('settings'), fmeSettingsRetryWaits(config)));
+    } catch (error) {
+      log.error(`Settings could not be fetched: ${String(error)}`);
+      return {};
+    } finally {
+      settingsFetchTime = Date.now() - fetchStart;
+    }
+  };
+  let settings: unknown = config.settings;
+  let fromCache = false;
+  if (typeof settings !== 'object' || settings === null) {
+    ({ settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log }));
+  }
+
+  let eventOutbox: ReturnType<typeof localStorageOutbox> | undefined;
+  if (config.persistEvents !== false) {
+    const local = pageLocalStorage();
+    if (local === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
+    else eventOutbox = localStorageOutbox(local, `${config.storageNamespace ?? 'vwo'}:fme-outbox:`);
+  }
+
+  client = await startFmeClient({
+    accountId,
+    sdkKey,
+    settings,
+    transport,
+    logger: log,
+    storage,
+    integrations: config.integrations,
+    batchEventData: config.batchEventData,
+    retryConfig: config.retryConfig,
+    shouldWaitForTrackingCalls: config.shouldWaitForTrackingCalls,
+    requestTimeout,
+    closeTimeout: config.closeTimeout,
+    fetchSettings,
+    pollInterval: config.pollInterval,
+    gateway,
+    isAliasingEnabled: config.isAliasingEnabled === true,
+    eventOutbox,
+    onClose: () => page.stop(),
+    startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
+  });
+  return client;
+}
+
+function checkInitOptions(config: InitConfig): void {
+  if (typeof config !== 'object' || config === null) throw new VWOConfigError('options', 'expected an object');
+  const { accountId, sdkKey, proxyUrl, persistEvents, storageNamespace } = config;
+  if (!(typeof accountId === 'number' || (typeof accountId === 'string' && accountId !== '')) || !accountId)
+    throw new VWOConfigError('accountId', 'expected a number or a non-empty string');
+  if (typeof sdkKey !== 'string' || sdkKey === '') throw new VWOConfigError('sdkKey', 'expected a non-empty string');
+  if (proxyUrl !== undefined && (typeof proxyUrl !== 'string' || proxyUrl === '')) throw new VWOConfigError('proxyUrl', 'expected a URL');
+  if (persistEvents !== undefined && typeof persistEvents !== 'boolean') throw new VWOConfigError('persistEvents', 'expected a boolean');
+  if (storageNamespace !== undefined && (typeof storageNamespace !== 'string' || storageNamespace === ''))
+    throw new VWOConfigError('storageNamespace', 'expected a non-empty string');
+}
