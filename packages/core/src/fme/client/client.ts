@@ -247,7 +247,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     logger: log,
     retry,
     requestTimeout,
-    classifyResponse: classifyFmeResponse,
+    classifyResponse: config.anySuccessDelivers === true ? undefined : classifyFmeResponse,
     outbox: config.eventOutbox,
     onRetriedRequest: (request, report) => reportNetworkOutcome(request, report),
   });

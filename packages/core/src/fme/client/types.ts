@@ -149,6 +149,12 @@ export interface FmeClientConfig {
   /** Fetches the settings file from `/server-side/v2-settings` (`settings`) or `/server-side/v2-pull` (`pull`). */
   readonly fetchSettings?: ((endpoint: 'settings' | 'pull') => Promise<unknown>) | undefined;
   /**
+   * Count any 2xx as delivered and retry no 4xx but 408/429 (the shared delivery's rule), instead
+   * of 1.35.0's (only 200 delivered, 400 refused, all else retried): for a transport whose answers
+   * are not the server's, such as a beacon's `202` once queued.
+   */
+  readonly anySuccessDelivers?: boolean | undefined;
+  /**
    * Replaces `fetchSettings` (polling, `updateSettings`): a fetch with 1.35.0's retries whose
    * outcome carries the `vwo_sdkDebug` event 1.35.0 sends after a fetch that needed a retry or failed.
    */
