@@ -194,6 +194,8 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     gateway,
     isAliasingEnabled: config.isAliasingEnabled === true,
     eventOutbox,
+    // A beacon's 202 means queued by the browser, not answered by VWO: retrying it would send twice.
+    anySuccessDelivers: true,
     onClose: () => page.stop(),
     startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
   });
