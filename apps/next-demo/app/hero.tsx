@@ -50,11 +50,7 @@ export function Hero({ userId, serverVariation, headline, collectorUrl }: HeroPr
 
   const shown = clientVariation === undefined ? serverVariation : clientVariation;
   return (
-    <h1
-      id="hero"
-      data-variation={shown ?? ''}
-      data-hydrated={clientVariation === undefined ? 'no' : 'yes'}
-    >
+    <h1 id="hero" data-variation={shown ?? ''} data-hydrated={clientVariation === undefined ? 'no' : 'yes'}>
       {clientVariation === undefined ? headline : ((clientVariation && HEADLINES[clientVariation]) ?? HEADLINES.Control)}
     </h1>
   );

@@ -27,8 +27,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
         collectorUrl={collectorUrl()}
       />
       {bootstrap && (
-        // Data, not code: the browser does not execute `type="application/json"`. serializeBootstrap
-        // escapes `<`, `>` and `&`, so the text cannot close the element.
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: data, not code (the browser does not execute type="application/json"), and serializeBootstrap escapes <, > and & so the text cannot close the element; as a JSX child React would escape it into text that is no longer the JSON
         <script type="application/json" id={BOOTSTRAP_ELEMENT_ID} dangerouslySetInnerHTML={{ __html: serializeBootstrap(bootstrap) }} />
       )}
     </main>
