@@ -202,6 +202,8 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     sdk: FME_BROWSER_SDK,
     eventHostname: proxy === undefined ? undefined : proxyHostname(proxy),
     eventOutbox,
+    // A beacon's 202 means queued by the browser, not answered by VWO: retrying it would send twice.
+    anySuccessDelivers: true,
     onClose: () => page.stop(),
     startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
   });

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BatchEventsConfig, EventStats, TransportResponse } from '../src/client/types.js';
-import { createDelivery, type DeliveryOptions, endpointPath, parseRetryAfter } from '../src/delivery/index.js';
+import { classifyFmeResponse, createDelivery, type DeliveryOptions, endpointPath, parseRetryAfter } from '../src/delivery/index.js';
 import {
   type EventContext,
   type EventRecord,
@@ -167,6 +167,33 @@ describe('retries', () => {
     await vi.advanceTimersByTimeAsync(1200);
     expect(transport.calls).toHaveLength(2);
     expect(delivery.stats()).toMatchObject({ sent: 1, retried: 1, failed: 0 });
+  });
+
+  describe("with vwo-fme-node-sdk 1.35.0's rule (classifyFmeResponse)", () => {
+    it.each([201, 204, 404, 401, 429, 500])('a %i is retried, and only a 200 after it delivers', async (status) => {
+      const { transport, delivery } = setup({ answers: [status, 200], classifyResponse: classifyFmeResponse, retry: { jitter: 0 } });
+      delivery.send(getRequest(), 1);
+      await vi.advanceTimersByTimeAsync(1200);
+      expect(transport.calls).toHaveLength(2);
+      expect(delivery.stats()).toMatchObject({ sent: 1, retried: 1, failed: 0, pending: 0 });
+    });
+
+    it('a 400 is not retried, and Retry-After is not honoured', async () => {
+      const refused = setup({ answers: [400], classifyResponse: classifyFmeResponse });
+      refused.delivery.send(getRequest(), 1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(refused.transport.calls).toHaveLength(1);
+      expect(refused.delivery.stats()).toMatchObject({ sent: 0, failed: 1, retried: 0 });
+
+      const busy = setup({
+        answers: [{ status: 503, headers: { 'retry-after': '30' } }, 200],
+        classifyResponse: classifyFmeResponse,
+        retry: { jitter: 0 },
+      });
+      busy.delivery.send(getRequest(), 1);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(busy.transport.calls).toHaveLength(2);
+    });
   });
 
   it('a 429 with Retry-After waits the longer of the schedule and the header', async () => {

@@ -8,10 +8,10 @@ import {
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
+  type FmeSettingsApi,
   type FmeSettingsCacheConnector,
   type FmeStorageConnector,
-  fetchSettingsFile,
-  fetchWithRetries,
+  fetchFmeSettings,
   fmeGatewayOf,
   fmeLogger,
   fmeSettingsRetryWaits,
@@ -85,6 +85,9 @@ export interface InitOptions {
   /** How long `close()` waits for pending events (ms, default 2000). */
   readonly closeTimeout?: number;
 }
+
+/** Each attempt of a request waits this long without `requestTimeout` (ms). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 function consoleLine(level: 'ERROR' | 'INFO', message: string): void {
   const output = level === 'ERROR' ? console.error : console.info;
@@ -189,10 +192,10 @@ async function start(given: InitOptions): Promise<FmeClient> {
     }
     const accountId = options.accountId;
     const sdkKey = String(options.sdkKey);
-    const fetchSettings = (endpoint: 'settings' | 'pull') =>
-      fetchSettingsFile(
+    const fetchSettings = (endpoint: 'settings' | 'pull', apiName: FmeSettingsApi) =>
+      fetchFmeSettings({
         transport,
-        fmeSettingsUrl({
+        url: fmeSettingsUrl({
           accountId,
           sdkKey,
           endpoint,
@@ -200,23 +203,27 @@ async function start(given: InitOptions): Promise<FmeClient> {
           isDevelopmentMode: options.isDevelopmentMode === true,
           base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
         }),
-        requestTimeout,
-      );
+        timeoutMs: typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
+        waitsMs: fmeSettingsRetryWaits(options),
+        apiName,
+      });
 
     let settings: unknown = options.settings;
     let settingsFetchTime = 0;
     let fromCache = false;
     const storage = fmeStorageOf(options.storage, log);
+    // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
+    let settingsFetchDebug: Readonly<Record<string, unknown>> | undefined;
+    let settingsFetchFailed = false;
     const fetchFresh = async (): Promise<unknown> => {
       const fetchStart = Date.now();
-      try {
-        return normaliseFetchedFmeSettings(await fetchWithRetries(() => fetchSettings('settings'), fmeSettingsRetryWaits(options)));
-      } catch (error) {
-        log.error(`Settings could not be fetched: ${String(error)}`);
-        return {};
-      } finally {
-        settingsFetchTime = Date.now() - fetchStart;
-      }
+      const outcome = await fetchSettings('settings', 'init');
+      settingsFetchTime = Date.now() - fetchStart;
+      settingsFetchDebug = outcome.debugMeta;
+      settingsFetchFailed = !outcome.ok;
+      if (outcome.ok) return normaliseFetchedFmeSettings(outcome.file);
+      log.error(`Settings could not be fetched: ${String(outcome.error)}`);
+      return {};
     };
     if (!isRecord(settings)) {
       // 1.35.0 refreshes a cached file in the background, but not in edge mode (flushEvents does).
@@ -239,7 +246,7 @@ async function start(given: InitOptions): Promise<FmeClient> {
       shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
       requestTimeout,
       closeTimeout: options.closeTimeout,
-      fetchSettings,
+      fetchSettingsReported: fetchSettings,
       pollInterval: options.pollInterval,
       gateway,
       isAliasingEnabled: options.isAliasingEnabled === true,
@@ -248,6 +255,8 @@ async function start(given: InitOptions): Promise<FmeClient> {
         initStartedAt,
         usageStats: fmeUsageStats(options, { lv: process.version }),
         sendInitEvent: !fromCache,
+        settingsFetchDebug,
+        settingsFetchFailed,
       },
     });
   } catch (error) {

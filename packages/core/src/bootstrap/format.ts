@@ -18,9 +18,9 @@ export const BOOTSTRAP_ELEMENT_ID = 'vwo-bootstrap';
  * settings file's `sdkKey` is the key a browser `launch` fetches the settings with anyway.
  */
 export interface Bootstrap {
-  /** Always {@link BOOTSTRAP_FORMAT}. */
+  /** Always `"vwo-bootstrap"` (`BOOTSTRAP_FORMAT` of `@vwo/core`). */
   readonly format: typeof BOOTSTRAP_FORMAT;
-  /** Always {@link BOOTSTRAP_VERSION}. */
+  /** Always `1` (`BOOTSTRAP_VERSION` of `@vwo/core`). */
   readonly version: typeof BOOTSTRAP_VERSION;
   /** `'launch'` (a vwo-node-sdk settings file); `'init'` (FME) is reserved for the FME clients. */
   readonly sdk: 'launch';

@@ -97,6 +97,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const developmentMode = options.isDevelopmentMode === true || transport === undefined;
   if (transport === undefined && options.isDevelopmentMode !== true) log.error('events: no transport was given, so no event will be sent');
   const policy = retryPolicy(options.retry);
+  const classify = options.classifyResponse ?? classifyResponse;
   const random = options.random ?? Math.random;
   const maxPending = positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS;
   const batch = options.batchEvents === undefined ? undefined : batchSettings(options.batchEvents);
@@ -212,7 +213,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // Past its deadline but not swept yet (a blocked event loop runs due timers in any order):
       // late all the same, or whether an answer counts would depend on timer order.
       if (expired) result = { kind: 'retry', problem: noAnswer, retryAfterMs: undefined };
-      else result = rejected ? classifyError(answer) : classifyResponse(answer as TransportResponse | undefined, now);
+      else result = rejected ? classifyError(answer) : classify(answer as TransportResponse | undefined, now);
     } catch {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };

@@ -7,6 +7,7 @@ export { createDelivery, FLUSH_MESSAGES } from './delivery.js';
 export {
   type AttemptResult,
   classifyError,
+  classifyFmeResponse,
   classifyResponse,
   DEFAULT_RETRY_POLICY,
   endpointPath,

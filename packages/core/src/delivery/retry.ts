@@ -83,6 +83,18 @@ export function classifyResponse(response: TransportResponse | undefined, now: n
   return { kind: 'retry', problem, retryAfterMs };
 }
 
+/**
+ * vwo-fme-node-sdk 1.35.0's rule for its event POSTs: only 200 is delivered, 400 is refused, and
+ * every other answer (another 2xx, 404, 5xx) is retried on its schedule, without `Retry-After`.
+ */
+export function classifyFmeResponse(response: TransportResponse | undefined, _now: number): AttemptResult {
+  const status = response?.status;
+  if (status === 200) return SENT;
+  if (status === 400) return { kind: 'refused', problem: 'status 400' };
+  const problem = typeof status === 'number' && Number.isFinite(status) ? `status ${status}` : 'the transport resolved no HTTP status';
+  return { kind: 'retry', problem, retryAfterMs: undefined };
+}
+
 /** Classifies a transport that rejected or threw: a network error, worth a retry. */
 export function classifyError(error: unknown): AttemptResult {
   return { kind: 'retry', problem: `network error: ${errorText(error)}`, retryAfterMs: undefined };

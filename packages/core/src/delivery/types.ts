@@ -9,6 +9,7 @@ import type {
   TransportResponse,
 } from '../client/types.js';
 import type { EventContext, EventRecord, EventRequest } from '../events/types.js';
+import type { AttemptResult } from './retry.js';
 
 /** What {@link createDelivery} needs; the client fills it from its `ClientConfig`. */
 export interface DeliveryOptions {
@@ -33,6 +34,11 @@ export interface DeliveryOptions {
    * jitter. `multiplier` replaces the doubling (vwo-fme-node-sdk's `backoffMultiplier`).
    */
   readonly retry?: RetryConfig & { readonly multiplier?: number };
+  /**
+   * Which answers count as delivered, refused or worth a retry (default: 1.73.0's rule, any 2xx
+   * delivered, a 4xx other than 408/429 refused); the FME client passes 1.35.0's `classifyFmeResponse`.
+   */
+  readonly classifyResponse?: (response: TransportResponse | undefined, now: number) => AttemptResult;
   /** A number in [0, 1) for the jitter (default `Math.random`). */
   readonly random?: () => number;
   /** Keeps unsent requests across restarts; what it restores is sent at creation. */

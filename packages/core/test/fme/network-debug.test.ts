@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RetriedRequestReport } from '../../src/delivery/types.js';
-import { type FmeTransportRequest, networkDebugMeta } from '../../src/fme/client/network-debug.js';
+import { type FmeTransportRequest, networkDebugMeta, nodeHttpErrorText } from '../../src/fme/client/network-debug.js';
 
 const NOW = 1_796_575_397_053;
 
@@ -58,5 +58,20 @@ describe('networkDebugMeta', () => {
       an: 'trackEvent',
       msg_t: 'NETWORK_CALL_FAILURE_AFTER_MAX_RETRIES',
     });
+  });
+});
+
+describe('nodeHttpErrorText: what fetch threw, in the words of node http (1.35.0)', () => {
+  const systemError = (message: string, code: string) => Object.assign(new Error(message), { code, syscall: 'connect' });
+  it('names the socket error found among the causes, a closed connection as "socket hang up", anything else by its message', () => {
+    const refused = new Error('POST x failed: network error', {
+      cause: new TypeError('fetch failed', { cause: systemError('connect ECONNREFUSED 127.0.0.1:9', 'ECONNREFUSED') }),
+    });
+    expect(nodeHttpErrorText(refused)).toBe('connect ECONNREFUSED 127.0.0.1:9');
+    const closed = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(nodeHttpErrorText(closed)).toBe('socket hang up');
+    expect(nodeHttpErrorText(new Error('custom transport says no'))).toBe('custom transport says no');
+    expect(nodeHttpErrorText('plain')).toBe('plain');
+    expect(nodeHttpErrorText({ why: 1 })).toBe('{"why":1}');
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../../client/types.js';
 import { createDelivery } from '../../delivery/delivery.js';
+import { classifyFmeResponse } from '../../delivery/retry.js';
 import type { Delivery, RetriedRequestReport } from '../../delivery/types.js';
 import type { EventContext, EventRequest } from '../../events/types.js';
 import { visitorUuid } from '../../events/uuid.js';
@@ -29,6 +30,7 @@ import { fmeDebugEventRequest, fmeSdkInitRequest, fmeUsageStatsRequest } from '.
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import { parseFmeSettings } from '../settings/parse.js';
 import { type FmeTransportRequest, networkDebugMeta } from './network-debug.js';
+import type { FmeSettingsApi } from './settings-fetch.js';
 import type {
   FmeBatchEventData,
   FmeClient,
@@ -153,6 +155,11 @@ class Flag implements FmeFlag {
 // Pure: a page that imports only legacy `launch` bundles none of the FME modules.
 const DISABLED = /* @__PURE__ */ new Flag(false, []);
 
+/** A settings fetch that failed; the message is 1.35.0's text of it. */
+class SettingsFetchRejected extends Error {
+  override readonly name = 'SettingsFetchRejected';
+}
+
 /** An API call refused before deciding: logged, reported to VWO as 1.35.0 does, answered with the error value. */
 class Refusal extends Error {
   override readonly name = 'Refusal';
@@ -239,6 +246,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     logger: log,
     retry,
     requestTimeout,
+    classifyResponse: config.anySuccessDelivers === true ? undefined : classifyFmeResponse,
     outbox: config.eventOutbox,
     onRetriedRequest: (request, report) => reportNetworkOutcome(request, report),
   });
@@ -360,6 +368,27 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     } catch (error) {
       log.error(`could not build the network debug event: ${String(error)}`);
     }
+  }
+
+  /** 1.35.0's `vwo_sdkDebug` after a settings fetch that needed a retry or failed. */
+  function reportSettingsFetch(meta: Readonly<Record<string, unknown>>, atInit: boolean): void {
+    try {
+      // At init 1.35.0 builds the event before the fetched file sets the collection prefix.
+      const from = atInit ? { ...source(), collectionPrefix: undefined } : source();
+      send(fmeDebugEventRequest(from, meta, randomUuid(), clockNow(meta.sId as number)), 'debug');
+    } catch (error) {
+      log.error(`could not build the settings fetch debug event: ${String(error)}`);
+    }
+  }
+
+  /** A settings fetch for polling or `updateSettings`; rejects with 1.35.0's error text. */
+  async function fetchFile(endpoint: 'settings' | 'pull', apiName: FmeSettingsApi): Promise<unknown> {
+    const reported = config.fetchSettingsReported;
+    if (!reported) return await (config.fetchSettings as NonNullable<FmeClientConfig['fetchSettings']>)(endpoint);
+    const outcome = await reported(endpoint, apiName);
+    if (outcome.debugMeta) reportSettingsFetch(outcome.debugMeta, false);
+    if (!outcome.ok) throw new SettingsFetchRejected(outcome.rejection ?? String(outcome.error));
+    return outcome.file;
   }
 
   /** An impression: written by hand when its inputs allow (impression-writer.ts), else built as data. */
@@ -748,15 +777,15 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     try {
       let file: unknown = settings;
       if (!isPlainObject(settings) || Object.keys(settings).length === 0) {
-        if (!config.fetchSettings) {
+        if (!config.fetchSettings && !config.fetchSettingsReported) {
           failed('Error: no settings given and no way to fetch them');
           return;
         }
-        file = await config.fetchSettings(isViaWebhook ? 'pull' : 'settings');
+        file = await fetchFile(isViaWebhook ? 'pull' : 'settings', 'updateSettings');
       }
       if (!apply(file)) failed('TypeError: Invalid Settings schema');
     } catch (error) {
-      failed(String(error));
+      failed(error instanceof SettingsFetchRejected ? error.message : String(error));
     } finally {
       await settled().catch(() => undefined);
     }
@@ -934,11 +963,11 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   // ---- polling: fetch, compare, apply when changed and valid (1.35.0 never applies) -------
   for (const [key, data] of initReports) reportError(key, { an: 'init' }, data);
   const pollInterval = pollMs;
-  if (config.fetchSettings && config.polling !== false) {
-    const fetchSettings = config.fetchSettings;
+  if ((config.fetchSettings || config.fetchSettingsReported) && config.polling !== false) {
     const poll = async () => {
       try {
-        const file = await fetchSettings('settings');
+        // 1.35.0's poll fetches through its init path: its debug event names `init`.
+        const file = await fetchFile('settings', 'init');
         const next = settingsState(file);
         if (next.text === state.text) log.info('polling: no change in settings');
         else if (next.model) {
@@ -955,6 +984,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
 
   // ---- start events (fme/events.md §7) ---------------------------------------------------
   const start = config.startEvents;
+  if (start?.settingsFetchDebug) reportSettingsFetch(start.settingsFetchDebug, true);
   if (start) {
     const model = state.model;
     if (model) {
@@ -972,7 +1002,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       if (model.usageStatsAccountId) {
         send(fmeUsageStatsRequest(source(), model.usageStatsAccountId, start.usageStats, clockNow()), 'debug');
       }
-    } else {
+    } else if (!start.settingsFetchFailed) {
       reportError('INVALID_SETTINGS_SCHEMA', { an: 'init' }, {});
     }
   }

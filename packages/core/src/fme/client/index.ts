@@ -15,6 +15,7 @@ export {
   storeFmeSettings,
 } from './init-support.js';
 export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
+export { type FmeSettingsApi, type FmeSettingsFetchOptions, type FmeSettingsFetchOutcome, fetchFmeSettings } from './settings-fetch.js';
 export { fmeSettingsUrl } from './settings-url.js';
 export type {
   FmeBatchEventData,

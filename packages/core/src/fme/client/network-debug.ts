@@ -63,7 +63,28 @@ export function networkDebugMeta(
   }
   const origin = Array.isArray(body.ev) ? batchOrigin(body.ev) : userEventOrigin(body, tagged.featureKey, settings);
   const data = { extraData: origin.extraData, attempts: report.retries, err: errorText(report, requestTimeout) };
-  const meta: Json = report.delivered
+  const meta: Json = retryDebugProps(report.delivered, data);
+  if (origin.apiName) meta.an = origin.apiName;
+  const d = isPlainObject(body.d) ? body.d : {};
+  // 1.35.0 reads the session from the payload; a batch has none and takes the clock's.
+  meta.sId = d.sessionId ? d.sessionId : Math.ceil(now / 1000);
+  if (origin.userEvent) meta.uuid = d.visId;
+  return meta;
+}
+
+/**
+ * The first four `vwoMeta` properties of 1.35.0's `createNetWorkAndRetryDebugEvent`: `cg`, `msg_t`,
+ * `msg`, `lt`, worded as a success with retries or as a failure after the last retry.
+ *
+ * @example
+ * retryDebugProps(false, { extraData: '/server-side/v2-settings', attempts: 3, err: 'timeout' });
+ * // { cg: 'network', msg_t: 'NETWORK_CALL_FAILURE_AFTER_MAX_RETRIES', msg: 'Network call for /server-side/v2-settings failed after 3 retry attempt(s). Got Error: timeout', lt: 'error' }
+ */
+export function retryDebugProps(
+  succeeded: boolean,
+  data: { readonly extraData: string | undefined; readonly attempts: number; readonly err: string },
+): Json {
+  return succeeded
     ? { cg: 'retry', msg_t: 'NETWORK_CALL_SUCCESS_WITH_RETRIES', msg: fill(MESSAGES.NETWORK_CALL_SUCCESS_WITH_RETRIES, data), lt: 'info' }
     : {
         cg: 'network',
@@ -71,12 +92,20 @@ export function networkDebugMeta(
         msg: fill(MESSAGES.NETWORK_CALL_FAILURE_AFTER_MAX_RETRIES, data),
         lt: 'error',
       };
-  if (origin.apiName) meta.an = origin.apiName;
-  const d = isPlainObject(body.d) ? body.d : {};
-  // 1.35.0 reads the session from the payload; a batch has none and takes the clock's.
-  meta.sId = d.sessionId ? d.sessionId : Math.ceil(now / 1000);
-  if (origin.userEvent) meta.uuid = d.visId;
-  return meta;
+}
+
+/**
+ * The message node's `http` client gives for a network error, read from what `fetch` threw: the
+ * socket's system error (`connect ECONNREFUSED 127.0.0.1:80`) found in its causes, and `socket hang up`
+ * for a connection closed without an answer; any other error's own message.
+ */
+export function nodeHttpErrorText(error: unknown): string {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return 'socket hang up';
+    if (typeof code === 'string' && typeof (cause as { syscall?: unknown }).syscall === 'string') return cause.message;
+  }
+  return formattedError(error);
 }
 
 interface Origin {
@@ -133,10 +162,24 @@ function batchOrigin(events: readonly unknown[]): Origin {
  */
 function errorText(report: RetriedRequestReport, requestTimeout: number): string {
   const { response, error, timedOut } = report.lastFailure;
-  if (timedOut) return `Timeout: ${requestTimeout}`;
+  if (timedOut || isTimeoutError(error)) return `Timeout: ${requestTimeout}`;
   if (response !== undefined && response !== null && typeof response.status === 'number') {
     return `Raw Data: ${response.body ?? ''}, Status Code: ${response.status}`;
   }
+  if (error !== undefined) return nodeHttpErrorText(error);
+  return report.lastFailure.problem;
+}
+
+/** Whether a transport gave up waiting (`fetch`'s `TimeoutError` or an abort), anywhere in the causes. */
+export function isTimeoutError(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (cause.name === 'TimeoutError' || cause.name === 'AbortError') return true;
+  }
+  return false;
+}
+
+/** 1.35.0's `getFormattedErrorMessage`: an error's message, a string, or an object as JSON. */
+function formattedError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
   if (error && typeof error === 'object') {
@@ -146,7 +189,7 @@ function errorText(report: RetriedRequestReport, requestTimeout: number): string
       return '';
     }
   }
-  return report.lastFailure.problem;
+  return '';
 }
 
 function fill(template: string, data: Readonly<Record<string, unknown>>): string {

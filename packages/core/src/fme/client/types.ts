@@ -2,6 +2,7 @@ import type { EventOutbox, Logger, Transport } from '../../client/types.js';
 import type { FmeFlagOutcome, FmeRuleOutcome, FmeStorageRecord } from '../decision/types.js';
 import type { FmeSdkIdentity } from '../events/requests.js';
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
+import type { FmeSettingsApi, FmeSettingsFetchOutcome } from './settings-fetch.js';
 
 /** The user of one call (fme/api.md §5); `id` must be truthy. */
 export interface FmeUserContext {
@@ -149,6 +150,19 @@ export interface FmeClientConfig {
   /** Fetches the settings file from `/server-side/v2-settings` (`settings`) or `/server-side/v2-pull` (`pull`). */
   readonly fetchSettings?: ((endpoint: 'settings' | 'pull') => Promise<unknown>) | undefined;
   /**
+   * Count any 2xx as delivered and retry no 4xx but 408/429 (the shared delivery's rule), instead
+   * of 1.35.0's (only 200 delivered, 400 refused, all else retried): for a transport whose answers
+   * are not the server's, such as a beacon's `202` once queued.
+   */
+  readonly anySuccessDelivers?: boolean | undefined;
+  /**
+   * Replaces `fetchSettings` (polling, `updateSettings`): a fetch with 1.35.0's retries whose
+   * outcome carries the `vwo_sdkDebug` event 1.35.0 sends after a fetch that needed a retry or failed.
+   */
+  readonly fetchSettingsReported?:
+    | ((endpoint: 'settings' | 'pull', apiName: FmeSettingsApi) => Promise<FmeSettingsFetchOutcome>)
+    | undefined;
+  /**
    * Ms between settings fetches (≥ 1000; else reported as 1.35.0 does and the settings'
    * `pollInterval`, else 600000, is used). Fetched settings are applied when they changed and are valid.
    */
@@ -166,6 +180,10 @@ export interface FmeClientConfig {
         readonly usageStats: Readonly<Record<string, unknown>>;
         /** `false` when the settings came from a storage cache: 1.35.0 sends no init event then. */
         readonly sendInitEvent?: boolean;
+        /** The debug event of the settings fetch at `init` ({@link FmeSettingsFetchOutcome.debugMeta}), sent first. */
+        readonly settingsFetchDebug?: Readonly<Record<string, unknown>> | undefined;
+        /** The fetch at `init` failed: 1.35.0 then starts without settings and reports no invalid schema. */
+        readonly settingsFetchFailed?: boolean | undefined;
       }
     | undefined;
   /**

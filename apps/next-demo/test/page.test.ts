@@ -1,0 +1,182 @@
+/**
+ * The Next.js page end to end: `next start` (built by the global setup) on loopback, the
+ * collector on loopback serving settings.json, headless Chromium visiting as several visitors.
+ * Checked per visitor: the first response's HTML already holds the variation and the bootstrap;
+ * the headline never changes while the page loads and hydrates (no flicker); after hydration the
+ * page's client, started from the bootstrap, shows the same variation. Checked at the end: the
+ * collector counted exactly one impression per visitor, of the right variation, and no settings
+ * request came from any page.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { type Collector, startCollector } from '@vwo/collector';
+import { decide, parseSettings, visitorUuid } from '@vwo/core';
+import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_ID, CAMPAIGN_KEY, HEADLINES } from '../app/config.js';
+import { runNext } from './next-bin.js';
+
+requireChromium('the Next.js demo end-to-end test');
+
+const SETTINGS_FILE = JSON.parse(readFileSync(new URL('../settings.json', import.meta.url), 'utf8')) as {
+  campaigns: Array<{ id: number; variations: Array<{ id: number; name: string }> }>;
+};
+const CAMPAIGN = SETTINGS_FILE.campaigns[0]!;
+const VISITORS = 8;
+/** Every other visitor is named by the `visitor` cookie instead of the `user` query parameter. */
+const byCookie = (i: number) => i % 2 === 1;
+
+/** The variation @vwo/core decides for this visitor from settings.json: what the page must show. */
+function expectedVariation(userId: string): string {
+  const parsed = parseSettings(SETTINGS_FILE);
+  if (!parsed.ok) throw new Error(`settings.json: ${parsed.error.message}`);
+  const name = decide(parsed.settings, CAMPAIGN_KEY, userId).variationName;
+  if (typeof name !== 'string') throw new Error(`${userId} is not in the campaign`);
+  return name;
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Polls the server until it answers (bounded: 30 s). */
+async function waitForServer(origin: string, server: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}:\n${output()}`);
+    try {
+      await fetch(`${origin}/?user=warm-up`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`next start did not answer within 30 s:\n${output()}`);
+}
+
+describe('the Next.js page renders the variation on the server and hydrates from the bootstrap', () => {
+  let collector: Collector;
+  let server: ChildProcess;
+  let browser: Browser;
+  let origin: string;
+  let serverOutput = '';
+
+  beforeAll(async () => {
+    collector = await startCollector({ settings: SETTINGS_FILE as never });
+    const port = await freeLoopbackPort();
+    origin = `http://127.0.0.1:${port}`;
+    server = runNext(['start', '--hostname', '127.0.0.1', '--port', String(port)], { VWO_COLLECTOR_URL: collector.url });
+    server.stdout?.on('data', (chunk) => {
+      serverOutput += chunk;
+    });
+    server.stderr?.on('data', (chunk) => {
+      serverOutput += chunk;
+    });
+    // The first page request launches the server's client, which fetches the settings once:
+    // that fetch is the server's, so it happens (and is forgotten) before the visitors come.
+    await waitForServer(origin, server, () => serverOutput);
+    collector.reset();
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await collector?.close();
+  });
+
+  async function visit(i: number) {
+    const userId = `next-visitor-${i}`;
+    const context = await browser.newContext();
+    if (byCookie(i)) await context.addCookies([{ name: 'visitor', value: userId, url: origin }]);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      // A failed response is reported above, with its URL.
+      if (message.text().startsWith('Failed to load resource')) return;
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+    });
+    // Every headline the page ever shows, from the parser's first insertion on: one value means no flicker.
+    await page.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { heroShown: string[] }).heroShown = shown;
+      const note = () => {
+        const hero = document.getElementById('hero');
+        if (!hero) return;
+        const now = `${hero.dataset.variation}|${hero.textContent}`;
+        if (shown[shown.length - 1] !== now) shown.push(now);
+      };
+      new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    const response = await page.goto(byCookie(i) ? `${origin}/` : `${origin}/?user=${encodeURIComponent(userId)}`, { waitUntil: 'load' });
+    const html = (await response?.text()) ?? '';
+    await page.locator('#hero[data-hydrated="yes"]').waitFor({ timeout: 20_000 });
+    const seen = await page.evaluate(() => ({
+      source: window.vwoPage?.source,
+      clientAtOnce: window.vwoPage?.clientAtOnce,
+      clientVariation: window.vwoPage?.clientVariation,
+      shownVariation: document.getElementById('hero')?.dataset.variation,
+      shownText: document.getElementById('hero')?.textContent,
+      heroShown: (window as unknown as { heroShown: string[] }).heroShown,
+    }));
+    // Send what the page's client queued now, rather than on page hide.
+    await page.evaluate(() => window.vwoPage?.client?.flushEvents());
+    await context.close();
+    return { userId, html, problems, ...seen };
+  }
+
+  it('shows each visitor one variation from the first byte on, and the collector counts one impression each', async () => {
+    const started = performance.now();
+    const expectedByVisitor = new Map<string, string>();
+    for (let i = 0; i < VISITORS; i++) {
+      const seen = await visit(i);
+      const expected = expectedVariation(seen.userId);
+      const headline = HEADLINES[expected];
+      expectedByVisitor.set(seen.userId, expected);
+      // The first response, before any script ran: the variation, its headline, and the bootstrap for this visitor.
+      expect(seen.html).toMatch(new RegExp(`<h1 id="hero" data-variation="${expected}" data-hydrated="no">${headline}</h1>`));
+      expect(seen.html).toContain('<script type="application/json" id="vwo-bootstrap">');
+      expect(seen.html).toContain(`"userId":"${seen.userId}"`);
+      // Hydrated: the page's client started from the bootstrap, at once, and decided the same.
+      expect(seen.source).toBe('bootstrap');
+      expect(seen.clientAtOnce).toBe(true);
+      expect(seen.clientVariation).toBe(expected);
+      expect(seen.shownVariation).toBe(expected);
+      expect(seen.shownText).toBe(headline);
+      // No flicker: the only headline ever in the DOM is the visitor's.
+      expect(seen.heroShown).toEqual([`${expected}|${headline}`]);
+      // No hydration mismatch, no "bootstrap not used" warning, no error.
+      expect(seen.problems).toEqual([]);
+    }
+    // Both variations were shown: the check above would catch a page that always renders one.
+    expect(new Set(expectedByVisitor.values())).toEqual(new Set(CAMPAIGN.variations.map((v) => v.name)));
+
+    const stats = collector.stats();
+    expect(stats.requests.byEndpoint.settings ?? 0).toBe(0);
+    expect(stats.events).toMatchObject({ impressions: VISITORS, total: VISITORS });
+    for (const [userId, expected] of expectedByVisitor) {
+      const impressions = collector
+        .events()
+        .filter((e) => e.kind === 'impression' && e.uuid === visitorUuid(ACCOUNT_ID, userId))
+        .map((e) => ({ campaignId: e.campaignId, variationId: e.variationId }));
+      const variationId = CAMPAIGN.variations.find((v) => v.name === expected)?.id;
+      expect(impressions, userId).toEqual([{ campaignId: CAMPAIGN.id, variationId }]);
+    }
+    expect(serverOutput).not.toMatch(/error/i);
+    console.log(`${VISITORS} visitors through next start and Chromium: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  });
+});
