@@ -46,7 +46,7 @@ if (app.gzip > CEILING_BYTES || !browserBuild) process.exit(1);
 // only the apps that import it: the `launch` bundle must hold none of FME's (its SDK name and
 // init event name are in every FME client), and the `init` bundle must be the FME client.
 /** `init`'s size when it was added (27.3 KiB), rounded up to the next 0.5 KiB. */
-const INIT_CEILING_BYTES = 27.5 * KIB;
+const INIT_CEILING_BYTES = 29.5 * KIB;
 const FME_MARKERS = ['vwo-fme-node-sdk', 'vwo_fmeSdkInit'];
 const initApp = await measure("import { init } from './dist/index.js'; globalThis.init = init;", here);
 const bundleText = async (contents) =>
