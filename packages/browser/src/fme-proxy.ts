@@ -1,7 +1,8 @@
 import type { Logger, Transport } from '@vwo/core';
 
 /** Where the FME client addresses VWO (every request 1.35.0 does not send to a gateway). */
-const VWO_ORIGIN = 'https://dev.visualwebsiteoptimizer.com';
+/** VWO's origin, which every request of 1.35.0's browser build is addressed to unless a proxy or gateway is given. */
+export const VWO_ORIGIN = 'https://dev.visualwebsiteoptimizer.com';
 
 /**
  * The origin of `proxyUrl` as 1.35.0's browser build reads it: a URL with `http://` or

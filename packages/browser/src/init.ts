@@ -1,7 +1,7 @@
 /**
  * `init` for pages: vwo-fme-node-sdk 1.35.0's entry point over the FME client of `@vwo/core`,
- * with the page behaviour of `launch` (fetch while visible, beacons once hidden, a flush on page
- * hide, unsent events in `localStorage`) and 1.35.0's browser options (`clientStorage`, `proxyUrl`).
+ * with the page behaviour of `launch` (fetch while visible, beacons once hidden, unsent events in
+ * `localStorage`) and 1.35.0's browser build's options and lookups (`clientStorage`, `proxyUrl`).
  */
 import {
   FME_BROWSER_SDK,
@@ -27,7 +27,7 @@ import {
 } from '@vwo/core';
 import { createBeaconTransport } from '@vwo/transport-beacon';
 import { createFetchTransport } from '@vwo/transport-fetch';
-import { proxiedTransport, proxyHostname, proxyOrigin } from './fme-proxy.js';
+import { proxiedTransport, proxyHostname, proxyOrigin, VWO_ORIGIN } from './fme-proxy.js';
 import { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
 import { withPageUserAgent } from './fme-user-agent.js';
 import { xhrHeaderTransport } from './fme-xhr-headers.js';
@@ -61,7 +61,7 @@ export interface InitConfig {
   };
   /** Fetch the settings every this many ms (≥ 1000; default the settings' `pollInterval`, else 600000). */
   readonly pollInterval?: number;
-  /** Queue events and send them in batches; the queue is also sent when the page is hidden or left. */
+  /** Ignored, as 1.35.0's browser build (it logs that batching needs no gateway): every event is sent at once. */
   readonly batchEventData?: FmeBatchEventData;
   /** How failed requests are retried; an invalid one means the defaults. */
   readonly retryConfig?: FmeRetryConfig;
@@ -80,7 +80,7 @@ export interface InitConfig {
     /** The scheme used when `url` has none. */
     readonly protocol?: string;
   };
-  /** Resolve every call's `context.id` through the gateway's aliases (needs `gatewayService`). */
+  /** Resolve every call's `context.id` through VWO's aliases (asked of the `gatewayService`, else of VWO's host or the `proxyUrl`). */
   readonly isAliasingEnabled?: boolean;
   /** Sends every request. Default: `fetch` while the page is visible, `navigator.sendBeacon` (or a `keepalive` fetch) once hidden. */
   readonly transport?: Transport;
@@ -98,7 +98,7 @@ export interface InitConfig {
  * Starts a VWO FME client in a page, as vwo-fme-node-sdk 1.35.0's `init`: settings given, cached
  * in `localStorage` (fresh for `clientStorage.ttl`, two hours by default) or fetched; decisions
  * remembered in `localStorage` unless you pass a `storage`; events by `fetch` while the page is
- * visible and by beacon once it is hidden; the batch queue sent on page hide; unsent event
+ * visible and by beacon once it is hidden (never batched, as 1.35.0's browser build); unsent event
  * requests kept in `localStorage` and resent by the next `init` on the site.
  *
  * Rejects with a {@link VWOConfigError} naming `accountId`, `sdkKey`, `proxyUrl`, `persistEvents`
@@ -120,14 +120,10 @@ export async function init(config: InitConfig): Promise<FmeClient> {
   const { accountId, requestTimeout } = config;
   const sdkKey = config.sdkKey;
   const gateway = fmeGatewayOf(config.gatewayService, log);
-  if (config.isAliasingEnabled && !config.gatewayService) log.error('isAliasingEnabled needs a gatewayService: user ids are used as given');
 
-  // The page may never come back once hidden: send the batch queue while it still can. Without
-  // batching there is no queue (and 1.35.0's flushEvents logs an error then).
-  let client: FmeClient | undefined;
-  const page = watchPage(() => {
-    if (config.batchEventData !== undefined) void client?.flushEvents();
-  });
+  // Nothing waits in a queue (no batching, as 1.35.0's browser build): once the page is hidden
+  // the transport sends by beacon, and what is undelivered stays in the outbox.
+  const page = watchPage(() => undefined);
   const proxy = config.proxyUrl === undefined ? undefined : proxyOrigin(config.proxyUrl, log);
   // 1.35.0's browser build sends through XHR without `Content-Type`: each transport gets what it would.
   const viaProxy = (transport: Transport): Transport =>
@@ -182,7 +178,7 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     else eventOutbox = localStorageOutbox(local, `${config.storageNamespace ?? 'vwo'}:fme-outbox:`);
   }
 
-  client = await startFmeClient({
+  const client = await startFmeClient({
     accountId,
     sdkKey,
     settings,
@@ -198,6 +194,9 @@ export async function init(config: InitConfig): Promise<FmeClient> {
     fetchSettings,
     pollInterval: config.pollInterval,
     gateway,
+    // 1.35.0's browser build counts itself gateway-backed where it has `XMLHttpRequest`: user
+    // details, lists and aliases are asked of VWO's host (the proxy rewrites it), batching is off.
+    lookupOrigin: typeof XMLHttpRequest === 'undefined' ? undefined : VWO_ORIGIN,
     isAliasingEnabled: config.isAliasingEnabled === true,
     sdk: FME_BROWSER_SDK,
     eventHostname: proxy === undefined ? undefined : proxyHostname(proxy),

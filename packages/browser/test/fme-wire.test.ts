@@ -27,13 +27,47 @@ const REFERENCE = readFileSync(
 /** The headers either SDK sets itself; the browser adds the others (and differently for XHR and fetch). */
 const SDK_HEADERS = ['authorization', 'content-type', 'x-device-user-agent', 'vwo-x-forwarded-for'];
 
-/** The test settings plus a rollout for Chrome user agents only: the default `userAgent` decides it. */
+/** A feature with one rollout whose variation has `segments`: what 1.35.0 scans for user-detail keys. */
+function rollout(id: number, key: string, segments: Record<string, unknown>) {
+  return {
+    campaign: {
+      id,
+      key: `${key}_rollout`,
+      name: key,
+      type: 'FLAG_ROLLOUT',
+      status: 'RUNNING',
+      percentTraffic: 100,
+      segments: {},
+      variations: [{ id: 1, name: 'Rollout', weight: 100, segments, variables: [{ id: 1, key: 'on', type: 'boolean', value: true }] }],
+    },
+    feature: {
+      id: id - 450,
+      key,
+      name: key,
+      type: 'FEATURE_FLAG',
+      status: 'ON',
+      metrics: [{ id: 7, type: 'CUSTOM_CODE', identifier: 'signup' }],
+      rules: [{ type: 'FLAG_ROLLOUT', ruleKey: 'rollout', campaignId: id, variationId: 1 }],
+    },
+  };
+}
+
+// Segments that need VWO's user details: 1.35.0's browser build asks for them even without a gateway.
+const GEO = rollout(503, 'us_only', { and: [{ country: 'US' }] });
+const WINDOWS = rollout(504, 'windows_only', { or: [{ os: 'Windows' }] });
+
+/**
+ * The test settings plus a rollout for Chrome user agents only (the default `userAgent` decides
+ * it) and two that need the user's details (location, parsed user agent).
+ */
 function settings(): Record<string, unknown> {
   const base = fmeSettings() as { campaigns: unknown[]; features: unknown[] };
   return {
     ...base,
     campaigns: [
       ...base.campaigns,
+      GEO.campaign,
+      WINDOWS.campaign,
       {
         id: 502,
         key: 'chrome_rollout',
@@ -49,6 +83,8 @@ function settings(): Record<string, unknown> {
     ],
     features: [
       ...base.features,
+      GEO.feature,
+      WINDOWS.feature,
       {
         id: 52,
         key: 'chrome_only',
@@ -88,6 +124,7 @@ function generatedCalls(seed: number, users: number): Call[] {
     else if (uaPick < 0.4) context.userAgent = '';
     if (next() < 0.5) context.ipAddress = `10.0.${i}.${Math.floor(next() * 250)}`;
     calls.push({ api: 'getFlag', key: next() < 0.5 ? 'hero' : 'chrome_only', context });
+    calls.push({ api: 'getFlag', key: next() < 0.5 ? 'us_only' : 'windows_only', context });
     calls.push({ api: 'getFlag', key: 'chrome_only', context });
     if (next() < 0.7) calls.push({ api: 'trackEvent', event: 'purchase', context, props: { revenue: Math.floor(next() * 100) } });
     if (next() < 0.5) calls.push({ api: 'setAttribute', attributes: { plan: next() < 0.5 ? 'pro' : 'free', seats: i }, context });
@@ -95,12 +132,34 @@ function generatedCalls(seed: number, users: number): Call[] {
   return calls;
 }
 
+/**
+ * What the loopback server answers a lookup: user details that vary with the query (a user with
+ * an IP address is in the US, Firefox runs on Windows), and an alias for every second user id.
+ */
+let aliasesGiven = 0;
+function lookupAnswer(url: string): unknown {
+  const query = new URL(url, 'http://loopback').searchParams;
+  if (url.startsWith('/get-user-details')) {
+    return {
+      location: { country: query.get('ipAddress') ? 'US' : 'IN' },
+      userAgent: { os: query.get('userAgent')?.includes('Firefox') ? 'Windows' : 'Linux' },
+    };
+  }
+  if (url.startsWith('/user-alias/getAliasUserId')) {
+    const [id] = JSON.parse(query.get('userId') ?? '[]') as string[];
+    if (id === undefined || id.charCodeAt(id.length - 1) % 2 === 1) return [];
+    aliasesGiven++;
+    return [{ aliasId: id, userId: `known-${id}` }];
+  }
+  return {};
+}
+
 /** A request as the server saw it, with only random and clock values masked. */
 function masked(method: string, url: string, headers: IncomingMessage['headers'], body: string): string {
   const path = url.replace(/([?&])(eTime|random|r)=[^&]*/g, '$1$2=*');
   const kept = SDK_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `${name}: ${String(headers[name])}`);
   let maskedBody = body;
-  if (body) {
+  if (body.startsWith('{"d"')) {
     const parsed = JSON.parse(body) as { d: Record<string, unknown> };
     const d = parsed.d;
     d.msgId = `${String(d.msgId).slice(0, String(d.msgId).lastIndexOf('-'))}-*`;
@@ -156,7 +215,7 @@ describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in 
         // with custom headers is preflighted by neither: same origin).
         if (req.method !== 'OPTIONS') requests.push(masked(req.method ?? '', url, req.headers, Buffer.concat(chunks).toString('utf8')));
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(url.startsWith('/server-side/v2-settings') ? file : '{}');
+        res.end(url.startsWith('/server-side/v2-settings') ? file : JSON.stringify(lookupAnswer(url)));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -170,7 +229,7 @@ describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in 
   });
 
   /** The requests one SDK sends, in a fresh page (empty localStorage), for `calls`; sorted, as parallel requests arrive in any order. */
-  async function requestsOf(which: 'ours' | 'reference', calls: readonly Call[]): Promise<string[]> {
+  async function requestsOf(which: 'ours' | 'reference', calls: readonly Call[], extra: Record<string, unknown> = {}): Promise<string[]> {
     requests = [];
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -203,6 +262,7 @@ describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in 
           proxyUrl: origin,
           shouldWaitForTrackingCalls: true,
           logger: { level: 'ERROR' },
+          ...extra,
         },
       },
     );
@@ -239,6 +299,28 @@ describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in 
     const onlyReference = reference.filter((r) => !ours.includes(r));
     const onlyOurs = ours.filter((r) => !reference.includes(r));
     expect({ onlyReference, onlyOurs }).toEqual({ onlyReference: [], onlyOurs: [] });
+    expect(ours).toEqual(reference);
+    // Location and user-agent segments made both ask VWO's host (here the proxy) without a gateway.
+    expect(reference.some((r) => r.startsWith('GET /get-user-details?') && r.includes('accountId='))).toBe(true);
+  });
+
+  it('looks aliases up on VWO’s host without a gatewayService, as 1.35.0 (0 differences)', async () => {
+    const calls = generatedCalls(7, 8);
+    const reference = await requestsOf('reference', calls, { isAliasingEnabled: true });
+    const ours = await requestsOf('ours', calls, { isAliasingEnabled: true });
+    expect(reference.some((r) => r.startsWith('GET /user-alias/getAliasUserId?'))).toBe(true);
+    // Some ids were aliases: their events name the known user's uuid, so ids used as given would differ.
+    expect(aliasesGiven).toBeGreaterThan(0);
+    expect(ours).toEqual(reference);
+  });
+
+  it('ignores batchEventData and sends every event at once, as 1.35.0 (0 differences)', async () => {
+    const calls = generatedCalls(99, 8);
+    const batchEventData = { eventsPerRequest: 100, requestTimeInterval: 600 };
+    const reference = await requestsOf('reference', calls, { batchEventData });
+    const ours = await requestsOf('ours', calls, { batchEventData });
+    expect(reference.some((r) => r.includes('batch-events'))).toBe(false);
+    expect(reference.filter((r) => r.includes('en=vwo_variationShown')).length).toBeGreaterThan(calls.length / 4);
     expect(ours).toEqual(reference);
   });
 });

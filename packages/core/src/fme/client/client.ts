@@ -66,6 +66,8 @@ const MESSAGES = {
     'Invalid batch events config. Should be an object - eventsPerRequest and requestTimeInterval should be of type:number and > 0',
   ALIAS_CALLED_BUT_NOT_PASSED: 'Aliasing is not enabled. Set isAliasingEnabled:true in init to enable',
   ERROR_SETTING_SEGMENTATION_CONTEXT: 'Error in setting contextual data for segmentation. Error: {err}',
+  GATEWAY_AND_BATCH_EVENTS_CONFIG_MISMATCH:
+    'Batch Events config passed in SDK configuration will not work as the gatewayService is already configured. Please check the documentation for more details',
 } as const;
 
 type MessageKey = keyof typeof MESSAGES;
@@ -260,7 +262,11 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   });
   const waitForCalls = config.shouldWaitForTrackingCalls === true;
   const gateway = config.gateway;
-  const gatewayBase = gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : '';
+  const gatewayBase = gateway
+    ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}`
+    : (config.lookupOrigin ?? '');
+  // 1.35.0's `isGatewayServiceProvided`: lookups are asked, batching is off.
+  const gatewayBacked = gateway !== undefined || config.lookupOrigin !== undefined;
   let state = settingsState(config.settings);
   let closed: Promise<void> | undefined;
   let pollTimer: TimerHandle | undefined;
@@ -286,10 +292,10 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     const fromSettings = isPlainObject(config.settings) ? config.settings.pollInterval : undefined;
     if (typeof fromSettings === 'number' && fromSettings > 0) pollMs = fromSettings;
   }
-  const batchOptions = gateway ? undefined : config.batchEventData;
+  const batchOptions = gatewayBacked ? undefined : config.batchEventData;
   const batch = batchOptions === undefined ? undefined : batchSettings(batchOptions);
   if (batchOptions !== undefined && !batch) initReports.push(['INVALID_BATCH_EVENTS_CONFIG', {}]);
-  if (gateway && config.batchEventData !== undefined) log.info('batchEventData is ignored with a gatewayService (as 1.35.0)');
+  if (gatewayBacked && config.batchEventData !== undefined) log.info(MESSAGES.GATEWAY_AND_BATCH_EVENTS_CONFIG_MISMATCH);
   let queue: string[] = [];
   let batchTimer: TimerHandle | undefined;
   const armBatchTimer = () => {
@@ -525,7 +531,8 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     }
     const settings = requireSettings('getFlag');
     const ctx = requireContext('getFlag', context);
-    if (config.isAliasingEnabled || config.storage || gateway) return decideAwaiting(settings, featureKey as string, ctx, sessionId, trace);
+    if (config.isAliasingEnabled || config.storage || gatewayBacked)
+      return decideAwaiting(settings, featureKey as string, ctx, sessionId, trace);
     const uuid = visitorUuid(config.accountId, String(ctx.id));
     const decision = decideFlag(settings, featureKey as string, ctx, undefined, trace ? { trace: true } : undefined);
     return { decision, ctx, uuid, sessionId, settings };
@@ -578,7 +585,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     notes?: string[],
   ): Promise<FmeFlagDecision> {
     const lookup = (key: string) => records.get(key);
-    if (!gateway) return decideFlag(settings, featureKey, ctx, lookup, trace ? { trace: true } : undefined);
+    if (!gatewayBacked) return decideFlag(settings, featureKey, ctx, lookup, trace ? { trace: true } : undefined);
     let context = ctx;
     const feature = settings.featuresByKey.get(featureKey);
     if (feature?.needsGateway && !ctx._vwo && !(ctx.userAgent === null && ctx.ipAddress === null)) {
@@ -867,7 +874,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
    */
   async function resolveAlias(apiName: string, context: FmeUserContext): Promise<void> {
     if (!config.isAliasingEnabled) return;
-    if (!gateway) {
+    if (!gatewayBacked) {
       log.error(MESSAGES.INVALID_GATEWAY_URL);
       return;
     }
@@ -891,7 +898,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         reportError('ALIAS_CALLED_BUT_NOT_PASSED', { an: 'setAlias' }, {});
         return false;
       }
-      if (!gateway) {
+      if (!gatewayBacked) {
         reportError('INVALID_GATEWAY_URL', { an: 'setAlias' }, {});
         return false;
       }

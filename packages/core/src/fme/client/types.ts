@@ -192,6 +192,13 @@ export interface FmeClientConfig {
    * Debug and usage events still go to VWO; batching is off (as 1.35.0).
    */
   readonly gateway?: FmeGateway | undefined;
+  /**
+   * Without a gateway: the origin the gateway's lookups (user details, lists, aliases) go to.
+   * 1.35.0's browser build counts every client as gateway-backed and asks VWO's host (or its
+   * proxy); such a client also ignores `batchEventData`, as that build. Settings and events are
+   * unaffected.
+   */
+  readonly lookupOrigin?: string | undefined;
   /** Before every call, ask the gateway which user an id is an alias of (1.35.0's `isAliasingEnabled`). */
   readonly isAliasingEnabled?: boolean | undefined;
   /** The SDK every request names (`sn`, `sv`, `vwo_sdkName`, `vwoMeta.sn`): default `FME_NODE_SDK`, the Node build's; `@vwo/browser` passes `FME_BROWSER_SDK`. */
