@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   };
   button.disabled = false;
   status.dataset.state = 'ready';
-  status.textContent = `Ready: requests go to ${config.collectorUrl}${config.batch ? ' in batches' : ''}`;
+  // `batch=1` passes batchEventData, which VWO's browser SDK (and so `init`) ignores: no "in batches" here.
+  status.textContent = `Ready: requests go to ${config.collectorUrl}`;
 }
 
 void main();

@@ -106,22 +106,18 @@ describe('the FME demo page in headless Chromium', () => {
     expect(count(events, 'conversion')).toBe(1);
   });
 
-  it('with batching, sends the queue when the page is left (pagehide), long before its interval', async () => {
-    const visitor = 'e2e-fme-leaving-1';
+  it('with batch=1 (batchEventData, ignored as by 1.35.0’s browser build), sends each event at once, the page still shown', async () => {
+    const visitor = 'e2e-fme-unbatched-1';
     await seedVisitor(run.context, visitor);
     const page = await run.context.newPage();
     await page.goto(fmePageUrl(run.harness, '&batch=1'));
     await waitUntilReady(page);
     expect(await buy(page)).toBe('tracked');
+    // The queue's interval is an hour: events that arrive now were never queued.
+    await waitFor('the impression and the purchase', () => fmeEventsOf(run.harness, visitor).length >= 2);
     await sleep(SETTLE_MS);
-    expect(fmeEventsOf(run.harness, visitor)).toEqual([]);
-
-    await page.goto('about:blank');
-    await waitFor('the batch sent at pagehide', () => fmeEventsOf(run.harness, visitor).length >= 2);
     const events = fmeEventsOf(run.harness, visitor);
-    expect(events.map((e) => [e.kind, e.via])).toEqual([
-      ['impression', 'batch'],
-      ['conversion', 'batch'],
-    ]);
+    expect(events.map((e) => e.kind)).toEqual(['impression', 'conversion']);
+    expect(events.filter((e) => e.via === 'batch')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `init` (VWO FME) in headless Chromium against the local collector, reached through `proxyUrl`:
  * decisions equal the core's in Node, each event reaches the collector once, unsent events
- * survive a reload in `localStorage`, the batch queue goes out when the page is left, and the
+ * survive a reload in `localStorage`, `batchEventData` is ignored as 1.35.0's browser build, and the
  * settings are cached in `localStorage` for their `ttl`.
  */
 import { readFileSync } from 'node:fs';
@@ -161,18 +161,24 @@ describe('init of @vwo/browser in headless Chromium', () => {
     await page.context().close();
   });
 
-  it('sends the batch queue when the page is left (pagehide), long before its interval', async () => {
+  it('ignores batchEventData as 1.35.0’s browser build: one info line, every event sent at once', async () => {
     const page = await openPage();
-    await initIn(page, { batchEventData: { eventsPerRequest: 100, requestTimeInterval: 600 } });
-    await page.evaluate(async () => {
-      for (let i = 0; i < 5; i++) await window.fme.getFlag('hero', { id: `leaving-${i}` });
+    const logged: string[] = [];
+    page.on('console', (message) => logged.push(message.text()));
+    await initIn(page, {
+      batchEventData: { eventsPerRequest: 100, requestTimeInterval: 600 },
+      // The default log goes to the page's console, where the test reads it.
+      logger: { level: 'INFO' },
     });
-    expect(fmeEvents().impressions).toBe(0);
-    await page.goto('about:blank');
+    await page.evaluate(async () => {
+      for (let i = 0; i < 5; i++) await window.fme.getFlag('hero', { id: `at-once-${i}` });
+    });
+    // Long before the 600 s interval and with the page still shown: nothing waited in a queue.
     await until(() => fmeEvents().impressions === 5);
-    expect(collector.stats().requests.byEndpoint['batch-events-v2']).toBe(1);
-    await page.goto(`${origin}/page`, { waitUntil: 'load' });
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':fme-outbox:')))).toEqual([]);
+    expect(collector.stats().requests.byEndpoint['batch-events-v2'] ?? 0).toBe(0);
+    const notice =
+      'Batch Events config passed in SDK configuration will not work as the gatewayService is already configured. Please check the documentation for more details';
+    expect(logged.filter((line) => line.includes(notice))).toEqual([expect.stringContaining('[INFO]')]);
     await page.context().close();
   });
 
