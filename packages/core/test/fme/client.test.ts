@@ -129,3 +129,72 @@ describe('createFmeClient', () => {
     await vwo.close();
   });
 });
+
+describe('createFmeClient with a lookupOrigin (1.35.0’s browser build: gateway-backed without a gateway)', () => {
+  const settings = {
+    accountId: 1,
+    sdkKey: 'k',
+    version: 1,
+    campaigns: [
+      {
+        id: 9,
+        key: 'us_rollout',
+        name: 'us',
+        type: 'FLAG_ROLLOUT',
+        status: 'RUNNING',
+        percentTraffic: 100,
+        segments: {},
+        variations: [{ id: 1, name: 'on', weight: 100, segments: { and: [{ country: 'US' }] }, variables: [] }],
+      },
+    ],
+    features: [
+      {
+        id: 1,
+        key: 'us_only',
+        name: 'us',
+        type: 'FEATURE_FLAG',
+        status: 'ON',
+        metrics: [],
+        rules: [{ type: 'FLAG_ROLLOUT', ruleKey: 'r', campaignId: 9, variationId: 1 }],
+      },
+    ],
+  };
+
+  it('asks the origin for user details and aliases, sends events to VWO, and ignores batchEventData with 1.35.0’s line', async () => {
+    const urls: string[] = [];
+    const infos: string[] = [];
+    const vwo = createFmeClient({
+      accountId: 1,
+      sdkKey: 'k',
+      settings,
+      logger: { ...silent, info: (message: string) => infos.push(message) },
+      lookupOrigin: 'https://lookups.test',
+      isAliasingEnabled: true,
+      batchEventData: { eventsPerRequest: 50, requestTimeInterval: 600 },
+      shouldWaitForTrackingCalls: true,
+      transport: {
+        send: async (request) => {
+          urls.push(request.url);
+          if (request.url.includes('/get-user-details')) return { status: 200, body: '{"location":{"country":"US"}}' };
+          if (request.url.includes('/getAliasUserId')) return { status: 200, body: '[{"aliasId":"a-1","userId":"u-1"}]' };
+          return { status: 200, body: '{}' };
+        },
+      },
+    });
+    const context: Record<string, unknown> = { id: 'a-1', ipAddress: '1.2.3.4' };
+    const flag = await vwo.getFlag('us_only', context);
+    expect(flag.isEnabled()).toBe(true);
+    expect(context.id).toBe('u-1');
+    expect(urls.filter((url) => url.startsWith('https://lookups.test/'))).toEqual([
+      'https://lookups.test/user-alias/getAliasUserId?accountId=1&sdkKey=k&userId=["a-1"]',
+      'https://lookups.test/get-user-details?ipAddress=1.2.3.4&accountId=1',
+    ]);
+    // The impression went at once, to VWO's host, not in a batch and not to the lookup origin.
+    expect(urls.some((url) => url.startsWith('https://dev.visualwebsiteoptimizer.com/events/t?en=vwo_variationShown'))).toBe(true);
+    expect(urls.some((url) => url.includes('batch-events'))).toBe(false);
+    expect(infos).toContain(
+      'Batch Events config passed in SDK configuration will not work as the gatewayService is already configured. Please check the documentation for more details',
+    );
+    await vwo.close();
+  });
+});
