@@ -181,7 +181,7 @@ describe('createFmeClient with a lookupOrigin (1.35.0’s browser build: gateway
         },
       },
     });
-    const context: Record<string, unknown> = { id: 'a-1', ipAddress: '1.2.3.4' };
+    const context = { id: 'a-1', ipAddress: '1.2.3.4' };
     const flag = await vwo.getFlag('us_only', context);
     expect(flag.isEnabled()).toBe(true);
     expect(context.id).toBe('u-1');
