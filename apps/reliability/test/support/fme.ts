@@ -193,6 +193,8 @@ export interface CountingTransport {
   readonly transport: Transport;
   /** Events handed to the transport (each request once, however often it was attempted). */
   events(): number;
+  /** Of those, `vwo_sdkDebug` events: the SDK's reports to VWO (of a batch given up on, say). */
+  debugEvents(): number;
   requests(): number;
   attempts(): number;
   /** Attempts that got no answer (the transport rejected). */
@@ -211,14 +213,14 @@ export interface CountingTransport {
  */
 export function countingTransport(target: string, timeoutMs: number, inner?: Transport): CountingTransport {
   const http = inner ?? createFetchTransport({ timeoutMs });
-  const byRequest = new Map<Request, { events: number; lastAnswered: boolean | undefined }>();
+  const byRequest = new Map<Request, { events: number; debug: number; lastAnswered: boolean | undefined }>();
   let attempts = 0;
   let unanswered = 0;
   const transport: Transport = {
     async send(request) {
       let entry = byRequest.get(request);
       if (!entry) {
-        entry = { events: eventsIn(request), lastAnswered: undefined };
+        entry = { events: eventsIn(request), debug: debugEventsIn(request), lastAnswered: undefined };
         byRequest.set(request, entry);
       }
       attempts += 1;
@@ -237,7 +239,7 @@ export function countingTransport(target: string, timeoutMs: number, inner?: Tra
       }
     },
   };
-  const sum = (pick: (entry: { events: number; lastAnswered: boolean | undefined }) => boolean) => {
+  const sum = (pick: (entry: { events: number; debug: number; lastAnswered: boolean | undefined }) => boolean) => {
     let total = 0;
     for (const entry of byRequest.values()) if (pick(entry)) total += entry.events;
     return total;
@@ -245,12 +247,28 @@ export function countingTransport(target: string, timeoutMs: number, inner?: Tra
   return {
     transport,
     events: () => sum(() => true),
+    debugEvents: () => {
+      let total = 0;
+      for (const entry of byRequest.values()) total += entry.debug;
+      return total;
+    },
     requests: () => byRequest.size,
     attempts: () => attempts,
     unanswered: () => unanswered,
     // A request still in flight (never answered) counts too: close() gave up on it.
     lostUnanswered: () => sum((entry) => entry.lastAnswered !== true),
   };
+}
+
+function debugEventsIn(request: Request): number {
+  if (request.method !== 'POST' || typeof request.body !== 'string' || !request.body.includes('vwo_sdkDebug')) return 0;
+  try {
+    const body = JSON.parse(request.body) as { ev?: unknown };
+    const envelopes = (Array.isArray(body.ev) ? body.ev : [body]) as Array<{ d?: { event?: { name?: string } } }>;
+    return envelopes.filter((envelope) => envelope?.d?.event?.name === 'vwo_sdkDebug').length;
+  } catch {
+    return 0;
+  }
 }
 
 function eventsIn(request: Request): number {
