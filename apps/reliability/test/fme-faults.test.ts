@@ -163,6 +163,10 @@ describe('transport faults', () => {
         report.goal(`${scenario.name}: calls that threw or rejected`, run.threw === 0, run.threw, '0');
         const missing = handed - received();
         const unknownFate = counted.lostUnanswered();
+        // Refused after close, so never handed over: a network debug report (issue 18) of a
+        // request that ended during close() is created after it and dropped, counted and logged.
+        const neverHanded = losses.byReason['after close'] ?? 0;
+        const loggedOfHanded = losses.events - neverHanded;
         report.goal(
           `${scenario.name}: nothing recorded that was not handed over`,
           missing >= 0,
@@ -171,7 +175,7 @@ describe('transport faults', () => {
         );
         report.goal(
           `${scenario.name}: every event missing at the server is named in a loss log line`,
-          losses.events >= missing && losses.events - missing <= unknownFate,
+          loggedOfHanded >= missing && loggedOfHanded - missing <= unknownFate,
           `missing ${missing}, logged ${losses.events} ${JSON.stringify(losses.byReason)}, unanswered last attempts ${unknownFate}`,
           'missing ≤ logged ≤ missing + events whose last attempt got no answer',
         );
