@@ -157,8 +157,9 @@ describe('the Next.js page renders the variation on the server and hydrates from
       expect(seen.clientVariation).toBe(expected);
       expect(seen.shownVariation).toBe(expected);
       expect(seen.shownText).toBe(headline);
-      // No flicker: the only headline ever in the DOM is the visitor's.
-      expect(seen.heroShown).toEqual([`${expected}|${headline}`]);
+      // No flicker: the only headline ever in the DOM is the visitor's. The parser may insert the
+      // element before its text (`Control|`, seen on CI): that is the same variation, not a swap.
+      expect(seen.heroShown.filter((entry) => entry !== `${expected}|`)).toEqual([`${expected}|${headline}`]);
       // No hydration mismatch, no "bootstrap not used" warning, no error.
       expect(seen.problems).toEqual([]);
     }
