@@ -100,7 +100,14 @@ describe('initFromBootstrap', () => {
     ['stale', () => good, { minRevision: 2 }],
   ])('logs once why (%s) and starts as init does, fetching the settings', async (why, bootstrap, extra) => {
     const { lines, logger } = recordingLogger();
-    const started = initFromBootstrap({ ...base(), ...extra, userId: 'v1', bootstrap: await bootstrap(), logger, storage: memoryStorage() });
+    const started = initFromBootstrap({
+      ...base(),
+      ...extra,
+      userId: 'v1',
+      bootstrap: await bootstrap(),
+      logger,
+      storage: memoryStorage(),
+    });
     expect(started.source).toBe('init');
     expect(started.client).toBeNull();
     const bootLines = lines.filter((line) => line.includes('bootstrap'));
