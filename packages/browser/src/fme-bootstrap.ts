@@ -13,6 +13,7 @@ export interface BootstrapInitConfig extends InitConfig, Pick<BootstrapCheck, 'm
    * The server's bootstrap (`createFmeBootstrap` of `@vwo/node`): its JSON text (`readBootstrap()`)
    * or the parsed object. A missing, malformed, stale, another visitor's or a `launch` bootstrap
    * is logged once (warn) and the client starts as `init` does, from `settings` or by fetching.
+   * A usable one replaces `settings`.
    */
   readonly bootstrap: unknown;
   /** The page's visitor (the `context.id` of its calls): the bootstrap must have been made for this one. */
