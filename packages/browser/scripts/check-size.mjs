@@ -71,3 +71,19 @@ console.log(
 console.log(`  FME code in the launch bundle: ${fmeInLaunch.length === 0 ? 'none' : `FOUND (${fmeInLaunch.join(', ')})`}`);
 console.log(`  FME client in the init bundle: ${fmeInInit ? 'yes' : 'MISSING'}`);
 if (initApp.gzip > INIT_CEILING_BYTES || fmeInLaunch.length > 0 || !fmeInInit) process.exit(1);
+
+// The bootstraps (issue 20) stay with the apps that import them: a `launch` page started from a
+// server's bootstrap ships no FME code, and the FME bootstrap is a module of its own.
+const launchBootstrapText = await bundleText(
+  "import { launchFromBootstrap, readBootstrap } from './dist/index.js'; globalThis.start = [launchFromBootstrap, readBootstrap];",
+);
+const fmeInLaunchBootstrap = FME_MARKERS.filter((marker) => launchBootstrapText.includes(marker));
+const fmeBootstrapApp = await measure(
+  "import { initFromBootstrap, readBootstrap } from './dist/index.js'; globalThis.start = [initFromBootstrap, readBootstrap];",
+  here,
+);
+console.log(`@vwo/browser, an app importing initFromBootstrap: ${kib(fmeBootstrapApp.gzip)} gzip (${fmeBootstrapApp.gzip} B)`);
+console.log(
+  `  FME code in the launchFromBootstrap bundle: ${fmeInLaunchBootstrap.length === 0 ? 'none' : `FOUND (${fmeInLaunchBootstrap.join(', ')})`}`,
+);
+if (fmeInLaunchBootstrap.length > 0) process.exit(1);

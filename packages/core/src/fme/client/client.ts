@@ -31,6 +31,7 @@ import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import { parseFmeSettings } from '../settings/parse.js';
 import { type FmeTransportRequest, networkDebugMeta } from './network-debug.js';
 import type { FmeSettingsApi } from './settings-fetch.js';
+import { rememberFmeSettingsText } from './settings-file.js';
 import type {
   FmeBatchEventData,
   FmeClient,
@@ -181,7 +182,9 @@ function settingsState(file: unknown): SettingsState {
     text = '';
   }
   const parsed = parseFmeSettings(file);
-  return { text, model: parsed.ok ? parsed.settings : undefined };
+  if (!parsed.ok) return { text, model: undefined };
+  rememberFmeSettingsText(parsed.settings, text);
+  return { text, model: parsed.settings };
 }
 
 /** `retryConfig` as 1.35.0 validates it: any bad field → the defaults (fme/events.md §10). */
