@@ -84,7 +84,12 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
         const response = await doFetch(request.url, init);
         // Read inside the time-out: a server that sends headers and then stalls must not hang us.
         const body = await response.text();
-        return { status: response.status, body, headers: headerRecord(response.headers) } satisfies TransportResponse;
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          body,
+          headers: headerRecord(response.headers),
+        } satisfies TransportResponse;
       } catch (error) {
         const where = safeUrl(request.url);
         // Some runtimes quote the whole URL in their message (Node: `Failed to parse URL from …`).
