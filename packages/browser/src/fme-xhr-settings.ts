@@ -17,7 +17,7 @@ export const XHR_SETTINGS_CLIENT: FmeSettingsHttpClient = {
       try {
         return { kind: 'ok', file: JSON.parse(body) };
       } catch (error) {
-        return { kind: 'abandoned', error: error instanceof Error ? error.message : String(error) };
+        return { kind: 'abandoned', error: String(error) };
       }
     }
     if (status === 400) return { kind: 'refused', error: body };

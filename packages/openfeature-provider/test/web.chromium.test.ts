@@ -15,7 +15,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, eventually, SDK_KEY, settingsFile } from './fixtures.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettingsFile } from './fme-fixtures.js';
-import type { LegacyFlag, PageUser } from './support/chromium-page.js';
+import type { LegacyFlag, PageUser, ProviderPage } from './support/chromium-page.js';
 
 requireChromium('the web provider Chromium tests');
 
@@ -104,9 +104,9 @@ describe('the web provider in headless Chromium', () => {
     const users = generatedUsers(20261207, 24);
     const result = await page.evaluate(
       async ({ config, users, flags }) => {
-        const outcome = await window.providerPage.compareLaunch(config, users, flags);
+        const outcome = await (globalThis as unknown as { providerPage: ProviderPage }).providerPage.compareLaunch(config, users, flags);
         // The last user is the context: REVENUE is a revenue goal of K, SEG and FT (`value` is the revenue).
-        window.providerPage.track('REVENUE', { value: 42 });
+        (globalThis as unknown as { providerPage: ProviderPage }).providerPage.track('REVENUE', { value: 42 });
         return outcome;
       },
       { config: { accountId: ACCOUNT_ID, sdkKey: SDK_KEY, collectorUrl: collector.url }, users, flags: LEGACY_FLAGS },
@@ -129,8 +129,12 @@ describe('the web provider in headless Chromium', () => {
     const users = generatedUsers(7, 24);
     const result = await page.evaluate(
       async ({ config, users, features }) => {
-        const { compared, differences } = await window.providerPage.compareInit(config, users, features);
-        window.providerPage.track('purchase', { value: 19.5, coupon: 'spring' });
+        const { compared, differences } = await (globalThis as unknown as { providerPage: ProviderPage }).providerPage.compareInit(
+          config,
+          users,
+          features,
+        );
+        (globalThis as unknown as { providerPage: ProviderPage }).providerPage.track('purchase', { value: 19.5, coupon: 'spring' });
         return { compared, differences };
       },
       { config: { accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY, proxyUrl: collector.url }, users, features: FME_FEATURES },

@@ -4,7 +4,7 @@
  * the page. Expected values are the client's own calls for the same user, made after the
  * provider's answer was read (never `explain`, which the provider reads).
  */
-import { OpenFeature } from '@openfeature/web-sdk';
+import { OpenFeature, type TrackingEventDetails } from '@openfeature/web-sdk';
 import { type FmeClient, init, launch, type VWOClient } from '@vwo/browser';
 import { VWOWebProvider } from '../../src/web.js';
 
@@ -121,19 +121,18 @@ async function compareInit(
 }
 
 /** `track` through OpenFeature: the provider maps it to the client's `track` / `trackEvent`. */
-function track(name: string, details: Record<string, unknown>): void {
+function track(name: string, details: TrackingEventDetails): void {
   OpenFeature.getClient().track(name, details);
 }
 
-declare global {
-  interface Window {
-    providerPage: {
-      compareLaunch: typeof compareLaunch;
-      compareInit: typeof compareInit;
-      track: typeof track;
-      OpenFeature: typeof OpenFeature;
-    };
-  }
+/** What this script puts on the page's global object, for `page.evaluate`. */
+export interface ProviderPage {
+  readonly compareLaunch: typeof compareLaunch;
+  readonly compareInit: typeof compareInit;
+  readonly track: typeof track;
 }
 
-window.providerPage = { compareLaunch, compareInit, track, OpenFeature };
+/** The page's global object as the tests see it (this package's tests compile without DOM types). */
+const pageGlobal = (): { providerPage: ProviderPage } => globalThis as unknown as { providerPage: ProviderPage };
+
+pageGlobal().providerPage = { compareLaunch, compareInit, track };

@@ -299,9 +299,9 @@ export interface FmeInitFetchReport {
   /** How long the last fetch took (ms; 0 before any). */
   readonly settingsFetchTime: number;
   /** The `vwo_sdkDebug` properties of a fetch that needed a retry or failed. */
-  readonly settingsFetchDebug: Readonly<Record<string, unknown>> | undefined;
+  readonly settingsFetchDebug?: Readonly<Record<string, unknown>> | undefined;
   /** Whether the last fetch failed (1.35.0 then reports no invalid settings on top). */
-  readonly settingsFetchFailed: boolean;
+  readonly settingsFetchFailed?: boolean;
 }
 
 /** The settings side of a facade's `init`, shared by `@vwo/node` and `@vwo/browser`. */
@@ -348,7 +348,7 @@ export function fmeInitSettings(wiring: FmeInitSettingsWiring): FmeInitSettings 
       apiName,
       httpClient: wiring.httpClient,
     });
-  let report: FmeInitFetchReport = { settingsFetchTime: 0, settingsFetchDebug: undefined, settingsFetchFailed: false };
+  let report: FmeInitFetchReport = { settingsFetchTime: 0 };
   const fetchFresh = async (): Promise<unknown> => {
     const fetchStart = Date.now();
     const outcome = await fetchSettings('settings', 'init');
