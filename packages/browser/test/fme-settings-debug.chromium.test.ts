@@ -7,24 +7,18 @@
  * fresh page (an empty settings cache). Only random and clock values are masked. Both SDKs send
  * their debug events to VWO's host whatever the `proxyUrl`: those are answered in the page.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSdkScript, maskedBody, maskedPath, referenceBrowserScript } from './fme-page-support.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
 
 requireChromium('the @vwo/browser init settings-fetch differential test');
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>settings</title><script src="/sdk.js"></script><script src="/ref.js"></script>';
-// The file the reference's `browser` export condition names, beside the server build `require` resolves.
-const REFERENCE = readFileSync(
-  new URL('../client/vwo-fme-javascript-sdk.min.js', `file://${createRequire(import.meta.url).resolve('vwo-fme-node-sdk')}`),
-  'utf8',
-);
+const REFERENCE = referenceBrowserScript();
 
 /** One answer to a settings GET: a status with a body (JSON unless said), or the connection closed unanswered. */
 type Answer = { readonly status: number; readonly body?: string; readonly reason?: string; readonly contentType?: string } | 'close';
@@ -66,28 +60,9 @@ const SCENARIOS: readonly Scenario[] = [
 /** Retries 1 and 2 s apart (1.35.0's rule, shortened): each failing scenario takes 3 s per SDK. */
 const RETRY = { initialDelay: 1, maxRetries: 2, backoffMultiplier: 2 };
 
-/** Masks what is random or a clock reading: `r`/`random`/`eTime` in the query, ids and times in the body. */
+/** A request as the server (or the page's route) saw it, random and clock values masked. */
 function masked(method: string, url: string, body: string): string {
-  const path = url.replace(/([?&])(eTime|random|r)=[^&]*/g, '$1$2=*');
-  let maskedBody = body;
-  if (body.startsWith('{"d"')) {
-    const parsed = JSON.parse(body) as { d: Record<string, unknown> };
-    const d = parsed.d;
-    d.msgId = `${String(d.msgId).slice(0, String(d.msgId).lastIndexOf('-'))}-*`;
-    d.sessionId = '*';
-    const event = d.event as { time: unknown; props: Record<string, unknown> };
-    event.time = '*';
-    const data = event.props.data as Record<string, unknown> | undefined;
-    if (data) {
-      data.sdkInitTime = '*';
-      data.settingsFetchTime = '*';
-    }
-    const meta = event.props.vwoMeta as Record<string, unknown> | undefined;
-    if (meta && 'eventId' in meta) meta.eventId = '*';
-    if (meta && 'sId' in meta) meta.sId = '*';
-    maskedBody = JSON.stringify(parsed);
-  }
-  return `${method} ${path} ${maskedBody}`;
+  return `${method} ${maskedPath(url)} ${maskedBody(body)}`;
 }
 
 describe('init of @vwo/browser reports a settings fetch that needed a retry or failed, as 1.35.0’s browser build (Chromium)', () => {
@@ -112,15 +87,7 @@ describe('init of @vwo/browser reports a settings fetch that needed a retry or f
   }
 
   beforeAll(async () => {
-    const bundled = await build({
-      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'VWO',
-      platform: 'browser',
-      write: false,
-    });
-    const sdk = bundled.outputFiles[0]?.text ?? '';
+    const sdk = await browserSdkScript();
     server = createServer((req, res) => {
       // A fresh connection for every request: Chromium resends a GET itself when a reused
       // keep-alive connection closes unanswered, and the SDKs would never see that close.
