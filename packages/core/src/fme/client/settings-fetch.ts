@@ -66,8 +66,18 @@ export interface FmeSettingsAnswer {
  * client never settles, so it sends no debug event and names no failure).
  */
 export type FmeSettingsAttempt =
-  | { readonly kind: 'ok'; readonly file: unknown }
-  | { readonly kind: 'retry' | 'refused' | 'abandoned'; readonly error: string };
+  | {
+      /** The answer is the file. */
+      readonly kind: 'ok';
+      /** The parsed settings file. */
+      readonly file: unknown;
+    }
+  | {
+      /** How the fetch goes on: retried, ended reported, or ended unreported. */
+      readonly kind: 'retry' | 'refused' | 'abandoned';
+      /** The failure in the client's words (the debug event's `err`). */
+      readonly error: string;
+    };
 
 /** 1.35.0's HTTP client of one platform: how it judges a settings answer and words each failure. */
 export interface FmeSettingsHttpClient {
