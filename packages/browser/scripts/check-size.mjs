@@ -45,8 +45,12 @@ if (app.gzip > CEILING_BYTES || !browserBuild) process.exit(1);
 // `init` (VWO FME), measured the same way with a ceiling of its own. Each format's code reaches
 // only the apps that import it: the `launch` bundle must hold none of FME's (its SDK name and
 // init event name are in every FME client), and the `init` bundle must be the FME client.
-/** `init`'s size when it was added (27.3 KiB), rounded up to the next 0.5 KiB. */
-const INIT_CEILING_BYTES = 29.5 * KIB;
+/**
+ * `init`'s size (27.3 KiB when it was added), rounded up to the next 0.5 KiB: 29.8 KiB since the
+ * settings fetch is reported as 1.35.0's browser build reports it (its XHR client's rules and
+ * texts, +0.5 KiB).
+ */
+const INIT_CEILING_BYTES = 30 * KIB;
 const FME_MARKERS = ['vwo-fme-node-sdk', 'vwo_fmeSdkInit'];
 const initApp = await measure("import { init } from './dist/index.js'; globalThis.init = init;", here);
 const bundleText = async (contents) =>

@@ -12,16 +12,11 @@ import {
   type FmeLoggerOptions,
   type FmeRetryConfig,
   type FmeStorageConnector,
-  fetchSettingsFile,
-  fetchWithRetries,
   fmeGatewayOf,
+  fmeInitSettings,
   fmeLogger,
-  fmeSettingsRetryWaits,
-  fmeSettingsUrl,
   fmeStorageOf,
   fmeUsageStats,
-  loadFmeSettings,
-  normaliseFetchedFmeSettings,
   startFmeClient,
   type Transport,
   VWOConfigError,
@@ -32,6 +27,7 @@ import { proxiedTransport, proxyHostname, proxyOrigin, VWO_ORIGIN } from './fme-
 import { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
 import { withPageUserAgent } from './fme-user-agent.js';
 import { xhrHeaderTransport } from './fme-xhr-headers.js';
+import { XHR_SETTINGS_CLIENT } from './fme-xhr-settings.js';
 import { localStorageOutbox, pageLocalStorage } from './outbox.js';
 import { watchPage } from './page-lifecycle.js';
 import { pageAwareTransport } from './page-transport.js';
@@ -146,8 +142,7 @@ export function pageInit(config: InitConfig): PageInit {
   checkInitOptions(config);
   const initStartedAt = Date.now();
   const log = fmeLogger(config.logger);
-  const { accountId, requestTimeout } = config;
-  const sdkKey = config.sdkKey;
+  const { accountId, sdkKey, requestTimeout } = config;
   const gateway = fmeGatewayOf(config.gatewayService, log);
 
   // Nothing waits in a queue (no batching, as 1.35.0's browser build): once the page is hidden
@@ -166,38 +161,21 @@ export function pageInit(config: InitConfig): PageInit {
           viaProxy(createBeaconTransport()),
           page,
         );
-  const fetchSettings = (endpoint: 'settings' | 'pull') =>
-    fetchSettingsFile(
-      transport,
-      fmeSettingsUrl({
-        accountId,
-        sdkKey,
-        endpoint,
-        random: Math.random(),
-        sdk: FME_BROWSER_SDK,
-        isDevelopmentMode: config.isDevelopmentMode === true,
-        base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
-      }),
-      requestTimeout,
-    );
-
   const storage = config.storage === undefined ? fmeBrowserStorage(config.clientStorage, log) : fmeStorageOf(config.storage, log);
-  let settingsFetchTime = 0;
-  const fetchFresh = async (): Promise<unknown> => {
-    const fetchStart = Date.now();
-    try {
-      return normaliseFetchedFmeSettings(await fetchWithRetries(() => fetchSettings('settings'), fmeSettingsRetryWaits(config)));
-    } catch (error) {
-      log.error(`Settings could not be fetched: ${String(error)}`);
-      return {};
-    } finally {
-      settingsFetchTime = Date.now() - fetchStart;
-    }
-  };
+  // 1.35.0's browser build fetches through XMLHttpRequest: its texts name each failure.
+  const source = fmeInitSettings({
+    options: config,
+    transport,
+    gateway,
+    storage,
+    log,
+    sdk: FME_BROWSER_SDK,
+    httpClient: XHR_SETTINGS_CLIENT,
+  });
   const loadSettings = async (): Promise<PageInitSettings> => {
     const given: unknown = config.settings;
     if (typeof given === 'object' && given !== null) return { settings: given, fromCache: false };
-    return loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log });
+    return source.load();
   };
 
   const clientConfig = ({ settings, fromCache }: PageInitSettings): FmeClientConfig => {
@@ -221,7 +199,7 @@ export function pageInit(config: InitConfig): PageInit {
       shouldWaitForTrackingCalls: config.shouldWaitForTrackingCalls,
       requestTimeout,
       closeTimeout: config.closeTimeout,
-      fetchSettings,
+      fetchSettingsReported: source.fetchSettings,
       pollInterval: config.pollInterval,
       gateway,
       // 1.35.0's browser build counts itself gateway-backed where it has `XMLHttpRequest`: user
@@ -234,7 +212,7 @@ export function pageInit(config: InitConfig): PageInit {
       // A beacon's 202 means queued by the browser, not answered by VWO: retrying it would send twice.
       anySuccessDelivers: true,
       onClose: () => page.stop(),
-      startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
+      startEvents: { ...source.report(), initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
     };
   };
   return { loadSettings, clientConfig, forPage: (client) => withPageUserAgent(client, pageUserAgent()) };
