@@ -149,7 +149,7 @@ export class ClientCore {
     const { options, isTrackUser } = request;
     const { customVariables, variationTargetingVariables } = options;
     // Most calls pass no variables and the client has no storage: one shared options object.
-    if (customVariables === undefined && variationTargetingVariables === undefined && snapshot === undefined) {
+    if (SPEED_PATHS && customVariables === undefined && variationTargetingVariables === undefined && snapshot === undefined) {
       return isTrackUser ? TRACK_USER : NOT_TRACK_USER;
     }
     return { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot };
