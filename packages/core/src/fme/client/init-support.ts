@@ -141,7 +141,7 @@ interface ParsedUrl {
   readonly hostname: string;
   readonly port: string;
 }
-const urlParser = (globalThis as unknown as { URL: new (text: string) => ParsedUrl }).URL;
+const urlParser = /* @__PURE__ */ (() => (globalThis as unknown as { URL: new (text: string) => ParsedUrl }).URL)();
 
 /** 1.35.0 gives fetched files without features or campaigns empty lists before validating them. */
 export function normaliseFetchedFmeSettings(file: unknown): unknown {
