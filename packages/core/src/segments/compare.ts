@@ -2,7 +2,7 @@ import { compareStepByStep } from './compare-steps.js';
 import { canonical, isNormalisable, normalisedText, sameText } from './normalise.js';
 import type { OperandKind, ParsedOperand } from './operand.js';
 import { MISSING, OtherTag, type Reading, type Readings } from './readings.js';
-import { endsWithText, equalsLowered, startsWithText } from './text.js';
+import { equalsLowered } from './text.js';
 import type { SegmentOutcome } from './types.js';
 
 /** A `custom_variable` condition: its operand compared with the reading of its variable. */
@@ -70,14 +70,14 @@ export function compileCondition({ kind, value }: ParsedOperand, slot: number): 
         const tag = readings.tags[slot];
         if (typeof tag !== 'string') return notText(tag);
         const tagNumber = readings.numbers[slot];
-        return normalises && isNormalisable(tagNumber) ? startsWithText(normalisedText(tagNumber), operandText) : startsWithText(tag, text);
+        return normalises && isNormalisable(tagNumber) ? normalisedText(tagNumber).startsWith(operandText) : tag.startsWith(text);
       };
     case 'endsWith':
       return (readings) => {
         const tag = readings.tags[slot];
         if (typeof tag !== 'string') return notText(tag);
         const tagNumber = readings.numbers[slot];
-        return normalises && isNormalisable(tagNumber) ? endsWithText(normalisedText(tagNumber), operandText) : endsWithText(tag, text);
+        return normalises && isNormalisable(tagNumber) ? normalisedText(tagNumber).endsWith(operandText) : tag.endsWith(text);
       };
     case 'regex': {
       const pattern = compilePattern(text);

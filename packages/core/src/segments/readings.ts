@@ -16,14 +16,16 @@ export class OtherTag {
 
 /** The variables object has no own property of that name: every condition on it is false. */
 export const MISSING: unique symbol = Symbol('missing variable');
-const UNREAD: unique symbol = Symbol('unread variable');
 
-export type Reading = string | null | OtherTag | typeof MISSING | typeof UNREAD;
+export type Reading = string | null | OtherTag | typeof MISSING;
 
 /** One evaluation's readings, by slot: the tag of each variable and `parseFloat` of it. */
 export class Readings {
   readonly tags: Reading[] = [];
   readonly numbers: number[] = [];
+  /** The evaluation that read each slot (a count of evaluations). */
+  readonly stamps: number[] = [];
+  stamp = 0;
   userId: unknown = undefined;
 
   constructor(size: number) {
@@ -31,6 +33,7 @@ export class Readings {
     for (let slot = 0; slot < size; slot++) {
       this.tags.push(MISSING);
       this.numbers.push(Number.NaN);
+      this.stamps.push(0);
     }
   }
 }
@@ -81,7 +84,9 @@ export function readVariables(table: VariableTable, variables: SegmentVariables,
   const { names } = table;
   const { tags } = into;
   const count = names.length;
-  for (let slot = 0; slot < count; slot++) tags[slot] = UNREAD;
+  // Slots read by this evaluation carry its stamp, so that nothing is reset between evaluations.
+  const stamp = ++into.stamp;
+  const { stamps } = into;
   let unread = count;
   if (count > 0 && typeof variables === 'object' && variables !== null && variables.hasOwnProperty === objectHasOwnProperty) {
     // Own enumerable keys walked as V8 walks them fastest: its enum cache makes the key, the
@@ -95,13 +100,14 @@ export function readVariables(table: VariableTable, variables: SegmentVariables,
       const slot = table.slotAt(key, at++);
       if (slot < 0) continue;
       readValue(variables[key], slot, into);
+      stamps[slot] = stamp;
       if (--unread === 0) break;
     }
   }
   // Variables not met above (missing, not enumerable, past the spare keys): looked up by name.
   if (unread > 0) {
     for (let slot = 0; slot < count; slot++) {
-      if (tags[slot] !== UNREAD) continue;
+      if (stamps[slot] === stamp) continue;
       const name = names[slot];
       // Called through the variables, as 1.73.0 does, so a null prototype or an own
       // `hasOwnProperty` key throws exactly where it throws there.

@@ -1,7 +1,6 @@
 /**
- * String tests of the segment comparisons written as loops over char codes: V8's `startsWith`
- * and `endsWith` builtins cost several times a short loop for the texts segments compare, and
- * `toLowerCase` allocates a string per call.
+ * The `lower` comparison without `toLowerCase`, which allocates a string per call: a loop over
+ * the char codes of an ASCII tag.
  */
 
 /** `tag.toLowerCase() === lowered`, without lower-casing a tag that is ASCII. */
@@ -17,20 +16,4 @@ export function equalsLowered(tag: string, lowered: string): boolean {
     if (code !== lowered.charCodeAt(i)) return false;
   }
   return length === lowered.length;
-}
-
-/** `text.startsWith(part)`. */
-export function startsWithText(text: string, part: string): boolean {
-  const length = part.length;
-  if (length > text.length) return false;
-  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== part.charCodeAt(i)) return false;
-  return true;
-}
-
-/** `text.endsWith(part)`. */
-export function endsWithText(text: string, part: string): boolean {
-  const offset = text.length - part.length;
-  if (offset < 0) return false;
-  for (let i = part.length - 1; i >= 0; i--) if (text.charCodeAt(offset + i) !== part.charCodeAt(i)) return false;
-  return true;
 }
