@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileSegment, compileSegmentRaw, evaluateSegment, evaluateSegmentRaw, type SegmentVariables } from '../src/segments/index.js';
+import { parseNumber } from '../src/segments/normalise.js';
 
 type ReferenceEvaluator = (
   dsl: unknown,
@@ -97,6 +98,12 @@ const TRICKY_TEXTS = [
   'İ',
   'ß',
   'ǅ',
+  'ΣΑΣ',
+  'K',
+  '\u00a012',
+  '\ufeff12',
+  '\u300012.5',
+  '\u2028-3',
 ];
 const UNITS = [
   'a',
@@ -127,6 +134,13 @@ const UNITS = [
   '|',
   ',',
   '?',
+  // Beyond ASCII: lower-casing that changes the length or reads the context, and white space
+  // that parseFloat skips before a number.
+  'İ',
+  'Σ',
+  'K',
+  '\u00a0',
+  '\ufeff',
 ];
 
 const text = fc.oneof(fc.constantFrom(...TRICKY_TEXTS), fc.string({ unit: fc.constantFrom(...UNITS), maxLength: 7 }));
@@ -272,8 +286,17 @@ const variableValue = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(undefined, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
 );
 
+// Keys besides the segment's, before or after them: more than the server build's walk over the
+// keys takes before it looks the rest up by name (readings.ts).
+const FILLER = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`filler${i}`, i]));
 const variables = fc.oneof(
   { weight: 30, arbitrary: fc.dictionary(name, variableValue, { maxKeys: 5 }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.dictionary(name, variableValue, { maxKeys: 5 }), fc.boolean())
+      .map(([own, fillerFirst]) => (fillerFirst ? { ...FILLER, ...own } : { ...own, ...FILLER })),
+  },
   {
     weight: 1,
     arbitrary: fc.constantFrom(undefined, null, 'abc', '', 5, true, [], ['x', 'y'], { hasOwnProperty: 1, a: 'x' }, Object.create(null)),
@@ -323,6 +346,21 @@ describe('agreement with vwo-node-sdk 1.73.0 SegmentEvaluator', () => {
     fc.assert(fc.property(dsl, fc.array(anyVariables, { minLength: 1, maxLength: 3 }), agreesWithReference), {
       numRuns: Math.ceil(RUNS / 4),
     });
+  });
+});
+
+describe("the server build reads a tag's number as parseFloat does", () => {
+  const numberish = fc.string({
+    unit: fc.constantFrom('0', '1', '5', '9', '.', 'e', 'E', '+', '-', ' ', 'x', 'I', '\u00a0'),
+    maxLength: 20,
+  });
+  it('on texts of digits, dots, exponents, signs and white space', () => {
+    fc.assert(
+      fc.property(fc.oneof(numberish, fc.string(), fc.constantFrom(...TRICKY_TEXTS)), (text) => {
+        expect(Object.is(parseNumber(text), Number.parseFloat(text))).toBe(true);
+      }),
+      { numRuns: RUNS * 5 },
+    );
   });
 });
 

@@ -210,3 +210,83 @@ describe('a compiled predicate', () => {
     expect(evaluateSegment(dsl, { a: 'x' })).toBe(false);
   });
 });
+
+/**
+ * How the server build reads variables (segments/readings.ts): each once per evaluation, by a
+ * walk over the object's own keys with the previous walk's key order remembered, and by name
+ * for what the walk does not meet. Every answer is checked against 1.73.0.
+ */
+describe('reading the variables', () => {
+  const segment = {
+    and: [cv('a', 'lower(X)'), cv('b', 'gte(10)'), { or: [cv('a', 'wildcard(x*)'), cv('c', 'regex(^z)')] }, { not: cv('d', 'y') }],
+  };
+  const predicate = compileSegmentRaw(segment);
+  const agrees = (variables: unknown) => expect(predicate(variables as SegmentVariables)).toBe(reference(segment, variables));
+
+  it('gives 1.73.0 answers whatever the order of the keys, from one call to the next', () => {
+    const values = { a: 'x', b: 12, c: 'zz', d: 'q' };
+    const keys = Object.keys(values) as Array<keyof typeof values>;
+    for (let turn = 0; turn < 12; turn++) {
+      const order = keys.map((_, i) => keys[(i + turn) % keys.length]);
+      if (turn % 2 === 1) order.reverse();
+      const variables = Object.fromEntries(order.map((key) => [key, turn % 3 === 2 && key === 'b' ? 9 : values[key]]));
+      agrees(variables);
+    }
+  });
+
+  it('reads variables among many other keys, before or after them', () => {
+    const others = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`other${i}`, i]));
+    agrees({ ...others, a: 'X', b: '10', c: 'z', d: 'y' });
+    agrees({ a: 'X', b: '10', ...others, c: 'z', d: 'n' });
+    agrees({ a: 'X', b: '10', c: 'z', d: 'n', ...others });
+    expect(predicate({ ...others, a: 'X', b: '10', c: 'z', d: 'n' })).toBe(true);
+  });
+
+  it('finds own properties that are not enumerable, and ignores inherited ones', () => {
+    const hidden = Object.defineProperty({ a: 'x', c: 'z' }, 'b', { value: 11, enumerable: false });
+    agrees(hidden);
+    expect(predicate(hidden)).toBe(true);
+    const inheriting = Object.assign(Object.create({ b: 11, d: 'n' }), { a: 'x', c: 'z' });
+    agrees(inheriting);
+    expect(predicate(inheriting)).toBe(false);
+  });
+
+  it('reads arrays, boxed strings and class instances by their own keys', () => {
+    const byIndex = compileSegmentRaw({ and: [cv('0', 'a'), cv('1', 'gt(5)'), cv('length', '2')] });
+    for (const variables of [['a', 6], ['a', 5], new String('ab'), Object.assign(new (class Holder {})(), { 0: 'a', 1: '7' })]) {
+      expect(byIndex(variables as unknown as SegmentVariables)).toBe(
+        reference({ and: [cv('0', 'a'), cv('1', 'gt(5)'), cv('length', '2')] }, variables),
+      );
+    }
+  });
+
+  // The one difference from 1.73.0 (COMPATIBILITY.md): it reads a variable again for every
+  // condition that names it, as the browser build does; the server build reads it once.
+  it('reads each variable once per evaluation in the server build, however many conditions name it', () => {
+    let reads = 0;
+    const variables = { b: 10, c: 'z', d: 'n' };
+    Object.defineProperty(variables, 'a', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return 'x';
+      },
+    });
+    expect(predicate(variables)).toBe(true);
+    expect(reads).toBe(process.env.VWO_CORE_BUILD === 'browser' ? 2 : 1);
+  });
+
+  it('a getter that evaluates the same segment meanwhile gets its own readings', () => {
+    const variables = { b: 10, c: 'z', d: 'n' };
+    const inner: unknown[] = [];
+    Object.defineProperty(variables, 'a', {
+      enumerable: true,
+      get: () => {
+        if (inner.length === 0) inner.push(predicate({ a: 'q', b: 1, c: 'a', d: 'y' }));
+        return 'x';
+      },
+    });
+    expect(predicate(variables)).toBe(true);
+    expect(inner).toEqual([false]);
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The variables a compiled segment reads, each once per evaluation (the server build; see
+ * nodes.ts). 1.73.0 looks a variable up again for every condition that names it, which costs a
+ * megamorphic `hasOwnProperty` call and property load each time; the lookups, the tag of the
+ * value (segmentation.md §3 step 2) and its `parseFloat` are the same for every such condition
+ * of one evaluation, so they are done once.
+ */
+import { parseNumber } from './normalise.js';
+import { tagOf } from './tag.js';
+import type { SegmentVariables } from './types.js';
+
+/** A tag that is neither a string nor `null` (a value whose own `toString` returns one). */
+export class OtherTag {
+  constructor(readonly tag: unknown) {}
+}
+
+/** The variables object has no own property of that name: every condition on it is false. */
+export const MISSING: unique symbol = Symbol('missing variable');
+
+export type Reading = string | null | OtherTag | typeof MISSING;
+
+/** One evaluation's readings, by slot: the tag of each variable and `parseFloat` of it. */
+export class Readings {
+  readonly tags: Reading[] = [];
+  readonly numbers: number[] = [];
+  /** The evaluation that read each slot (a count of evaluations). */
+  readonly stamps: number[] = [];
+  stamp = 0;
+  userId: unknown = undefined;
+
+  constructor(size: number) {
+    // Pushed rather than preallocated: a packed array of doubles keeps its numbers unboxed.
+    for (let slot = 0; slot < size; slot++) {
+      this.tags.push(MISSING);
+      this.numbers.push(Number.NaN);
+      this.stamps.push(0);
+    }
+  }
+}
+
+// How many keys besides the segment's a variables object may have before reading it key by key
+// costs more than looking each variable up by name.
+const SPARE_KEYS = 8;
+
+/** The variable names of one segment, each given a slot as the compiler meets it. */
+export class VariableTable {
+  readonly names: string[] = [];
+  readsUserId = false;
+  private readonly slots = new Map<string, number>();
+  // The key met at each position of the last walk over a variables object, and its slot (-1:
+  // not a variable of the segment). Objects of one shape list their keys in one order, so a key
+  // is found here without a lookup in `slots`.
+  private readonly lastKeys: string[] = [];
+  private readonly lastSlots: number[] = [];
+
+  slotOf(name: string): number {
+    let slot = this.slots.get(name);
+    if (slot === undefined) {
+      slot = this.names.length;
+      this.slots.set(name, slot);
+      this.names.push(name);
+    }
+    return slot;
+  }
+
+  /** The slot of the key at position `at` of a walk over the variables' keys, or -1. */
+  slotAt(key: string, at: number): number {
+    if (this.lastKeys[at] === key) return this.lastSlots[at];
+    const slot = this.slots.get(key) ?? -1;
+    this.lastKeys[at] = key;
+    this.lastSlots[at] = slot;
+    return slot;
+  }
+}
+
+const objectHasOwnProperty = Object.prototype.hasOwnProperty;
+
+/**
+ * Reads every variable of the table into `into`. Throws where 1.73.0's lookups throw (null
+ * variables, a `hasOwnProperty` that is not the method, a value without a callable `toString`),
+ * which fails the evaluation as it does there.
+ */
+export function readVariables(table: VariableTable, variables: SegmentVariables, into: Readings): Readings {
+  const { names } = table;
+  const { tags } = into;
+  const count = names.length;
+  // Slots read by this evaluation carry its stamp, so that nothing is reset between evaluations.
+  const stamp = ++into.stamp;
+  const { stamps } = into;
+  let unread = count;
+  if (count > 0 && typeof variables === 'object' && variables !== null && variables.hasOwnProperty === objectHasOwnProperty) {
+    // Own enumerable keys walked as V8 walks them fastest: its enum cache makes the key, the
+    // own-property test and the load a few instructions each, where `hasOwnProperty(name)` and
+    // `variables[name]` search the object's descriptors, twice per variable.
+    let at = 0;
+    for (const key in variables) {
+      if (at === count + SPARE_KEYS) break;
+      // biome-ignore lint/suspicious/noPrototypeBuiltins: the form V8 recognises in a for-in over the object
+      if (!variables.hasOwnProperty(key)) continue;
+      const slot = table.slotAt(key, at++);
+      if (slot < 0) continue;
+      readValue(variables[key], slot, into);
+      stamps[slot] = stamp;
+      if (--unread === 0) break;
+    }
+  }
+  // Variables not met above (missing, not enumerable, past the spare keys): looked up by name.
+  if (unread > 0) {
+    for (let slot = 0; slot < count; slot++) {
+      if (stamps[slot] === stamp) continue;
+      const name = names[slot];
+      // Called through the variables, as 1.73.0 does, so a null prototype or an own
+      // `hasOwnProperty` key throws exactly where it throws there.
+      // biome-ignore lint/suspicious/noPrototypeBuiltins: the lookup itself is the compatible behaviour
+      if (variables.hasOwnProperty(name)) readValue(variables[name], slot, into);
+      else tags[slot] = MISSING;
+    }
+  }
+  // The `user` operand reads `_vwoUserId` as a plain property, inherited ones included.
+  if (table.readsUserId) into.userId = variables._vwoUserId;
+  return into;
+}
+
+function readValue(value: unknown, slot: number, { tags, numbers }: Readings): void {
+  if (typeof value === 'string') {
+    tags[slot] = value;
+    numbers[slot] = parseNumber(value);
+  } else if (typeof value === 'number') {
+    // parseFloat(String(x)) is x for every number but -0, which reads as 0: neither normalises.
+    tags[slot] = String(value);
+    numbers[slot] = value;
+  } else {
+    const tag = tagOf(value);
+    if (typeof tag === 'string') {
+      tags[slot] = tag;
+      numbers[slot] = parseNumber(tag);
+    } else {
+      // parseFloat(null) is NaN; for any other tag the number is not read.
+      tags[slot] = tag === null ? null : new OtherTag(tag);
+      numbers[slot] = Number.NaN;
+    }
+  }
+}
