@@ -32,10 +32,11 @@ export function pushArgumentsProblem(args: readonly unknown[]): string | undefin
   if (!isNonEmptyString(tagKey)) return `tagKey must be a non-empty string, got ${describe(tagKey)}`;
   if (!isNonEmptyString(tagValue)) return `tagValue must be a non-empty string, got ${describe(tagValue)}`;
   if (!isNonEmptyString(userId)) return `userId must be a non-empty string, got ${describe(userId)}`;
-  if (!isPlainObject(map)) return `customDimensionMap must be an object, got ${describe(map)}`;
+  // That map is plain by construction: the check (`Object.prototype.toString`) is for a caller's.
+  if (!single && !isPlainObject(map)) return `customDimensionMap must be an object, got ${describe(map)}`;
   if (tagKey.length > MAX_LENGTH) return `tagKey is longer than ${MAX_LENGTH} characters`;
   if (tagValue.length > MAX_LENGTH) return `tagValue is longer than ${MAX_LENGTH} characters`;
-  if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map).length === 0) return 'customDimensionMap is empty';
+  if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map as object).length === 0) return 'customDimensionMap is empty';
   return undefined;
 }
 
