@@ -10,6 +10,10 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
  * bytes on the wire, written for size instead of speed (compact SHA-1 rounds, a GET writer
  * without per-context parts, encodings without fast paths). Pages decide for a few users;
  * servers keep the faster modules. The differential test runs on both builds.
+ *
+ * `minifySyntax` folds the constants of those variants into the code that reads them, so that
+ * `if (SPEED_PATHS && …)` (util/speed-paths.ts, `false` in its compact variant) leaves no dead
+ * branch for the page's bundler to ship; names stay readable (identifiers are not minified).
  */
 const compactVariants: Plugin = {
   name: 'compact-variants',
@@ -43,5 +47,6 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     esbuildPlugins: [compactVariants],
+    minifySyntax: true,
   },
 ]);

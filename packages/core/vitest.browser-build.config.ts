@@ -23,6 +23,11 @@ export default defineConfig({
   test: {
     include: [
       'test/client.differential.test.ts',
+      // The client without its speed-only paths (util/speed-paths.compact.ts): the same answers.
+      'test/client.repeat-calls.test.ts',
+      'test/client.settings-swap.test.ts',
+      'test/explain.test.ts',
+      'test/storage-timeout.test.ts',
       'test/events.reference.test.ts',
       'test/events.cases.test.ts',
       'test/get-request.test.ts',

@@ -9,6 +9,12 @@ export const HEADLINES: Record<string, string> = {
   'Variation-1': 'Decide on the server, show it at once',
 };
 
+/** The FME environment of `fme-settings.json` (same account, its own SDK key) and the feature the `/fme` page shows. */
+export const FME_SDK_KEY = 'next-demo-fme-3b9d51e0';
+export const FEATURE_KEY = 'banner';
+/** The headline when the flag gives none (it always does here: both variations carry one). */
+export const DEFAULT_BANNER = 'Flags you can trust';
+
 /** Where the SDKs reach VWO: the local collector (`VWO_COLLECTOR_URL`, read on the server at request time). */
 export function collectorUrl(): string {
   return process.env.VWO_COLLECTOR_URL ?? 'http://127.0.0.1:8080';

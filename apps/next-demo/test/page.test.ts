@@ -11,11 +11,11 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
-import { decide, parseSettings, visitorUuid } from '@vwo/core';
+import { decide, decideFlag, parseFmeSettings, parseSettings, visitorUuid } from '@vwo/core';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_ID, CAMPAIGN_KEY, HEADLINES } from '../app/config.js';
+import { ACCOUNT_ID, CAMPAIGN_KEY, FEATURE_KEY, FME_SDK_KEY, HEADLINES } from '../app/config.js';
 import { runNext } from './next-bin.js';
 
 requireChromium('the Next.js demo end-to-end test');
@@ -24,6 +24,8 @@ const SETTINGS_FILE = JSON.parse(readFileSync(new URL('../settings.json', import
   campaigns: Array<{ id: number; variations: Array<{ id: number; name: string }> }>;
 };
 const CAMPAIGN = SETTINGS_FILE.campaigns[0]!;
+/** The FME environment the `/fme` page uses: the same account, its own SDK key. */
+const FME_SETTINGS_FILE = JSON.parse(readFileSync(new URL('../fme-settings.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const VISITORS = 8;
 /** Every other visitor is named by the `visitor` cookie instead of the `user` query parameter. */
 const byCookie = (i: number) => i % 2 === 1;
@@ -35,6 +37,16 @@ function expectedVariation(userId: string): string {
   const name = decide(parsed.settings, CAMPAIGN_KEY, userId).variationName;
   if (typeof name !== 'string') throw new Error(`${userId} is not in the campaign`);
   return name;
+}
+
+/** The headline and variation @vwo/core's `decideFlag` gives this visitor from fme-settings.json: what the `/fme` page must show. */
+function expectedFlag(userId: string): { headline: string; variationId: unknown } {
+  const parsed = parseFmeSettings(FME_SETTINGS_FILE);
+  if (!parsed.ok) throw new Error(`fme-settings.json: ${JSON.stringify(parsed.issues)}`);
+  const decision = decideFlag(parsed.settings, FEATURE_KEY, { id: userId });
+  const headline = decision.variables.find((variable) => variable.key === 'headline')?.value;
+  if (!decision.enabled || typeof headline !== 'string') throw new Error(`${userId} gets no headline`);
+  return { headline, variationId: decision.experiment?.variationId };
 }
 
 async function freeLoopbackPort(): Promise<number> {
@@ -68,7 +80,7 @@ describe('the Next.js page renders the variation on the server and hydrates from
   let serverOutput = '';
 
   beforeAll(async () => {
-    collector = await startCollector({ settings: SETTINGS_FILE as never });
+    collector = await startCollector({ settings: [SETTINGS_FILE, FME_SETTINGS_FILE] as never });
     const port = await freeLoopbackPort();
     origin = `http://127.0.0.1:${port}`;
     server = runNext(['start', '--hostname', '127.0.0.1', '--port', String(port)], { VWO_COLLECTOR_URL: collector.url });
@@ -81,6 +93,8 @@ describe('the Next.js page renders the variation on the server and hydrates from
     // The first page request launches the server's client, which fetches the settings once:
     // that fetch is the server's, so it happens (and is forgotten) before the visitors come.
     await waitForServer(origin, server, () => serverOutput);
+    // The same for the server's FME client (its settings fetch and its own init event).
+    await fetch(`${origin}/fme?user=warm-up`);
     collector.reset();
     browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
   });
@@ -95,8 +109,13 @@ describe('the Next.js page renders the variation on the server and hydrates from
     await collector?.close();
   });
 
-  async function visit(i: number) {
-    const userId = `next-visitor-${i}`;
+  /**
+   * Opens `path` as visitor `i` in a fresh context (named by the query parameter or the cookie),
+   * collecting page errors, failed responses and console errors or warnings, and every value the
+   * element `#elementId` ever shows (one value means no flicker).
+   */
+  async function open(i: number, path: '/' | '/fme', elementId: string, prefix: string) {
+    const userId = `${prefix}-${i}`;
     const context = await browser.newContext();
     if (byCookie(i)) await context.addCookies([{ name: 'visitor', value: userId, url: origin }]);
     const page = await context.newPage();
@@ -111,20 +130,26 @@ describe('the Next.js page renders the variation on the server and hydrates from
       if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
     });
     // Every headline the page ever shows, from the parser's first insertion on: one value means no flicker.
-    await page.addInitScript(() => {
+    await page.addInitScript((id) => {
       const shown: string[] = [];
       (window as unknown as { heroShown: string[] }).heroShown = shown;
       const note = () => {
-        const hero = document.getElementById('hero');
+        const hero = document.getElementById(id);
         if (!hero) return;
-        const now = `${hero.dataset.variation}|${hero.textContent}`;
+        const now = `${hero.dataset.variation ?? ''}|${hero.textContent}`;
         if (shown[shown.length - 1] !== now) shown.push(now);
       };
       new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
-    const response = await page.goto(byCookie(i) ? `${origin}/` : `${origin}/?user=${encodeURIComponent(userId)}`, { waitUntil: 'load' });
+    }, elementId);
+    const query = byCookie(i) ? '' : `?user=${encodeURIComponent(userId)}`;
+    const response = await page.goto(`${origin}${path}${query}`, { waitUntil: 'load' });
     const html = (await response?.text()) ?? '';
-    await page.locator('#hero[data-hydrated="yes"]').waitFor({ timeout: 20_000 });
+    await page.locator(`#${elementId}[data-hydrated="yes"]`).waitFor({ timeout: 20_000 });
+    return { userId, context, page, html, problems };
+  }
+
+  async function visit(i: number) {
+    const { userId, context, page, html, problems } = await open(i, '/', 'hero', 'next-visitor');
     const seen = await page.evaluate(() => ({
       source: window.vwoPage?.source,
       clientAtOnce: window.vwoPage?.clientAtOnce,
@@ -179,5 +204,50 @@ describe('the Next.js page renders the variation on the server and hydrates from
     }
     expect(serverOutput).not.toMatch(/error/i);
     console.log(`${VISITORS} visitors through next start and Chromium: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  });
+  it('FME (/fme): each visitor sees the flag from the first byte on, the page needs no settings fetch, one impression each', async () => {
+    const started = performance.now();
+    const expectedByVisitor = new Map<string, { headline: string; variationId: unknown }>();
+    for (let i = 0; i < VISITORS; i++) {
+      const { userId, context, page, html, problems } = await open(i, '/fme', 'banner', 'next-fme-visitor');
+      const seen = await page.evaluate(() => ({
+        source: window.vwoFmePage?.source,
+        clientAtOnce: window.vwoFmePage?.clientAtOnce,
+        clientHeadline: window.vwoFmePage?.clientHeadline,
+        shownText: document.getElementById('banner')?.textContent,
+        shown: (window as unknown as { heroShown: string[] }).heroShown,
+      }));
+      // Every event had its attempt before the context goes (the page would send the rest by beacon).
+      await page.evaluate(() => window.vwoFmePage?.client?.close());
+      await context.close();
+      const expected = expectedFlag(userId);
+      expectedByVisitor.set(userId, expected);
+      // The first response, before any script ran: the flag's headline and the bootstrap for this visitor.
+      expect(html).toContain(`<h1 id="banner" data-hydrated="no">${expected.headline}</h1>`);
+      expect(html).toContain('<script type="application/json" id="vwo-bootstrap">');
+      expect(html).toContain(`"sdk":"init","accountId":${ACCOUNT_ID},"userId":"${userId}"`);
+      // Hydrated: the page's client started from the bootstrap, at once, and getFlag answered the same.
+      expect(seen.source).toBe('bootstrap');
+      expect(seen.clientAtOnce).toBe(true);
+      expect(seen.clientHeadline).toBe(expected.headline);
+      expect(seen.shownText).toBe(expected.headline);
+      // No flicker: the only headline ever in the DOM is the visitor's (the parser may insert the element before its text).
+      expect(seen.shown.filter((entry) => entry !== '|')).toEqual([`|${expected.headline}`]);
+      expect(problems).toEqual([]);
+    }
+    expect(new Set([...expectedByVisitor.values()].map((flag) => flag.headline)).size, 'both variations were shown').toBe(2);
+
+    const stats = collector.stats();
+    expect(stats.requests.byEndpoint['v2-settings'] ?? 0).toBe(0);
+    expect(stats.fme.events.impressions).toBe(VISITORS);
+    for (const [userId, expected] of expectedByVisitor) {
+      const impressions = collector
+        .events()
+        .filter((e) => e.format === 'fme' && e.kind === 'impression' && e.env === FME_SDK_KEY && e.uuid === visitorUuid(ACCOUNT_ID, userId))
+        .map((e) => ({ campaignId: e.campaignId, variationId: e.variationId }));
+      expect(impressions, userId).toEqual([{ campaignId: 821, variationId: expected.variationId }]);
+    }
+    expect(serverOutput).not.toMatch(/error/i);
+    console.log(`${VISITORS} FME visitors through next start and Chromium: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   });
 });

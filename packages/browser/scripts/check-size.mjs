@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 const KIB = 1024;
 /** Issue 17: at most 15 KiB min+gzip for an app importing `launch`, below GrowthBook's 15.5 KB. */
 const GOAL_BYTES = 15 * KIB;
-/** Today's size (22.99 KiB) rounded up to the next 0.5 KiB; lower it whenever the bundle shrinks, down to the goal. */
+/** Today's size (23,580 B, 23.03 KiB) rounded up to the next 0.5 KiB; lower it whenever the bundle shrinks, down to the goal. */
 const CEILING_BYTES = 23.5 * KIB;
 
 export async function measure(contents, resolveDir) {
@@ -45,8 +45,12 @@ if (app.gzip > CEILING_BYTES || !browserBuild) process.exit(1);
 // `init` (VWO FME), measured the same way with a ceiling of its own. Each format's code reaches
 // only the apps that import it: the `launch` bundle must hold none of FME's (its SDK name and
 // init event name are in every FME client), and the `init` bundle must be the FME client.
-/** `init`'s size when it was added (27.3 KiB), rounded up to the next 0.5 KiB. */
-const INIT_CEILING_BYTES = 29.5 * KIB;
+/**
+ * `init`'s size (27.3 KiB when it was added), rounded up to the next 0.5 KiB: 29.8 KiB since the
+ * settings fetch is reported as 1.35.0's browser build reports it (its XHR client's rules and
+ * texts, +0.5 KiB).
+ */
+const INIT_CEILING_BYTES = 30 * KIB;
 const FME_MARKERS = ['vwo-fme-node-sdk', 'vwo_fmeSdkInit'];
 const initApp = await measure("import { init } from './dist/index.js'; globalThis.init = init;", here);
 const bundleText = async (contents) =>
@@ -71,3 +75,19 @@ console.log(
 console.log(`  FME code in the launch bundle: ${fmeInLaunch.length === 0 ? 'none' : `FOUND (${fmeInLaunch.join(', ')})`}`);
 console.log(`  FME client in the init bundle: ${fmeInInit ? 'yes' : 'MISSING'}`);
 if (initApp.gzip > INIT_CEILING_BYTES || fmeInLaunch.length > 0 || !fmeInInit) process.exit(1);
+
+// The bootstraps (issue 20) stay with the apps that import them: a `launch` page started from a
+// server's bootstrap ships no FME code, and the FME bootstrap is a module of its own.
+const launchBootstrapText = await bundleText(
+  "import { launchFromBootstrap, readBootstrap } from './dist/index.js'; globalThis.start = [launchFromBootstrap, readBootstrap];",
+);
+const fmeInLaunchBootstrap = FME_MARKERS.filter((marker) => launchBootstrapText.includes(marker));
+const fmeBootstrapApp = await measure(
+  "import { initFromBootstrap, readBootstrap } from './dist/index.js'; globalThis.start = [initFromBootstrap, readBootstrap];",
+  here,
+);
+console.log(`@vwo/browser, an app importing initFromBootstrap: ${kib(fmeBootstrapApp.gzip)} gzip (${fmeBootstrapApp.gzip} B)`);
+console.log(
+  `  FME code in the launchFromBootstrap bundle: ${fmeInLaunchBootstrap.length === 0 ? 'none' : `FOUND (${fmeInLaunchBootstrap.join(', ')})`}`,
+);
+if (fmeInLaunchBootstrap.length > 0) process.exit(1);

@@ -3,7 +3,8 @@
  * so the first render already has the visitor's variation. Its own module, imported only by
  * apps that use it, so that `launch` alone ships none of it.
  */
-import { BOOTSTRAP_ELEMENT_ID, type BootstrapCheck, checkBootstrap, safeLogger, type VWOClient } from '@vwo/core';
+import { type BootstrapCheck, checkBootstrap, safeLogger, type VWOClient } from '@vwo/core';
+import { pageBootstrapVerdict, unusedBootstrapLine } from './bootstrap-read.js';
 import { type LaunchConfig, launch, launchFromSettingsFile } from './launch.js';
 
 /** `launch`'s options plus the bootstrap and the checks it must pass. */
@@ -44,46 +45,23 @@ export function launchFromBootstrap(config: BootstrapLaunchConfig): Bootstrapped
   const log = safeLogger(launchConfig.logger, launchConfig.logLevel);
   let reason: string;
   try {
-    const parsed = typeof bootstrap === 'string' ? parseJson(bootstrap) : bootstrap;
-    const verdict = checkBootstrap(parsed, {
-      userId,
-      ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
-      ...(minRevision === undefined ? {} : { minRevision }),
-      ...(launchConfig.accountId === undefined ? {} : { accountId: launchConfig.accountId }),
-    });
+    const verdict = pageBootstrapVerdict(bootstrap, (parsed) =>
+      checkBootstrap(parsed, {
+        userId,
+        ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+        ...(minRevision === undefined ? {} : { minRevision }),
+        ...(launchConfig.accountId === undefined ? {} : { accountId: launchConfig.accountId }),
+      }),
+    );
     if (verdict.ok) {
       const client = launchFromSettingsFile({ ...launchConfig, settingsFile: verdict.settingsFile }, verdict.settingsFile);
       return { client, ready: Promise.resolve(client), source: 'bootstrap' };
     }
-    reason =
-      bootstrap === undefined || bootstrap === null
-        ? 'there is none'
-        : parsed === UNPARSABLE
-          ? 'malformed: its text is not JSON'
-          : `${verdict.kind}: ${verdict.reason}`;
+    reason = verdict.reason;
   } catch (error) {
     // A bad option fails the normal start the same way: let `launch` reject with it.
     reason = `${(error as Error).message}`;
   }
-  log.warn(`bootstrap not used (${reason}): starting normally`);
+  log.warn(unusedBootstrapLine(reason));
   return { client: null, ready: launch(launchConfig), source: 'launch' };
-}
-
-const UNPARSABLE = Symbol('unparsable');
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return UNPARSABLE;
-  }
-}
-
-/**
- * The text of the page's bootstrap element (`<script type="application/json" id="vwo-bootstrap">`,
- * as `bootstrapScript` of `@vwo/node` writes it), or `undefined` outside a page or without one.
- */
-export function readBootstrap(id: string = BOOTSTRAP_ELEMENT_ID): string | undefined {
-  if (typeof document === 'undefined') return undefined;
-  return document.getElementById(id)?.textContent ?? undefined;
 }

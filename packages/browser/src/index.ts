@@ -17,6 +17,7 @@ export {
   type FeatureVariableValue,
   type FlushOptions,
   type FlushResult,
+  type FmeBootstrap,
   type FmeClient,
   type FmeFlag,
   type FmeUserContext,
@@ -30,7 +31,9 @@ export {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
-export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap, readBootstrap } from './bootstrap.js';
+export { type BootstrapLaunchConfig, type BootstrappedLaunch, launchFromBootstrap } from './bootstrap.js';
+export { readBootstrap } from './bootstrap-read.js';
+export { type BootstrapInitConfig, type BootstrappedInit, initFromBootstrap } from './fme-bootstrap.js';
 export { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
 export { type InitConfig, init } from './init.js';
 export { type LaunchConfig, launch } from './launch.js';

@@ -7,20 +7,16 @@ import {
   FME_BROWSER_SDK,
   type FmeBatchEventData,
   type FmeClient,
+  type FmeClientConfig,
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
   type FmeStorageConnector,
-  fetchSettingsFile,
-  fetchWithRetries,
   fmeGatewayOf,
+  fmeInitSettings,
   fmeLogger,
-  fmeSettingsRetryWaits,
-  fmeSettingsUrl,
   fmeStorageOf,
   fmeUsageStats,
-  loadFmeSettings,
-  normaliseFetchedFmeSettings,
   startFmeClient,
   type Transport,
   VWOConfigError,
@@ -31,6 +27,7 @@ import { proxiedTransport, proxyHostname, proxyOrigin, VWO_ORIGIN } from './fme-
 import { type FmeClientStorageOptions, fmeBrowserStorage } from './fme-storage.js';
 import { withPageUserAgent } from './fme-user-agent.js';
 import { xhrHeaderTransport } from './fme-xhr-headers.js';
+import { XHR_SETTINGS_CLIENT } from './fme-xhr-settings.js';
 import { localStorageOutbox, pageLocalStorage } from './outbox.js';
 import { watchPage } from './page-lifecycle.js';
 import { pageAwareTransport } from './page-transport.js';
@@ -114,11 +111,38 @@ export interface InitConfig {
  * button.onclick = () => vwo.trackEvent('purchase', { id: visitorId }, { revenue: 49.9 });
  */
 export async function init(config: InitConfig): Promise<FmeClient> {
+  const page = pageInit(config);
+  return page.forPage(await startFmeClient(page.clientConfig(await page.loadSettings())));
+}
+
+/** The settings a page client starts from, and whether they came from the storage's cache (then 1.35.0 sends no init event). */
+export interface PageInitSettings {
+  /** The settings file (`{}` when the fetch failed). */
+  readonly settings: unknown;
+  /** Whether it came from the storage's settings cache. */
+  readonly fromCache: boolean;
+}
+
+/** `init` in steps: what needs no settings is set up; the settings are then loaded (or given) and the client built at once. */
+export interface PageInit {
+  /** `settings` as given, else the storage's cached file or a fetch, as `init` finds them. */
+  loadSettings(): Promise<PageInitSettings>;
+  /** The core client's configuration for these settings (the outbox is opened here). */
+  clientConfig(loaded: PageInitSettings): FmeClientConfig;
+  /** The client as the page's `init` answers it (the page's user agent in every context). */
+  forPage(client: FmeClient): FmeClient;
+}
+
+/**
+ * Everything `init` does before it has the settings (options checked, transport, storage, the
+ * page watch), so that `initFromBootstrap` can build the same client synchronously from settings
+ * it already holds. Throws the {@link VWOConfigError} `init` rejects with.
+ */
+export function pageInit(config: InitConfig): PageInit {
   checkInitOptions(config);
   const initStartedAt = Date.now();
   const log = fmeLogger(config.logger);
-  const { accountId, requestTimeout } = config;
-  const sdkKey = config.sdkKey;
+  const { accountId, sdkKey, requestTimeout } = config;
   const gateway = fmeGatewayOf(config.gatewayService, log);
 
   // Nothing waits in a queue (no batching, as 1.35.0's browser build): once the page is hidden
@@ -137,76 +161,61 @@ export async function init(config: InitConfig): Promise<FmeClient> {
           viaProxy(createBeaconTransport()),
           page,
         );
-  const fetchSettings = (endpoint: 'settings' | 'pull') =>
-    fetchSettingsFile(
-      transport,
-      fmeSettingsUrl({
-        accountId,
-        sdkKey,
-        endpoint,
-        random: Math.random(),
-        sdk: FME_BROWSER_SDK,
-        isDevelopmentMode: config.isDevelopmentMode === true,
-        base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
-      }),
-      requestTimeout,
-    );
-
   const storage = config.storage === undefined ? fmeBrowserStorage(config.clientStorage, log) : fmeStorageOf(config.storage, log);
-  let settingsFetchTime = 0;
-  const fetchFresh = async (): Promise<unknown> => {
-    const fetchStart = Date.now();
-    try {
-      return normaliseFetchedFmeSettings(await fetchWithRetries(() => fetchSettings('settings'), fmeSettingsRetryWaits(config)));
-    } catch (error) {
-      log.error(`Settings could not be fetched: ${String(error)}`);
-      return {};
-    } finally {
-      settingsFetchTime = Date.now() - fetchStart;
-    }
-  };
-  let settings: unknown = config.settings;
-  let fromCache = false;
-  if (typeof settings !== 'object' || settings === null) {
-    ({ settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log }));
-  }
-
-  let eventOutbox: ReturnType<typeof localStorageOutbox> | undefined;
-  if (config.persistEvents !== false) {
-    const local = pageLocalStorage();
-    if (local === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
-    else eventOutbox = localStorageOutbox(local, `${config.storageNamespace ?? 'vwo'}:fme-outbox:`);
-  }
-
-  const client = await startFmeClient({
-    accountId,
-    sdkKey,
-    settings,
+  // 1.35.0's browser build fetches through XMLHttpRequest: its texts name each failure.
+  const source = fmeInitSettings({
+    options: config,
     transport,
-    logger: log,
-    storage,
-    integrations: config.integrations,
-    batchEventData: config.batchEventData,
-    retryConfig: config.retryConfig,
-    shouldWaitForTrackingCalls: config.shouldWaitForTrackingCalls,
-    requestTimeout,
-    closeTimeout: config.closeTimeout,
-    fetchSettings,
-    pollInterval: config.pollInterval,
     gateway,
-    // 1.35.0's browser build counts itself gateway-backed where it has `XMLHttpRequest`: user
-    // details, lists and aliases are asked of VWO's host (the proxy rewrites it), batching is off.
-    lookupOrigin: typeof XMLHttpRequest === 'undefined' ? undefined : VWO_ORIGIN,
-    isAliasingEnabled: config.isAliasingEnabled === true,
+    storage,
+    log,
     sdk: FME_BROWSER_SDK,
-    eventHostname: proxy === undefined ? undefined : proxyHostname(proxy),
-    eventOutbox,
-    // A beacon's 202 means queued by the browser, not answered by VWO: retrying it would send twice.
-    anySuccessDelivers: true,
-    onClose: () => page.stop(),
-    startEvents: { settingsFetchTime, initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
+    httpClient: XHR_SETTINGS_CLIENT,
   });
-  return withPageUserAgent(client, pageUserAgent());
+  const loadSettings = async (): Promise<PageInitSettings> => {
+    const given: unknown = config.settings;
+    if (typeof given === 'object' && given !== null) return { settings: given, fromCache: false };
+    return source.load();
+  };
+
+  const clientConfig = ({ settings, fromCache }: PageInitSettings): FmeClientConfig => {
+    let eventOutbox: ReturnType<typeof localStorageOutbox> | undefined;
+    if (config.persistEvents !== false) {
+      const local = pageLocalStorage();
+      if (local === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
+      else eventOutbox = localStorageOutbox(local, `${config.storageNamespace ?? 'vwo'}:fme-outbox:`);
+    }
+
+    return {
+      accountId,
+      sdkKey,
+      settings,
+      transport,
+      logger: log,
+      storage,
+      integrations: config.integrations,
+      batchEventData: config.batchEventData,
+      retryConfig: config.retryConfig,
+      shouldWaitForTrackingCalls: config.shouldWaitForTrackingCalls,
+      requestTimeout,
+      closeTimeout: config.closeTimeout,
+      fetchSettingsReported: source.fetchSettings,
+      pollInterval: config.pollInterval,
+      gateway,
+      // 1.35.0's browser build counts itself gateway-backed where it has `XMLHttpRequest`: user
+      // details, lists and aliases are asked of VWO's host (the proxy rewrites it), batching is off.
+      lookupOrigin: typeof XMLHttpRequest === 'undefined' ? undefined : VWO_ORIGIN,
+      isAliasingEnabled: config.isAliasingEnabled === true,
+      sdk: FME_BROWSER_SDK,
+      eventHostname: proxy === undefined ? undefined : proxyHostname(proxy),
+      eventOutbox,
+      // A beacon's 202 means queued by the browser, not answered by VWO: retrying it would send twice.
+      anySuccessDelivers: true,
+      onClose: () => page.stop(),
+      startEvents: { ...source.report(), initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
+    };
+  };
+  return { loadSettings, clientConfig, forPage: (client) => withPageUserAgent(client, pageUserAgent()) };
 }
 
 /** 1.35.0's browser build reads `navigator.userAgent` where `XMLHttpRequest` exists (not in workers without it, nor edge runtimes). */

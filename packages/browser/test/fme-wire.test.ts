@@ -6,24 +6,18 @@
  * the SDK identity, `visitor_ua` (`navigator.userAgent` when a context has none) and the headers
  * the SDKs set are compared as sent.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSdkScript, maskedBody, maskedPath, referenceBrowserScript } from './fme-page-support.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
 
 requireChromium('the @vwo/browser init wire differential test');
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>wire</title><script src="/sdk.js"></script><script src="/ref.js"></script>';
-// The file the reference's `browser` export condition names, beside the server build `require` resolves.
-const REFERENCE = readFileSync(
-  new URL('../client/vwo-fme-javascript-sdk.min.js', `file://${createRequire(import.meta.url).resolve('vwo-fme-node-sdk')}`),
-  'utf8',
-);
+const REFERENCE = referenceBrowserScript();
 /** The headers either SDK sets itself; the browser adds the others (and differently for XHR and fetch). */
 const SDK_HEADERS = ['authorization', 'content-type', 'x-device-user-agent', 'vwo-x-forwarded-for'];
 
@@ -156,27 +150,8 @@ function lookupAnswer(url: string): unknown {
 
 /** A request as the server saw it, with only random and clock values masked. */
 function masked(method: string, url: string, headers: IncomingMessage['headers'], body: string): string {
-  const path = url.replace(/([?&])(eTime|random|r)=[^&]*/g, '$1$2=*');
   const kept = SDK_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `${name}: ${String(headers[name])}`);
-  let maskedBody = body;
-  if (body.startsWith('{"d"')) {
-    const parsed = JSON.parse(body) as { d: Record<string, unknown> };
-    const d = parsed.d;
-    d.msgId = `${String(d.msgId).slice(0, String(d.msgId).lastIndexOf('-'))}-*`;
-    d.sessionId = '*';
-    const event = d.event as { time: unknown; props: Record<string, unknown> };
-    event.time = '*';
-    const data = event.props.data as Record<string, unknown> | undefined;
-    if (data) {
-      data.sdkInitTime = '*';
-      data.settingsFetchTime = '*';
-    }
-    const meta = event.props.vwoMeta as Record<string, unknown> | undefined;
-    if (meta && 'eventId' in meta) meta.eventId = '*';
-    if (meta && 'sId' in meta) meta.sId = '*';
-    maskedBody = JSON.stringify(parsed);
-  }
-  return `${method} ${path} ${kept.join('; ')} ${maskedBody}`;
+  return `${method} ${maskedPath(url)} ${kept.join('; ')} ${maskedBody(body)}`;
 }
 
 describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in Chromium', () => {
@@ -186,15 +161,7 @@ describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in 
   let requests: string[] = [];
 
   beforeAll(async () => {
-    const bundled = await build({
-      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'VWO',
-      platform: 'browser',
-      write: false,
-    });
-    const sdk = bundled.outputFiles[0]?.text ?? '';
+    const sdk = await browserSdkScript();
     const file = JSON.stringify(settings());
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];

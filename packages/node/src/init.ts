@@ -3,24 +3,20 @@
  * names and meanings; a user moving from vwo-fme-node-sdk changes the import and nothing else.
  */
 import {
+  FME_NODE_HTTP_CLIENT,
   type FmeBatchEventData,
   type FmeClient,
   type FmeIntegrationsPayload,
   type FmeLoggerOptions,
   type FmeRetryConfig,
-  type FmeSettingsApi,
   type FmeSettingsCacheConnector,
   type FmeStorageConnector,
-  fetchFmeSettings,
   fmeGatewayOf,
+  fmeInitSettings,
   fmeLogger,
-  fmeSettingsRetryWaits,
-  fmeSettingsUrl,
   fmeStorageOf,
   fmeUsageStats,
   type Logger,
-  loadFmeSettings,
-  normaliseFetchedFmeSettings,
   startFmeClient,
   storeFmeSettings,
   type Transport,
@@ -85,9 +81,6 @@ export interface InitOptions {
   /** How long `close()` waits for pending events (ms, default 2000). */
   readonly closeTimeout?: number;
 }
-
-/** Each attempt of a request waits this long without `requestTimeout` (ms). */
-const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 function consoleLine(level: 'ERROR' | 'INFO', message: string): void {
   const output = level === 'ERROR' ? console.error : console.info;
@@ -192,43 +185,13 @@ async function start(given: InitOptions): Promise<FmeClient> {
     }
     const accountId = options.accountId;
     const sdkKey = String(options.sdkKey);
-    const fetchSettings = (endpoint: 'settings' | 'pull', apiName: FmeSettingsApi) =>
-      fetchFmeSettings({
-        transport,
-        url: fmeSettingsUrl({
-          accountId,
-          sdkKey,
-          endpoint,
-          random: Math.random(),
-          isDevelopmentMode: options.isDevelopmentMode === true,
-          base: gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined,
-        }),
-        timeoutMs: typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
-        waitsMs: fmeSettingsRetryWaits(options),
-        apiName,
-      });
-
-    let settings: unknown = options.settings;
-    let settingsFetchTime = 0;
-    let fromCache = false;
     const storage = fmeStorageOf(options.storage, log);
-    // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
-    let settingsFetchDebug: Readonly<Record<string, unknown>> | undefined;
-    let settingsFetchFailed = false;
-    const fetchFresh = async (): Promise<unknown> => {
-      const fetchStart = Date.now();
-      const outcome = await fetchSettings('settings', 'init');
-      settingsFetchTime = Date.now() - fetchStart;
-      settingsFetchDebug = outcome.debugMeta;
-      settingsFetchFailed = !outcome.ok;
-      if (outcome.ok) return normaliseFetchedFmeSettings(outcome.file);
-      log.error(`Settings could not be fetched: ${String(outcome.error)}`);
-      return {};
-    };
+    const source = fmeInitSettings({ options, transport, gateway, storage, log, httpClient: FME_NODE_HTTP_CLIENT });
+    let settings: unknown = options.settings;
+    let fromCache = false;
     if (!isRecord(settings)) {
       // 1.35.0 refreshes a cached file in the background, but not in edge mode (flushEvents does).
-      const backgroundRefresh = !edge?.refreshesSettingsCache;
-      ({ settings, fromCache } = await loadFmeSettings({ accountId, sdkKey, storage, fetchFresh, requestTimeout, log, backgroundRefresh }));
+      ({ settings, fromCache } = await source.load(!edge?.refreshesSettingsCache));
     }
 
     return await startFmeClient({
@@ -241,22 +204,21 @@ async function start(given: InitOptions): Promise<FmeClient> {
       integrations: options.integrations,
       batchEventData: options.batchEventData,
       batchTimer: edge === undefined,
-      onFlushEvents: edge?.refreshesSettingsCache ? refreshCacheOnFlush(storage, fetchFresh, log) : undefined,
+      onFlushEvents: edge?.refreshesSettingsCache ? refreshCacheOnFlush(storage, source.fetchFresh, log) : undefined,
       retryConfig: options.retryConfig,
       shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
       requestTimeout,
       closeTimeout: options.closeTimeout,
-      fetchSettingsReported: fetchSettings,
+      fetchSettingsReported: source.fetchSettings,
       pollInterval: options.pollInterval,
       gateway,
       isAliasingEnabled: options.isAliasingEnabled === true,
+      // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
       startEvents: {
-        settingsFetchTime,
+        ...source.report(),
         initStartedAt,
         usageStats: fmeUsageStats(options, { lv: process.version }),
         sendInitEvent: !fromCache,
-        settingsFetchDebug,
-        settingsFetchFailed,
       },
     });
   } catch (error) {

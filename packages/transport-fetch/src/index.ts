@@ -44,7 +44,7 @@ const DROPPED_HEADERS: ReadonlySet<string> = new Set([
 /**
  * A {@link Transport} that sends each request with one `fetch` call.
  *
- * `send` resolves `{ status, body, headers }` for every HTTP answer, 4xx and 5xx included (the
+ * `send` resolves `{ status, statusText, body, headers }` for every HTTP answer, 4xx and 5xx included (the
  * client decides what to retry); `body` is the response text and `headers` has lower-case names.
  * It rejects only when no answer arrived: a network error or the time-out. The error's message
  * names the method, the URL's origin and path (never the query string, which carries the SDK
@@ -84,7 +84,12 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
         const response = await doFetch(request.url, init);
         // Read inside the time-out: a server that sends headers and then stalls must not hang us.
         const body = await response.text();
-        return { status: response.status, body, headers: headerRecord(response.headers) } satisfies TransportResponse;
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          body,
+          headers: headerRecord(response.headers),
+        } satisfies TransportResponse;
       } catch (error) {
         const where = safeUrl(request.url);
         // Some runtimes quote the whole URL in their message (Node: `Failed to parse URL from …`).

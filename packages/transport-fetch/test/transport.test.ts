@@ -248,13 +248,13 @@ describe('createFetchTransport over real HTTP on loopback', () => {
     expect(error.message).not.toContain('SECRET');
   });
 
-  it('uses the fetch it is given, and passes method, headers, body and a signal', async () => {
+  it('uses the fetch it is given, passes method, headers, body and a signal, and resolves the reason phrase', async () => {
     const calls: Array<{ url: string; init: RequestInit }> = [];
     const transport = createFetchTransport({
       headers: { 'X-Default': '1' },
       fetch: async (input, init) => {
         calls.push({ url: String(input), init: init ?? {} });
-        return new Response('from custom fetch', { status: 202, headers: { 'X-From': 'custom' } });
+        return new Response('from custom fetch', { status: 202, statusText: 'Queued Here', headers: { 'X-From': 'custom' } });
       },
     });
     const response = await transport.send({
@@ -266,6 +266,8 @@ describe('createFetchTransport over real HTTP on loopback', () => {
 
     expect(response).toEqual({
       status: 202,
+      // The reason phrase as the server gave it: what 1.35.0's browser build names a failed settings GET by.
+      statusText: 'Queued Here',
       body: 'from custom fetch',
       headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-from': 'custom' },
     });

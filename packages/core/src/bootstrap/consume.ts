@@ -42,7 +42,7 @@ export interface RefusedBootstrap {
   readonly reason: string;
 }
 
-function refuse(kind: 'malformed' | 'stale' | 'other-visitor', reason: string): BootstrapVerdict {
+function refuse(kind: 'malformed' | 'stale' | 'other-visitor', reason: string): RefusedBootstrap {
   return { ok: false, kind, reason };
 }
 
@@ -52,20 +52,48 @@ function refuse(kind: 'malformed' | 'stale' | 'other-visitor', reason: string): 
  * file itself. Never throws.
  */
 export function checkBootstrap(input: unknown, check: BootstrapCheck): BootstrapVerdict {
+  return checkedBootstrap<Settings>(input, check, 'launch', (file) => {
+    const parsed = parseSettings(file);
+    return parsed.ok ? { settings: parsed.settings, accountId: parsed.settings.accountId } : { error: parsed.error.message };
+  });
+}
+
+/** A bootstrap's settings file as its client's parser reads it: the model and its account, or why it is invalid. */
+export type BootstrapSettingsParse<S> = { readonly settings: S; readonly accountId: unknown } | { readonly error: string };
+
+/**
+ * The checks every bootstrap passes, for the client kind `sdk` whose parser is `parse`: the
+ * envelope, the visitor, the age and revision, then the settings and the account. Never throws.
+ */
+export function checkedBootstrap<S>(
+  input: unknown,
+  check: BootstrapCheck,
+  sdk: 'launch' | 'init',
+  parse: (file: Record<string, unknown>) => BootstrapSettingsParse<S>,
+): { readonly ok: true; readonly settingsFile: Readonly<Record<string, unknown>>; readonly settings: S } | RefusedBootstrap {
   try {
-    return verdictOf(input, check);
+    const refused = envelopeRefusal(input, check, sdk);
+    if (refused) return refused;
+    const b = input as Record<string, unknown>;
+    const settingsFile = b.settings as Record<string, unknown>;
+    const parsed = parse(settingsFile);
+    if ('error' in parsed) return refuse('malformed', `its settings are invalid: ${parsed.error}`);
+    if (String(parsed.accountId) !== String(b.accountId)) return refuse('malformed', 'its accountId differs from its settings');
+    if (check.accountId !== undefined && String(check.accountId) !== String(b.accountId))
+      return refuse('other-visitor', `it is for account ${String(b.accountId)}, not ${String(check.accountId)}`);
+    return { ok: true, settingsFile, settings: parsed.settings };
   } catch {
     // Only a hostile object (a throwing getter) gets here; JSON from a page never does.
     return refuse('malformed', 'reading it threw');
   }
 }
 
-function verdictOf(input: unknown, check: BootstrapCheck): BootstrapVerdict {
+function envelopeRefusal(input: unknown, check: BootstrapCheck, sdk: 'launch' | 'init'): RefusedBootstrap | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return refuse('malformed', 'it is not an object');
   const b = input as Record<string, unknown>;
   if (b.format !== BOOTSTRAP_FORMAT) return refuse('malformed', `its format is not "${BOOTSTRAP_FORMAT}"`);
   if (b.version !== BOOTSTRAP_VERSION) return refuse('malformed', `its version ${String(b.version)} is not ${BOOTSTRAP_VERSION}`);
-  if (b.sdk !== 'launch') return refuse('malformed', `it is for "${String(b.sdk)}" clients, not launch`);
+  if (b.sdk !== sdk) return refuse('malformed', `it is for "${String(b.sdk)}" clients, not ${sdk}`);
   if (typeof b.userId !== 'string' || b.userId === '') return refuse('malformed', 'it names no visitor (userId)');
   if (typeof b.createdAt !== 'number' || !Number.isFinite(b.createdAt)) return refuse('malformed', 'it has no creation time (createdAt)');
   if (typeof b.settings !== 'object' || b.settings === null || Array.isArray(b.settings))
@@ -76,10 +104,5 @@ function verdictOf(input: unknown, check: BootstrapCheck): BootstrapVerdict {
   if (age > maxAge) return refuse('stale', `it is ${Math.round(age / 1000)} s old, over maxAgeMs ${maxAge}`);
   if (check.minRevision !== undefined && !(Number(b.revision) >= check.minRevision))
     return refuse('stale', `its settings revision ${String(b.revision)} is below ${check.minRevision}`);
-  const parsed = parseSettings(b.settings);
-  if (!parsed.ok) return refuse('malformed', `its settings are invalid: ${parsed.error.message}`);
-  if (String(parsed.settings.accountId) !== String(b.accountId)) return refuse('malformed', 'its accountId differs from its settings');
-  if (check.accountId !== undefined && String(check.accountId) !== String(b.accountId))
-    return refuse('other-visitor', `it is for account ${String(b.accountId)}, not ${String(check.accountId)}`);
-  return { ok: true, settingsFile: b.settings as Record<string, unknown>, settings: parsed.settings };
+  return undefined;
 }

@@ -22,7 +22,7 @@ export interface Bootstrap {
   readonly format: typeof BOOTSTRAP_FORMAT;
   /** Always `1` (`BOOTSTRAP_VERSION` of `@vwo/core`). */
   readonly version: typeof BOOTSTRAP_VERSION;
-  /** `'launch'` (a vwo-node-sdk settings file); `'init'` (FME) is reserved for the FME clients. */
+  /** `'launch'`: a vwo-node-sdk settings file (an FME client's bootstrap is an {@link FmeBootstrap}). */
   readonly sdk: 'launch';
   /** The account of the settings file. */
   readonly accountId: number | string;
@@ -35,5 +35,30 @@ export interface Bootstrap {
   /** The campaign keys it was trimmed to, or `null` when it holds the whole settings file. */
   readonly campaignKeys: readonly string[] | null;
   /** The settings file, as `launch({ settingsFile })` takes it. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a server renders for one visitor of an FME client (`init`): the same envelope as a
+ * {@link Bootstrap}, holding the FME settings file (whole, or trimmed to some features).
+ */
+export interface FmeBootstrap {
+  /** Always `"vwo-bootstrap"` (`BOOTSTRAP_FORMAT` of `@vwo/core`). */
+  readonly format: typeof BOOTSTRAP_FORMAT;
+  /** Always `1` (`BOOTSTRAP_VERSION` of `@vwo/core`). */
+  readonly version: typeof BOOTSTRAP_VERSION;
+  /** `'init'`: an FME settings file, for an `init` client (a `launch` page refuses it). */
+  readonly sdk: 'init';
+  /** The account of the settings file. */
+  readonly accountId: number | string;
+  /** The visitor the server decided for (`context.id`): a page for another visitor refuses the bootstrap. */
+  readonly userId: string;
+  /** When the server made it (milliseconds since the epoch): a consumer refuses it past its `maxAgeMs`. */
+  readonly createdAt: number;
+  /** The settings file's `version`, so that a page can refuse settings older than it knows of. */
+  readonly revision: number | string;
+  /** The feature keys it was trimmed to, or `null` when it holds the whole settings file. */
+  readonly featureKeys: readonly string[] | null;
+  /** The FME settings file, as `init({ settings })` takes it. */
   readonly settings: Readonly<Record<string, unknown>>;
 }

@@ -10,6 +10,7 @@ import type { UsageStats } from '../events/usage-stats.js';
 import { accountNamespace, visitorUuidIn, visitorUuidOf } from '../events/uuid.js';
 import type { Campaign, Settings, Variation } from '../settings/model.js';
 import { chain, type MaybePromise } from '../util/maybe-async.js';
+import { SPEED_PATHS } from '../util/speed-paths.js';
 import { DecisionFailure } from './errors.js';
 import { type CallbackSource, notifyDecision } from './integrations.js';
 import type { SafeLogger } from './logger.js';
@@ -41,6 +42,7 @@ export class ClientCore {
   // follows for the same user, the common pattern, asks for exactly it again: 1.73.0 decides
   // twice, we answer the second time from here. The integrations callback still runs for each
   // call. Only those APIs store it, so a stream of `getVariationName` calls pays no upkeep.
+  // The browser build decides again instead (SPEED_PATHS): the same answer, less code to ship.
   #lastSettings: Settings | undefined;
   #lastCampaign: Campaign | undefined;
   #lastUserId: string | undefined;
@@ -123,12 +125,18 @@ export class ClientCore {
   #decideWith(request: DecideRequest, snapshot: undefined): Decision {
     const { settings, campaign, userId } = request;
     const options = this.#decideOptions(request, snapshot);
-    if (options === NOT_TRACK_USER && campaign === this.#lastCampaign && userId === this.#lastUserId && settings === this.#lastSettings) {
+    if (
+      SPEED_PATHS &&
+      options === NOT_TRACK_USER &&
+      campaign === this.#lastCampaign &&
+      userId === this.#lastUserId &&
+      settings === this.#lastSettings
+    ) {
       return this.#notify(request, this.#lastDecision as Decision);
     }
     const decision = decide(settings, campaign, userId, options);
     if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
-    if (options === TRACK_USER) {
+    if (SPEED_PATHS && options === TRACK_USER) {
       this.#lastSettings = settings;
       this.#lastCampaign = campaign;
       this.#lastUserId = userId;
@@ -141,7 +149,7 @@ export class ClientCore {
     const { options, isTrackUser } = request;
     const { customVariables, variationTargetingVariables } = options;
     // Most calls pass no variables and the client has no storage: one shared options object.
-    if (customVariables === undefined && variationTargetingVariables === undefined && snapshot === undefined) {
+    if (SPEED_PATHS && customVariables === undefined && variationTargetingVariables === undefined && snapshot === undefined) {
       return isTrackUser ? TRACK_USER : NOT_TRACK_USER;
     }
     return { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot };
@@ -204,6 +212,7 @@ const RECENT_VISITORS = 16;
  */
 function recentVisitorUuids(accountId: string | number): (userId: string) => string {
   const namespace = accountNamespace(accountId);
+  if (!SPEED_PATHS) return (userId) => visitorUuidIn(namespace, userId);
   const users: string[] = new Array(RECENT_VISITORS).fill('');
   const uuids: string[] = new Array(RECENT_VISITORS).fill('');
   return (userId) => {

@@ -7,6 +7,7 @@ import type { Campaign, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
+import { SPEED_PATHS } from '../util/speed-paths.js';
 import { errorMessage, isPlainObject } from '../util/types.js';
 import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
@@ -114,8 +115,9 @@ class Client implements VWOClient {
       const { settings, campaign, opts } = call;
       const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
       // No closure unless the storage made the decision wait: this is the hot path.
-      if (!isPromiseLike(decided)) return this.#impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
-      return decided.then((decision) => (this.#impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
+      if (SPEED_PATHS && !isPromiseLike(decided))
+        return this.#impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
+      return chain(decided, (decision) => (this.#impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
     });
   }
 
@@ -156,8 +158,8 @@ class Client implements VWOClient {
       // An impression goes out whether the feature is on or off for the user (1.73.0).
       const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true });
       // No closure unless the storage made the decision wait: this is the hot path.
-      if (!isPromiseLike(decided)) return this.#featureEnabled(settings, campaign, userId, opts, decided);
-      return decided.then((decision) => this.#featureEnabled(settings, campaign, userId, opts, decision));
+      if (SPEED_PATHS && !isPromiseLike(decided)) return this.#featureEnabled(settings, campaign, userId, opts, decided);
+      return chain(decided, (decision) => this.#featureEnabled(settings, campaign, userId, opts, decision));
     });
   }
 

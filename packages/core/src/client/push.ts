@@ -1,8 +1,9 @@
 /** `push` (decision-flow.md §11): one tag or a map of custom dimensions. */
 import { pushEvent, toBatchRequest, toEventArchRequest, toGetRequest, visitorPropsEvent } from '../events/index.js';
-import { isNonEmptyString, isPlainObject } from '../util/types.js';
+import { SPEED_PATHS } from '../util/speed-paths.js';
+import { isPlainObject } from '../util/types.js';
 import type { ClientCore } from './core.js';
-import { describe } from './params.js';
+import { checkString, describe } from './params.js';
 
 const MAX_LENGTH = 255;
 /** 1.73.0 marks "no single tag" with a one-space key and value. */
@@ -29,13 +30,12 @@ export function pushArgumentsProblem(args: readonly unknown[]): string | undefin
   const userId = single ? args[2] : args[1];
   // The three-argument form's map is a fresh `{}` in 1.73.0: a plain object without keys.
   const map = single ? NO_DIMENSIONS : args[0];
-  if (!isNonEmptyString(tagKey)) return `tagKey must be a non-empty string, got ${describe(tagKey)}`;
-  if (!isNonEmptyString(tagValue)) return `tagValue must be a non-empty string, got ${describe(tagValue)}`;
-  if (!isNonEmptyString(userId)) return `userId must be a non-empty string, got ${describe(userId)}`;
+  const problem = checkString('tagKey', tagKey) ?? checkString('tagValue', tagValue) ?? checkString('userId', userId);
+  if (problem !== undefined) return problem;
   // That map is plain by construction: the check (`Object.prototype.toString`) is for a caller's.
   if (!single && !isPlainObject(map)) return `customDimensionMap must be an object, got ${describe(map)}`;
-  if (tagKey.length > MAX_LENGTH) return `tagKey is longer than ${MAX_LENGTH} characters`;
-  if (tagValue.length > MAX_LENGTH) return `tagValue is longer than ${MAX_LENGTH} characters`;
+  if ((tagKey as string).length > MAX_LENGTH) return `tagKey is longer than ${MAX_LENGTH} characters`;
+  if ((tagValue as string).length > MAX_LENGTH) return `tagValue is longer than ${MAX_LENGTH} characters`;
   if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map as object).length === 0) return 'customDimensionMap is empty';
   return undefined;
 }
@@ -49,7 +49,7 @@ const NO_DIMENSIONS: Readonly<Record<string, unknown>> = Object.freeze({});
  * key sets no key on such a map (so nothing is sent for it), and takes the general path.
  */
 export function runPushCall(core: ClientCore, args: readonly unknown[]): Record<string, boolean> {
-  if (args.length === 3) {
+  if (SPEED_PATHS && args.length === 3) {
     const tagKey = args[0] as string;
     const tagValue = args[1] as string;
     if (

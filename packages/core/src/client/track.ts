@@ -6,6 +6,7 @@ import { batchRequest } from '../events/requests.js';
 import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
 import { isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
+import { SPEED_PATHS } from '../util/speed-paths.js';
 import { type ClientCore, NO_VARIATION } from './core.js';
 import type { ApiOptions } from './types.js';
 
@@ -108,7 +109,7 @@ function trackCampaign(run: TrackRun, target: Campaign | Placeholder): MaybeProm
   const { core, settings, options, goalIdentifier } = run;
   if (!('isRunning' in target) || !target.isRunning || target.type === 'FEATURE_ROLLOUT') return false;
   const campaign = target;
-  const goal = run.byKey ? keyedGoal(campaign, goalIdentifier) : goalOf(settings, campaign, goalIdentifier);
+  const goal = SPEED_PATHS && run.byKey ? keyedGoal(campaign, goalIdentifier) : goalOf(settings, campaign, goalIdentifier);
   if (!goal) return false;
   if (run.goalTypeToTrack !== 'ALL' && goal.type !== run.goalTypeToTrack) return false;
   if (goal.type === 'REVENUE_TRACKING' && !options.revenueValue && !revenueFromEventProperties(settings, goal, options)) {

@@ -30,6 +30,8 @@ export interface TransportResponse {
   readonly body?: string;
   /** Response headers with lower-case names (`retry-after` is honoured on 429 and 503). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The status line's reason phrase, when the platform tells it (`fetch`'s `statusText`; empty over HTTP/2). */
+  readonly statusText?: string;
 }
 
 /** Sends one HTTP request; the client does batching and retries. Rejects on network errors. */

@@ -4,6 +4,7 @@ import { findRange } from '../bucketing/ranges.js';
 import { visitorUuid } from '../events/index.js';
 import type { SegmentVariables } from '../segments/types.js';
 import type { Campaign, Settings, Variation } from '../settings/model.js';
+import { SPEED_PATHS } from '../util/speed-paths.js';
 import { resolveGroup } from './group.js';
 import { passesSegment } from './steps.js';
 import { readStored } from './storage.js';
@@ -96,7 +97,7 @@ export function decide(
     target = verdict.campaign;
   }
 
-  const hash = target === campaign && campaign.sharedSeed ? trafficHash : undefined;
+  const hash = SPEED_PATHS && target === campaign && campaign.sharedSeed ? trafficHash : undefined;
   const variation = allocate(target, userId, hash, trace);
   if (variation === undefined) return finish(trace, 'no-variation-in-range', target, undefined);
   return finish(trace, 'bucketed', target, variation);

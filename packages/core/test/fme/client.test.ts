@@ -198,3 +198,74 @@ describe('createFmeClient with a lookupOrigin (1.35.0’s browser build: gateway
     await vwo.close();
   });
 });
+
+describe('close() with calls in progress', () => {
+  const rollout = {
+    version: 1,
+    accountId: 1,
+    sdkKey: 'k',
+    features: [
+      {
+        id: 1,
+        key: 'f',
+        name: 'F',
+        type: 'FEATURE_FLAG',
+        status: 'ON',
+        metrics: [{ id: 5, identifier: 'buy', type: 'CUSTOM_GOAL' }],
+        rules: [{ campaignId: 10, type: 'FLAG_ROLLOUT', ruleKey: 'r', variationId: 1 }],
+      },
+    ],
+    campaigns: [
+      {
+        id: 10,
+        key: 'f_r',
+        name: 'R',
+        type: 'FLAG_ROLLOUT',
+        status: 'RUNNING',
+        percentTraffic: 100,
+        segments: {},
+        variations: [{ id: 1, name: 'R', weight: 100, segments: {}, variables: [] }],
+      },
+    ],
+  };
+
+  it('lets a getFlag that is still reading its storage send its impression before the events are flushed', async () => {
+    const urls: string[] = [];
+    const vwo = createFmeClient({
+      accountId: 1,
+      sdkKey: 'k',
+      settings: rollout,
+      logger: silent,
+      // A remote storage: the decision waits for its answer, so the impression comes a few ms later.
+      storage: { get: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 20)), set: () => undefined },
+      transport: {
+        send: async (request) => {
+          urls.push(request.url);
+          return { status: 200, body: '{}' };
+        },
+      },
+    });
+    const flag = vwo.getFlag('f', { id: 'u' });
+    await vwo.close();
+    expect((await flag).isEnabled()).toBe(true);
+    expect(urls.filter((url) => url.includes('en=vwo_variationShown'))).toHaveLength(1);
+  });
+
+  it('waits for calls in progress at most closeTimeout', async () => {
+    const vwo = createFmeClient({
+      accountId: 1,
+      sdkKey: 'k',
+      settings: rollout,
+      logger: silent,
+      closeTimeout: 30,
+      requestTimeout: 60_000,
+      // A storage that never answers: only requestTimeout would end the call.
+      storage: { get: () => new Promise(() => undefined), set: () => undefined },
+      transport: { send: async () => ({ status: 200, body: '{}' }) },
+    });
+    void vwo.getFlag('f', { id: 'u' });
+    const started = Date.now();
+    await vwo.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -31,6 +31,7 @@ import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import { parseFmeSettings } from '../settings/parse.js';
 import { type FmeTransportRequest, networkDebugMeta } from './network-debug.js';
 import type { FmeSettingsApi } from './settings-fetch.js';
+import { rememberFmeSettingsText } from './settings-file.js';
 import type {
   FmeBatchEventData,
   FmeClient,
@@ -181,7 +182,9 @@ function settingsState(file: unknown): SettingsState {
     text = '';
   }
   const parsed = parseFmeSettings(file);
-  return { text, model: parsed.ok ? parsed.settings : undefined };
+  if (!parsed.ok) return { text, model: undefined };
+  rememberFmeSettingsText(parsed.settings, text);
+  return { text, model: parsed.settings };
 }
 
 /** `retryConfig` as 1.35.0 validates it: any bad field → the defaults (fme/events.md §10). */
@@ -634,10 +637,30 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     }
   }
 
-  async function getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag> {
+  /**
+   * A decision without storage, gateway or aliasing is made and sent in the calling tick; one
+   * that waits is a call in progress, which `close()` lets finish so that its impression is sent.
+   */
+  function getFlag(featureKey: string, context: FmeUserContext): Promise<FmeFlag> {
+    let decided: Decided | Promise<Decided>;
     try {
-      const decided = decide(featureKey, context, false);
-      const { decision, ctx, uuid, sessionId } = decided instanceof Promise ? await decided : decided;
+      decided = decide(featureKey, context, false);
+    } catch (error) {
+      return getFlagFailed(error);
+    }
+    if (decided instanceof Promise) return whileInProgress(decided.then((answer) => flagFor(featureKey, answer), getFlagFailed));
+    return flagFor(featureKey, decided);
+  }
+
+  async function getFlagFailed(error: unknown): Promise<FmeFlag> {
+    if (!(error instanceof Refusal)) log.error(`getFlag failed: ${String(error)}`);
+    await settled().catch(() => undefined);
+    return DISABLED;
+  }
+
+  async function flagFor(featureKey: string, decided: Decided): Promise<FmeFlag> {
+    try {
+      const { decision, ctx, uuid, sessionId } = decided;
       if (decision.outcome === 'feature-not-found') {
         reportError('FEATURE_NOT_FOUND', { an: 'getFlag', uuid, sId: sessionId }, { featureKey });
         await settled();
@@ -660,10 +683,30 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       if (waitForCalls) await settled();
       return decision.enabled ? new Flag(true, decision.variables) : DISABLED;
     } catch (error) {
-      if (!(error instanceof Refusal)) log.error(`getFlag failed: ${String(error)}`);
-      await settled().catch(() => undefined);
-      return DISABLED;
+      return getFlagFailed(error);
     }
+  }
+
+  /** Calls that wait (storage, gateway, aliasing) before they send: `close()` waits for them. */
+  const callsInProgress = new Set<Promise<unknown>>();
+
+  function whileInProgress<T>(call: Promise<T>): Promise<T> {
+    callsInProgress.add(call);
+    const done = () => callsInProgress.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  /** Resolves once every call in progress has sent its events, or after `ms`. */
+  function callsFinished(ms: number): Promise<void> {
+    if (callsInProgress.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = startTimer(resolve, ms);
+      void Promise.allSettled([...callsInProgress]).then(() => {
+        stopTimer(timer);
+        resolve();
+      });
+    });
   }
 
   function sendDecisionEvent(featureKey: string, decision: FmeFlagDecision, uuid: string, sessionId: number): void {
@@ -960,6 +1003,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         } catch {
           // A failing hook must not keep the events from being flushed.
         }
+        await callsFinished(closeTimeout);
         if (batch && queue.length > 0) void flushQueue().catch(() => undefined);
         await Promise.all([delivery.close(closeTimeout), debugDelivery.close(closeTimeout)]);
       })();
@@ -1031,8 +1075,17 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
       return state.model;
     },
     getFlag,
-    trackEvent: neverRejects('trackEvent', trackEvent, () => ({})),
-    setAttribute: neverRejects('setAttribute', setAttribute, () => undefined) as FmeClient['setAttribute'],
+    // With aliasing, both wait for the gateway before they send.
+    trackEvent: neverRejects(
+      'trackEvent',
+      config.isAliasingEnabled ? (...args) => whileInProgress(trackEvent(...args)) : trackEvent,
+      () => ({}),
+    ),
+    setAttribute: neverRejects(
+      'setAttribute',
+      config.isAliasingEnabled ? (...args: Parameters<typeof setAttribute>) => whileInProgress(setAttribute(...args)) : setAttribute,
+      () => undefined,
+    ) as FmeClient['setAttribute'],
     updateSettings: neverRejects('updateSettings', updateSettings, () => undefined),
     flushEvents,
     setAlias,

@@ -2,11 +2,15 @@ export { createFmeClient, startFmeClient } from './client.js';
 export { type FmeSettingsData, getUUID, LogLevelEnum, StorageConnector } from './compat.js';
 export {
   FME_SETTINGS_TTL_MS,
+  type FmeInitFetchReport,
   type FmeInitOptionsRead,
+  type FmeInitSettings,
+  type FmeInitSettingsWiring,
   type FmeLoadedSettings,
   type FmeSettingsCacheConnector,
   type FmeSettingsLoad,
   fmeGatewayOf,
+  fmeInitSettings,
   fmeSettingsRetryWaits,
   fmeStorageOf,
   fmeUsageStats,
@@ -15,7 +19,16 @@ export {
   storeFmeSettings,
 } from './init-support.js';
 export { type FmeLoggerOptions, type FmeLogTransport, fmeLogger } from './logger.js';
-export { type FmeSettingsApi, type FmeSettingsFetchOptions, type FmeSettingsFetchOutcome, fetchFmeSettings } from './settings-fetch.js';
+export {
+  FME_NODE_HTTP_CLIENT,
+  type FmeSettingsAnswer,
+  type FmeSettingsApi,
+  type FmeSettingsAttempt,
+  type FmeSettingsFetchOptions,
+  type FmeSettingsFetchOutcome,
+  type FmeSettingsHttpClient,
+  fetchFmeSettings,
+} from './settings-fetch.js';
 export { fmeSettingsUrl } from './settings-url.js';
 export type {
   FmeBatchEventData,

@@ -4,11 +4,14 @@
  * and the choice between the storage's settings cache and a fresh fetch. Each facade adds its
  * transport, its default storage and its platform's statistics.
  */
-import type { Logger } from '../../client/types.js';
-import { withDeadline } from '../../util/deadline.js';
+import type { Logger, Transport } from '../../client/types.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../../util/deadline.js';
 import { isPlainObject } from '../../util/types.js';
+import type { FmeSdkIdentity } from '../events/requests.js';
 import { parseFmeSettings } from '../settings/parse.js';
 import type { FmeSettingsData } from './compat.js';
+import { type FmeSettingsApi, type FmeSettingsFetchOutcome, type FmeSettingsHttpClient, fetchFmeSettings } from './settings-fetch.js';
+import { fmeSettingsUrl } from './settings-url.js';
 import type { FmeGateway, FmeRetryConfig, FmeStorageConnector } from './types.js';
 
 /** The `init` options these helpers read, as vwo-fme-node-sdk names them. */
@@ -35,6 +38,10 @@ export interface FmeInitOptionsRead {
   readonly isUsageStatsDisabled?: boolean;
   /** The gateway options (their presence is reported). */
   readonly gatewayService?: unknown;
+  /** The settings fetch omits `s=prod`. */
+  readonly isDevelopmentMode?: boolean;
+  /** Bounds each settings GET and the cache read (ms, default 10,000). */
+  readonly requestTimeout?: number;
 }
 
 /** A storage connector that also caches the settings file (vwo-fme-node-sdk's optional methods). */
@@ -134,7 +141,7 @@ interface ParsedUrl {
   readonly hostname: string;
   readonly port: string;
 }
-const urlParser = (globalThis as unknown as { URL: new (text: string) => ParsedUrl }).URL;
+const urlParser = /* @__PURE__ */ (() => (globalThis as unknown as { URL: new (text: string) => ParsedUrl }).URL)();
 
 /** 1.35.0 gives fetched files without features or campaigns empty lists before validating them. */
 export function normaliseFetchedFmeSettings(file: unknown): unknown {
@@ -267,4 +274,94 @@ export function fmeUsageStats(options: FmeInitOptionsRead, platform: Readonly<Re
   if (options.shouldWaitForTrackingCalls) stats.swtc = 1;
   if (isPlainObject(raw._vwo_meta) && raw._vwo_meta.ea) stats._ea = 1;
   return Object.assign(stats, platform);
+}
+
+/** What {@link fmeInitSettings} needs from a facade's `init`. */
+export interface FmeInitSettingsWiring {
+  /** The `init` options (after any rewrite the facade makes, such as Node's `edgeConfig`). */
+  readonly options: FmeInitOptionsRead;
+  /** Sends the settings GETs. */
+  readonly transport: Transport;
+  /** The gateway the GETs go to instead of VWO's host. */
+  readonly gateway: FmeGateway | undefined;
+  /** The user storage, whose settings cache {@link FmeInitSettings.load} reads and fills. */
+  readonly storage: FmeStorageConnector | undefined;
+  /** Where a failed fetch and cache failures are logged. */
+  readonly log: Logger;
+  /** The SDK the settings URL names (default Node's). */
+  readonly sdk?: FmeSdkIdentity;
+  /** The platform's 1.35.0 HTTP client: how answers are judged and failures worded (`FME_NODE_HTTP_CLIENT` for Node's). */
+  readonly httpClient: FmeSettingsHttpClient;
+}
+
+/** What the fetch at `init` left for the client's start events (1.35.0 reports the fetch once it can send). */
+export interface FmeInitFetchReport {
+  /** How long the last fetch took (ms; 0 before any). */
+  readonly settingsFetchTime: number;
+  /** The `vwo_sdkDebug` properties of a fetch that needed a retry or failed. */
+  readonly settingsFetchDebug?: Readonly<Record<string, unknown>> | undefined;
+  /** Whether the last fetch failed (1.35.0 then reports no invalid settings on top). */
+  readonly settingsFetchFailed?: boolean;
+}
+
+/** The settings side of a facade's `init`, shared by `@vwo/node` and `@vwo/browser`. */
+export interface FmeInitSettings {
+  /** One reported settings fetch, as the client's polling and `updateSettings` need it (`fetchSettingsReported`). */
+  readonly fetchSettings: (endpoint: 'settings' | 'pull', apiName: FmeSettingsApi) => Promise<FmeSettingsFetchOutcome>;
+  /** The fetch at `init`: the normalised file, or `{}` after a logged failure; never rejects. */
+  readonly fetchFresh: () => Promise<unknown>;
+  /** The settings without a `settings` option: the storage's cached file or a fetch (see {@link loadFmeSettings}). */
+  readonly load: (backgroundRefresh?: boolean) => Promise<FmeLoadedSettings>;
+  /** What the last {@link FmeInitSettings.fetchFresh} left for the start events. */
+  readonly report: () => FmeInitFetchReport;
+}
+
+/**
+ * The settings fetch of 1.35.0's `init` for one facade: the URL (VWO's host or the gateway, the
+ * facade's SDK), the time-out, the retries of `retryConfig`, the platform's error texts, and the
+ * report of the fetch at `init` that the client sends first.
+ *
+ * @example
+ * const source = fmeInitSettings({ options, transport, gateway, storage, log, httpClient: FME_NODE_HTTP_CLIENT });
+ * const { settings, fromCache } = await source.load();
+ * startFmeClient({ ...config, settings, fetchSettingsReported: source.fetchSettings, startEvents: { ...source.report(), initStartedAt, usageStats, sendInitEvent: !fromCache } });
+ */
+export function fmeInitSettings(wiring: FmeInitSettingsWiring): FmeInitSettings {
+  const { options, transport, gateway, log } = wiring;
+  const { accountId, requestTimeout } = options;
+  const sdkKey = String(options.sdkKey);
+  const base = gateway ? `${gateway.scheme}://${gateway.hostname}${gateway.port === undefined ? '' : `:${gateway.port}`}` : undefined;
+  const fetchSettings = (endpoint: 'settings' | 'pull', apiName: FmeSettingsApi) =>
+    fetchFmeSettings({
+      transport,
+      url: fmeSettingsUrl({
+        accountId,
+        sdkKey,
+        endpoint,
+        random: Math.random(),
+        sdk: wiring.sdk,
+        isDevelopmentMode: options.isDevelopmentMode === true,
+        base,
+      }),
+      timeoutMs: typeof requestTimeout === 'number' && requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
+      waitsMs: fmeSettingsRetryWaits(options),
+      apiName,
+      httpClient: wiring.httpClient,
+    });
+  let report: FmeInitFetchReport = { settingsFetchTime: 0 };
+  const fetchFresh = async (): Promise<unknown> => {
+    const fetchStart = Date.now();
+    const outcome = await fetchSettings('settings', 'init');
+    report = { settingsFetchTime: Date.now() - fetchStart, settingsFetchDebug: outcome.debugMeta, settingsFetchFailed: !outcome.ok };
+    if (outcome.ok) return normaliseFetchedFmeSettings(outcome.file);
+    log.error(`Settings could not be fetched: ${String(outcome.error)}`);
+    return {};
+  };
+  return {
+    fetchSettings,
+    fetchFresh,
+    load: (backgroundRefresh) =>
+      loadFmeSettings({ accountId, sdkKey, storage: wiring.storage, fetchFresh, requestTimeout, log, backgroundRefresh }),
+    report: () => report,
+  };
 }

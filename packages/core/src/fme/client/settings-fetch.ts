@@ -2,6 +2,8 @@
  * vwo-fme-node-sdk 1.35.0's settings GET (its `NetworkClient.GET` and `SettingsService.fetchSettings`):
  * which answers it accepts, which it retries, the text of each failure, and the `vwo_sdkDebug`
  * event it sends after a fetch that needed a retry or failed, at `init`, polling and `updateSettings`.
+ * The judging and wording of an answer are its platform's HTTP client's ({@link FmeSettingsHttpClient}):
+ * Node's `http` client here, the browser build's `XMLHttpRequest` client in `@vwo/browser`.
  */
 import type { Transport, TransportResponse } from '../../client/types.js';
 import { withDeadline } from '../../util/deadline.js';
@@ -42,11 +44,84 @@ export interface FmeSettingsFetchOptions {
   readonly apiName: FmeSettingsApi;
   /** The clock of the debug event's session id (default `Date.now`). */
   readonly now?: () => number;
+  /** How the platform's 1.35.0 client judges answers and words failures ({@link FME_NODE_HTTP_CLIENT} for Node's). */
+  readonly httpClient: FmeSettingsHttpClient;
 }
 
-type Attempt =
-  | { readonly kind: 'ok'; readonly file: unknown; readonly status: number }
-  | { readonly kind: 'retry' | 'refused'; readonly error: string; readonly status: number | undefined };
+/** One answer to a settings GET, as the transport gave it. */
+export interface FmeSettingsAnswer {
+  /** The HTTP status (`undefined` when the transport resolved none). */
+  readonly status: number | undefined;
+  /** The status line's reason phrase, when the transport tells it. */
+  readonly statusText: string | undefined;
+  /** The response headers, lower-case names; `undefined` when the transport reports none. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  /** The response text (`''` when none). */
+  readonly body: string;
+}
+
+/**
+ * What one attempt came to: the file, or a failure that is retried after the next wait
+ * (`retry`), ends the fetch at once (`refused`), or ends it at once unreported (`abandoned`: the
+ * client never settles, so it sends no debug event and names no failure).
+ */
+export type FmeSettingsAttempt =
+  | {
+      /** The answer is the file. */
+      readonly kind: 'ok';
+      /** The parsed settings file. */
+      readonly file: unknown;
+    }
+  | {
+      /** How the fetch goes on: retried, ended reported, or ended unreported. */
+      readonly kind: 'retry' | 'refused' | 'abandoned';
+      /** The failure in the client's words (the debug event's `err`). */
+      readonly error: string;
+    };
+
+/** 1.35.0's HTTP client of one platform: how it judges a settings answer and words each failure. */
+export interface FmeSettingsHttpClient {
+  /** Judges an answer (any status). */
+  readonly read: (answer: FmeSettingsAnswer) => FmeSettingsAttempt;
+  /** The text of a request that got no answer (refused, reset, closed). */
+  readonly networkErrorText: (error: unknown) => string;
+  /** The text of an attempt that outlived the time-out. */
+  readonly timeoutText: string;
+  /** Whether its response model of a `refused` fetch was given `error` before `totalAttempts` (the order `updateSettings` reports). */
+  readonly refusalNamesErrorFirst: boolean;
+}
+
+/**
+ * Node's `http` client of 1.35.0: an answer counts only with a JSON content type and a JSON body
+ * (checked before the status, so a 400 in plain text is retried); a 2xx is the file, a 400 fails
+ * at once, anything else is retried. A custom transport that reports no headers is taken as JSON.
+ */
+export const FME_NODE_HTTP_CLIENT: FmeSettingsHttpClient = {
+  read({ status, headers, body }) {
+    const contentType = headers ? (headers['content-type'] ?? headers['Content-Type']) : 'application/json';
+    if (!/^application\/json/.test(String(contentType))) {
+      return {
+        kind: 'retry',
+        error: `Invalid content-type.\nExpected application/json but received ${String(contentType)}. Status Code: ${String(status)}`,
+      };
+    }
+    let file: unknown;
+    try {
+      file = JSON.parse(body);
+    } catch (error) {
+      return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (status === undefined || status < 200 || status >= 300) {
+      return { kind: status === 400 ? 'refused' : 'retry', error: `${body}, Status Code: ${String(status)}` };
+    }
+    return { kind: 'ok', file };
+  },
+  networkErrorText: nodeHttpErrorText,
+  timeoutText: 'timeout',
+  refusalNamesErrorFirst: true,
+};
+
+type Attempt = FmeSettingsAttempt & { readonly status: number | undefined };
 
 /**
  * Fetches the settings as 1.35.0 does: an answer counts only with a JSON content type and a JSON
@@ -68,11 +143,11 @@ export async function fetchFmeSettings(options: FmeSettingsFetchOptions): Promis
     }
     lastError = attempt.error;
     const wait = options.waitsMs[retries];
-    if (attempt.kind === 'refused' || wait === undefined) {
+    if (attempt.kind !== 'retry' || wait === undefined) {
       const { status } = attempt;
       // The fields in the order 1.35.0's response model was given them.
       const model =
-        attempt.kind === 'refused'
+        attempt.kind === 'refused' && options.httpClient.refusalNamesErrorFirst
           ? { statusCode: status, error: lastError, totalAttempts: retries }
           : { statusCode: status, totalAttempts: retries, error: lastError };
       return {
@@ -80,7 +155,7 @@ export async function fetchFmeSettings(options: FmeSettingsFetchOptions): Promis
         file: undefined,
         error: lastError,
         rejection: JSON.stringify(model),
-        debugMeta: meta(status, path, retries, lastError, options),
+        debugMeta: attempt.kind === 'abandoned' ? undefined : meta(status, path, retries, lastError, options),
       };
     }
     await new Promise<void>((resolve) => startTimer(resolve, wait));
@@ -88,46 +163,29 @@ export async function fetchFmeSettings(options: FmeSettingsFetchOptions): Promis
 }
 
 async function attemptOnce(options: FmeSettingsFetchOptions): Promise<Attempt> {
+  const client = options.httpClient;
   let response: TransportResponse | undefined;
   const started = Date.now();
   try {
     response = await withDeadline(() => options.transport.send({ method: 'GET', url: options.url }), options.timeoutMs, 'GET settings');
   } catch (error) {
-    // 1.35.0's http client names a time-out `timeout`, whichever side gave up first.
+    // 1.35.0's clients name a time-out alike, whichever side gave up first.
     const timedOut = Date.now() - started >= options.timeoutMs || isTimeoutError(error);
-    return { kind: 'retry', error: timedOut ? 'timeout' : nodeHttpErrorText(error), status: undefined };
+    return { kind: 'retry', error: timedOut ? client.timeoutText : client.networkErrorText(error), status: undefined };
   }
   let status: number | undefined;
+  let statusText: string | undefined;
   let headers: Readonly<Record<string, string>> | undefined;
-  let raw = '';
+  let body = '';
   try {
     status = typeof response?.status === 'number' ? response.status : undefined;
     headers = response?.headers ?? undefined;
-    raw = typeof response?.body === 'string' ? response.body : '';
+    body = typeof response?.body === 'string' ? response.body : '';
+    statusText = typeof response?.statusText === 'string' ? response.statusText : undefined;
   } catch {
-    // A hostile answer reads as one without a body: it fails the checks below.
+    // A hostile answer reads as one without a body: it fails the client's checks.
   }
-  // 1.35.0 checks the content type before the status, so a 400 in plain text is retried. A custom
-  // transport that reports no headers at all is taken at its word.
-  const contentType = headers ? (headers['content-type'] ?? headers['Content-Type']) : 'application/json';
-  if (!/^application\/json/.test(String(contentType))) {
-    return {
-      kind: 'retry',
-      error: `Invalid content-type.\nExpected application/json but received ${String(contentType)}. Status Code: ${String(status)}`,
-      status,
-    };
-  }
-  let file: unknown;
-  try {
-    file = JSON.parse(raw);
-  } catch (error) {
-    return { kind: 'retry', error: error instanceof Error ? error.message : String(error), status };
-  }
-  if (status === undefined || status < 200 || status >= 300) {
-    const error = `${raw}, Status Code: ${String(status)}`;
-    return { kind: status === 400 ? 'refused' : 'retry', error, status };
-  }
-  return { kind: 'ok', file, status };
+  return { ...client.read({ status, statusText, headers, body }), status };
 }
 
 /**

@@ -258,6 +258,10 @@ export interface FmeClient {
    * With a gateway it asks the gateway as `getFlag` does; the trace opens with its answers.
    */
   explain(featureKey: string, context: FmeUserContext): Promise<FmeExplanation>;
-  /** Stops polling and the batch timer, sends what is queued and waits up to `closeTimeout`. Idempotent. */
+  /**
+   * Stops polling and the batch timer, lets calls still waiting on storage, a gateway or an alias
+   * send their events (up to `closeTimeout`), sends what is queued and waits up to `closeTimeout`
+   * for it. Idempotent.
+   */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { FmeFeature, FmeRule, FmeSettings } from '../settings/model.js';
+import type { FmeCampaign, FmeFeature, FmeRule, FmeSettings } from '../settings/model.js';
 import { FME_PERSONALIZE } from '../settings/parse.js';
 import { MEG_STORAGE_PREFIX } from './decide.js';
 
@@ -61,12 +61,13 @@ const FEATURE_ID_NODE = /"featureId":\{"([^"]*)"/g;
 
 function featureIdReferences(settings: FmeSettings): Set<number> {
   const ids = new Set<number>();
-  for (const campaign of settings.campaigns) {
-    const text = JSON.stringify([campaign.segments, campaign.variations.map((variation) => variation.segments)]);
-    for (const match of text.matchAll(FEATURE_ID_NODE)) {
-      // biome-ignore lint/correctness/useParseIntRadix: the evaluator reads ids as 1.35.0's radix-less parseInt does.
-      ids.add(Number.parseInt(match[1] as string));
-    }
-  }
+  for (const campaign of settings.campaigns) for (const id of fmeFeatureIdsIn(campaign)) ids.add(id);
   return ids;
+}
+
+/** The feature ids the `featureId` nodes of a campaign's segments (its own and its variations') name. */
+export function fmeFeatureIdsIn(campaign: FmeCampaign): number[] {
+  const text = JSON.stringify([campaign.segments, campaign.variations.map((variation) => variation.segments)]);
+  // biome-ignore lint/correctness/useParseIntRadix: the evaluator reads ids as 1.35.0's radix-less parseInt does.
+  return [...text.matchAll(FEATURE_ID_NODE)].map((match) => Number.parseInt(match[1] as string));
 }

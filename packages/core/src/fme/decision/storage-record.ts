@@ -1,7 +1,7 @@
 import type { FmeStorageRecord } from './types.js';
 
 /** The keys of a user-storage record, in the order vwo-fme-node-sdk 1.35.0 writes them (fme/decision-flow.md §5). */
-export const FME_STORAGE_RECORD_KEYS = Object.freeze([
+export const FME_STORAGE_RECORD_KEYS = /* @__PURE__ */ Object.freeze([
   'featureKey',
   'userId',
   'rolloutId',

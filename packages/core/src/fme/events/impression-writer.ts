@@ -111,8 +111,8 @@ function lastTextOf(): (value: number) => string {
   };
 }
 
-const timeText = lastTextOf();
-const sessionText = lastTextOf();
+const timeText = /* @__PURE__ */ lastTextOf();
+const sessionText = /* @__PURE__ */ lastTextOf();
 
 /** `JSON.stringify` of a number: `numberText`'s text when finite, `null` otherwise. */
 function jsonNumber(value: number, text: (value: number) => string): string {

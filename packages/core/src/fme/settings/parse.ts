@@ -55,7 +55,8 @@ export function parseFmeSettings(input: unknown): FmeParseResult {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything inside it (the model and a client's settings file are never written). */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
