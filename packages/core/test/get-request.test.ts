@@ -197,6 +197,22 @@ describe('the GET writer', () => {
     }
   });
 
+  it('writes a push of a tag it wrote before as the first time, whatever tags came between', () => {
+    const pinned = { random: 0.5, now: 1_800_000_000_000 };
+    const ctx = contextOf({ accountId: 888888, sdkKey: 'key', eventIds: false } as ContextFields, pinned);
+    // Few keys and values, so that tags repeat, next to each other and apart; one too long to keep.
+    const tag = fc.tuple(
+      fc.constantFrom('browser', 'br wser', 'plan', 'ü'),
+      fc.oneof(fc.constantFrom('chrome', 'chr&me', 'pro', '', 'x'.repeat(600)), anything),
+    );
+    fc.assert(
+      fc.property(fc.array(tag, { minLength: 2, maxLength: 20 }), (pushes) => {
+        for (const [key, value] of pushes) expectSameRequest(ctx, pushEvent(ctx, key, value, 'Ashley'), pinned, 0.5);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('names the path of any other URL by parsing it', () => {
     const pinned = { random: 0.5, now: 1_800_000_000_000 };
     const ctx = contextOf({ accountId: 1, collectorUrl: 'http://localhost:8080/base', eventIds: false } as ContextFields, pinned);

@@ -32,10 +32,11 @@ export function pushArgumentsProblem(args: readonly unknown[]): string | undefin
   const map = single ? NO_DIMENSIONS : args[0];
   const problem = checkString('tagKey', tagKey) ?? checkString('tagValue', tagValue) ?? checkString('userId', userId);
   if (problem !== undefined) return problem;
-  if (!isPlainObject(map)) return `customDimensionMap must be an object, got ${describe(map)}`;
+  // That map is plain by construction: the check (`Object.prototype.toString`) is for a caller's.
+  if (!single && !isPlainObject(map)) return `customDimensionMap must be an object, got ${describe(map)}`;
   if ((tagKey as string).length > MAX_LENGTH) return `tagKey is longer than ${MAX_LENGTH} characters`;
   if ((tagValue as string).length > MAX_LENGTH) return `tagValue is longer than ${MAX_LENGTH} characters`;
-  if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map).length === 0) return 'customDimensionMap is empty';
+  if (tagKey === NO_TAG && tagValue === NO_TAG && Object.keys(map as object).length === 0) return 'customDimensionMap is empty';
   return undefined;
 }
 

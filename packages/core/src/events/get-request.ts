@@ -103,11 +103,7 @@ function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   const parts = getParts(ctx);
   let url = parts.push + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
   url += randomText(ctx);
-  // Key and value are encoded *inside* the JSON, so the server's one decoding of the query
-  // yields the raw JSON text; the JSON's own `{":}` stay raw as in 1.73.0. This is
-  // `JSON.stringify({ u: { [key]: value } })`: what `encodeURIComponent` returns is ASCII
-  // letters, digits, `-_.!~*'()` and `%`, none of which JSON escapes.
-  url += `&ap=server&tags={"u":{"${encodeComponent(record.key)}":"${encodeComponent(jsText(record.value))}"}}&`;
+  url += pushTail(record.key, record.value);
   if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
   return { method: 'GET', url: rememberUrlPath(url, parts.pushPath), headers: {} };
 }
@@ -121,6 +117,34 @@ function randomText(ctx: EventContext): string {
   const value = ctx.random();
   // In range, the number is finite: `numberText`'s text without its checks.
   return typeof value === 'number' && value < 1e21 && value > -1e21 ? (JSON.stringify(value) as string) : queryValue(numberText(value));
+}
+
+// The tail of the last push written (`&ap=server&tags=…&`), by its tag: an application pushes
+// the same few tags over and over, and the text depends on nothing else.
+let lastTagKey: string | undefined;
+let lastTagValue: string | undefined;
+let lastPushTail = '';
+/** Characters of key and value together beyond which a tag is not kept (1.73.0 caps each of a single tag at 255). */
+const MAX_KEPT_TAG = 510;
+
+/**
+ * `&ap=server&tags={"u":{"<key>":"<value>"}}&`. Key and value are encoded *inside* the JSON, so
+ * the server's one decoding of the query yields the raw JSON text; the JSON's own `{":}` stay
+ * raw as in 1.73.0. This is `JSON.stringify({ u: { [key]: value } })`: what `encodeURIComponent`
+ * returns is ASCII letters, digits, `-_.!~*'()` and `%`, none of which JSON escapes. The text
+ * of the last tag is kept as one flat string: a push of the same tag skips both encodings and
+ * four concatenations (~7 % of an unbatched `push`'s instructions). Only a short tag is kept
+ * (a map's value can be any JSON), so the slot never pins a large text.
+ */
+function pushTail(key: string, value: string | undefined): string {
+  if (key === lastTagKey && value === lastTagValue) return lastPushTail;
+  const tail = solid(['&ap=server&tags={"u":{"', encodeComponent(key), '":"', encodeComponent(jsText(value)), '"}}&']);
+  if (typeof key === 'string' && typeof value === 'string' && key.length + value.length <= MAX_KEPT_TAG) {
+    lastTagKey = key;
+    lastTagValue = value;
+    lastPushTail = tail;
+  }
+  return tail;
 }
 
 const U = '&u=';
