@@ -163,12 +163,18 @@ export function createTally(log: Log, maxPending: number) {
           reportedDropAfterClose = true;
           log.warn(`events: dropped ${events} event(s) sent after close(); later ones are counted in eventStats() without a log line`);
         }
-      } else if ((fullDrops += events) === events) {
+        return false;
+      }
+      fullDrops += events;
+      if (fullDrops === events) {
         log.warn(
           `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
             `further drops are summarised every ${DROP_LOG_EVERY}`,
         );
-      } else if ((unreportedFullDrops += events) >= DROP_LOG_EVERY) {
+        return false;
+      }
+      unreportedFullDrops += events;
+      if (unreportedFullDrops >= DROP_LOG_EVERY) {
         log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
         unreportedFullDrops = 0;
       }
