@@ -59,7 +59,7 @@ interface Job {
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { logger: log, transport, context } = options;
   const developmentMode = options.isDevelopmentMode === true || transport === undefined;
-  if (transport === undefined && options.isDevelopmentMode !== true) log.error('events: no transport was given, so no event will be sent');
+  if (transport === undefined && options.isDevelopmentMode !== true) log.error('events: no transport, so no event is sent');
   const policy = retryPolicy(options.retry);
   const classify = options.classifyResponse ?? classifyResponse;
   const random = options.random ?? Math.random;
@@ -77,8 +77,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let jobEvents = 0;
   let batchTimer: TimerHandle | undefined;
   let sweepTimer: TimerHandle | undefined;
-  let onIdle: (() => void) | undefined;
   let closing: Promise<void> | undefined;
+  /** Resolves `close()`'s wait once no job is left. */
+  let onIdle: (() => void) | undefined;
 
   const pending = () => queue.length + jobEvents;
   const inFlight = () => [...live].filter((job) => job.deadline);
@@ -270,7 +271,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   async function awaitInFlight(): Promise<FlushResult> {
     const waited = inFlight().length;
     const { sent, failed } = await watchInFlight();
-    log.info(`flushEvents: no batchEvents config present; waited for ${waited} request(s) in flight`);
+    log.info(`flushEvents: no batchEvents config; waited for ${waited} request(s)`);
     return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
   }
 
@@ -283,7 +284,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         onIdle = resolve;
         deadline = startTimer(resolve, timeoutMs);
       });
-      onIdle = undefined;
       stopTimer(deadline);
     }
     let pastDeadline = 0;
@@ -300,7 +300,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   if (restored.length) {
     const before = jobEvents;
     for (const entry of restored) admitJob(entry.request, eventCount(entry.events));
-    log.info(`events: resending ${restored.length} request(s) (${jobEvents - before} event(s)) an earlier run left in the outbox`);
+    log.info(`events: resending ${restored.length} request(s) (${jobEvents - before} event(s)) from the outbox`);
   }
 
   return {

@@ -43,7 +43,7 @@ export function createOutboxAccess(outbox: DeliveryOptions['outbox'], log: Deliv
   const report = (method: string, error: unknown): void => {
     if (reported) return;
     reported = true;
-    log.warn(`events: the event outbox's ${method} failed (${errorText(error)}); events still go out but may not survive a restart`);
+    log.warn(`events: the outbox's ${method} failed (${errorText(error)}); events still go out, unsaved`);
   };
   return {
     restore(): readonly OutboxEntry[] {
@@ -77,11 +77,9 @@ export function createOutboxAccess(outbox: DeliveryOptions['outbox'], log: Deliv
 }
 
 function isOutboxEntry(value: unknown): value is OutboxEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const { request } = value as { request?: unknown };
-  if (typeof request !== 'object' || request === null) return false;
-  const { method, url } = request as { method?: unknown; url?: unknown };
-  return (method === 'GET' || method === 'POST') && typeof url === 'string';
+  // Optional chaining reads `undefined` off `null`, `undefined` and primitives alike.
+  const request = (value as { request?: { method?: unknown; url?: unknown } } | null | undefined)?.request;
+  return (request?.method === 'GET' || request?.method === 'POST') && typeof request.url === 'string';
 }
 
 export interface BatchSettings {
@@ -161,7 +159,7 @@ export function createTally(log: Log, maxPending: number) {
       if (closed) {
         if (!reportedDropAfterClose) {
           reportedDropAfterClose = true;
-          log.warn(`events: dropped ${events} event(s) sent after close(); later ones are counted in eventStats() without a log line`);
+          log.warn(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
         }
         return false;
       }
@@ -191,7 +189,7 @@ export function createTally(log: Log, maxPending: number) {
       const path = endpointPath(job.request.url);
       const { problem } = result;
       if (result.kind === 'refused') {
-        log.error(`events: ${path} refused ${job.events} event(s) with ${problem}; not retried, the events are lost`);
+        log.error(`events: ${path} refused ${job.events} event(s): ${problem}; not retried`);
         return { end: 'failed', error: new Error(`VWO refused the request to ${path}: ${problem}`), refused: true };
       }
       if (attempts > policy.retries) {
@@ -241,12 +239,13 @@ export function droppedAtClose(request: EventRequest, timeoutMs: number): Error 
 export interface RetriedJob {
   readonly request: EventRequest;
   readonly attempts: number;
-  readonly lastFailure: AttemptFailure | undefined;
+  readonly lastFailure?: AttemptFailure;
 }
 
 /** Tells `onRetriedRequest` how a job that needed a retry ended; a hook that throws is logged. */
 export function reportRetried(options: DeliveryOptions, job: RetriedJob, delivered: boolean): void {
-  const lastFailure = job.lastFailure ?? { problem: 'unknown', response: undefined, error: undefined, timedOut: false };
+  // A job reaches here only after a failed attempt, and each failed attempt records itself first.
+  const lastFailure = job.lastFailure as AttemptFailure;
   try {
     options.onRetriedRequest?.(job.request, { delivered, retries: job.attempts - 1, lastFailure });
   } catch (thrown) {
