@@ -146,38 +146,40 @@ export function createTally(log: Log, maxPending: number) {
   let fullDrops = 0;
   let unreportedFullDrops = 0;
   let failedDuringClose = 0;
+  /** Counts `events` dropped and logs them (rate-limited); `false`, for `admit`. */
+  function drop(events: number): false {
+    counts.dropped += events;
+    if (closed) {
+      if (!reportedDropAfterClose) {
+        reportedDropAfterClose = true;
+        log.warn(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
+      }
+      return false;
+    }
+    fullDrops += events;
+    if (fullDrops === events) {
+      log.warn(
+        `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
+          `further drops are summarised every ${DROP_LOG_EVERY}`,
+      );
+      return false;
+    }
+    unreportedFullDrops += events;
+    if (unreportedFullDrops >= DROP_LOG_EVERY) {
+      log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
+      unreportedFullDrops = 0;
+    }
+    return false;
+  }
   return {
     counts,
     /** From now on every event is dropped, and a failed attempt ends its job. */
     close(): void {
       closed = true;
     },
+    // Small enough to be inlined where every event passes: the dropping is a call of its own.
     /** Whether `events` more fit beside the `pending` ones; if not they are dropped, counted and logged. */
-    admit(events: number, pending: number): boolean {
-      if (!closed && pending + events <= maxPending) return true;
-      counts.dropped += events;
-      if (closed) {
-        if (!reportedDropAfterClose) {
-          reportedDropAfterClose = true;
-          log.warn(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
-        }
-        return false;
-      }
-      fullDrops += events;
-      if (fullDrops === events) {
-        log.warn(
-          `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
-            `further drops are summarised every ${DROP_LOG_EVERY}`,
-        );
-        return false;
-      }
-      unreportedFullDrops += events;
-      if (unreportedFullDrops >= DROP_LOG_EVERY) {
-        log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
-        unreportedFullDrops = 0;
-      }
-      return false;
-    },
+    admit: (events: number, pending: number): boolean => (!closed && pending + events <= maxPending) || drop(events),
     /**
      * Counts a failed attempt on `job` and decides, with the log line it deserves: a refusal and
      * the last retry end the job as failed, a failure once closed drops it, anything else waits
