@@ -262,7 +262,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         ? { status: true, message: FLUSH_MESSAGES.developmentMode, sent: 0, failed: 0, pending: pending() }
         : { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: -dispatched, pending: pending() };
     }
-    const job = dispatched || undefined;
+    const job = typeof dispatched === 'number' ? undefined : dispatched;
     const { sent, failed, batchEnd } = await watchInFlight(job);
     const message = job === undefined ? FLUSH_MESSAGES.empty : batchEnd === 'sent' ? FLUSH_MESSAGES.sent : FLUSH_MESSAGES.failed;
     return { status: message === FLUSH_MESSAGES.sent, message, sent, failed, pending: pending() };
