@@ -1,5 +1,3 @@
-import { onPageHide } from '@vwo/transport-beacon';
-
 interface PageScope {
   addEventListener?(type: string, listener: () => void): void;
   removeEventListener?(type: string, listener: () => void): void;
@@ -28,10 +26,10 @@ export interface PageWatch {
 }
 
 /**
- * Calls `onHidden` when the page is hidden or left (`onPageHide` of `@vwo/transport-beacon`) and
- * tracks whether it is hidden now. Both `pagehide` and `visibilitychange` may fire for one
- * departure: the callback must be cheap and idempotent. Outside a page (workers, edge
- * runtimes) it listens to nothing and the page never counts as hidden.
+ * Calls `onHidden` when the page is hidden or left (as `onPageHide` of `@vwo/transport-beacon`
+ * does: on `pagehide`, and on `visibilitychange` to hidden) and tracks whether it is hidden now.
+ * Both events may fire for one departure: the callback must be cheap and idempotent. Outside a
+ * page (workers, edge runtimes) it listens to nothing and the page never counts as hidden.
  *
  * @example
  * const page = watchPage(() => void vwo.flushEvents({ retryWaiting: true }));
@@ -39,34 +37,29 @@ export interface PageWatch {
  */
 export function watchPage(onHidden: () => void): PageWatch {
   const scope = globalThis as PageScope;
-  let hidden = scope.document?.visibilityState === 'hidden';
+  const visibility = () => scope.document?.visibilityState;
+  let hidden = visibility() === 'hidden';
   let leaving = false;
-  // Registered before onPageHide's listener, so the flush it triggers already knows.
+  // One listener per event, each setting the flags before `onHidden` runs, so that the flush it
+  // triggers already knows the page is leaving (onPageHide's listener would run after ours).
   const onLeave = (): void => {
-    leaving = true;
-  };
-  scope.addEventListener?.('pagehide', onLeave);
-  const stopHide = onPageHide(() => {
-    hidden = true;
+    leaving = hidden = true;
     onHidden();
-  });
+  };
+  const onVisibility = (): void => {
+    hidden = visibility() === 'hidden';
+    if (hidden) onHidden();
+  };
   const onShow = (): void => {
-    if (scope.document?.visibilityState !== 'hidden') hidden = false;
-  };
-  const onPageShow = (): void => {
     leaving = false;
-    onShow();
+    hidden = visibility() === 'hidden';
   };
-  scope.addEventListener?.('pageshow', onPageShow);
-  scope.document?.addEventListener('visibilitychange', onShow);
-  return {
-    hidden: () => hidden,
-    leaving: () => leaving,
-    stop() {
-      stopHide();
-      scope.removeEventListener?.('pagehide', onLeave);
-      scope.removeEventListener?.('pageshow', onPageShow);
-      scope.document?.removeEventListener('visibilitychange', onShow);
-    },
+  const listen = (add: boolean): void => {
+    const method = add ? 'addEventListener' : 'removeEventListener';
+    scope[method]?.('pagehide', onLeave);
+    scope[method]?.('pageshow', onShow);
+    scope.document?.[method]('visibilitychange', onVisibility);
   };
+  listen(true);
+  return { hidden: () => hidden, leaving: () => leaving, stop: () => listen(false) };
 }

@@ -103,6 +103,37 @@ afterEach(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('retries', () => {
+  it("an attempt's late answer, come while its retry is in flight, ends nothing: the retry ends with its own", async () => {
+    // The first attempt hangs past its deadline; its answer (a 500) comes while the retry waits for one.
+    const answers: Array<(response: TransportResponse) => void> = [];
+    const log = recordingLogger();
+    const delivery = createDelivery({
+      transport: { send: () => new Promise<TransportResponse>((resolve) => answers.push(resolve)) },
+      context: () => ctx,
+      logger: log.logger,
+      requestTimeout: 100,
+      retry: { baseDelayMs: 1000, jitter: 0 },
+    });
+    delivery.send(getRequest(), 1);
+    await vi.advanceTimersByTimeAsync(1100); // expired at 100 ms, retried at 1100 ms
+    expect(answers).toHaveLength(2);
+    answers[0]?.({ status: 500 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(delivery.stats()).toMatchObject({ sent: 0, failed: 0, retried: 1, pending: 1 });
+    answers[1]?.({ status: 200 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(answers).toHaveLength(2);
+    expect(delivery.stats()).toMatchObject({ enqueued: 1, sent: 1, failed: 0, retried: 1, pending: 0 });
+    // A later request's attempt is not ended by an old answer either.
+    delivery.send(getRequest('Bob'), 1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(delivery.stats()).toMatchObject({ sent: 1, pending: 1 });
+    answers[2]?.({ status: 200 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(delivery.stats()).toMatchObject({ enqueued: 2, sent: 2, pending: 0 });
+    expect(log.problems()).toEqual([]);
+  });
+
   it('waits 1, 2, 4, 8 and 16 s plus at most 20 % jitter, then gives up with one error line', async () => {
     const randoms = [0, 0.999, 0.5, 0.1, 0.9];
     let r = 0;

@@ -16,29 +16,39 @@
  * transport that answers at once) shrinks its table with a runtime call each time, and a Set that
  * lives long has its tables reallocated in the old generation: two Sets cost ~40 % of an
  * unbatched call and most of its promoted garbage (apps/bench/README.md).
+ *
+ * An attempt waits for its answer through a ticket whose two callbacks were bound when the ticket
+ * was made, and a ticket goes back to a pool once its answer has come: the happy path allocates
+ * no closure per attempt, only the promise `then` itself returns. A ticket whose attempt ended
+ * without its answer (expired, or dropped at close) is let go of its job, and rejoins the pool
+ * only if that late answer comes, so a late answer never reaches a later attempt.
  */
-import type { EventStats, FlushResult, TransportResponse } from '../client/types.js';
-import { batchRequest, toGetRequest } from '../events/requests.js';
+import type { FlushResult, TransportResponse } from '../client/types.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import {
+  type AttemptEnd,
+  batchOf,
   batchSettings,
   createOutboxAccess,
+  createTally,
   DEFAULT_MAX_PENDING_EVENTS,
-  DROP_LOG_EVERY,
+  droppedAtClose,
   eventCount,
   FLUSH_MESSAGES,
-  type OutboxAccess,
+  getRequestOf,
+  notifyFlushCallback,
+  type Outcome,
   positiveInteger,
+  reportRetried,
+  saveQueuedRecord,
   toError,
 } from './parts.js';
-import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
+import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryPolicy } from './retry.js';
 import type { AttemptFailure, Delivery, DeliveryOptions } from './types.js';
 
 export { FLUSH_MESSAGES } from './parts.js';
-
-type Outcome = 'sent' | 'failed' | 'dropped';
 
 /** One request and its retries. */
 interface Job {
@@ -49,9 +59,11 @@ interface Job {
   /** Its key in the outbox, when there is one. */
   readonly outboxKey: string | undefined;
   failures: number;
-  /** Attempts made so far; an answer carries the number of its attempt, so a late one is recognised. */
+  /** Attempts made so far. */
   attempts: number;
-  /** When the attempt in flight expires (`Date.now()` ms); 0 when none is in flight. */
+  /** The ticket of the attempt in flight; `undefined` when none is. */
+  ticket: AnswerTicket | undefined;
+  /** When the attempt in flight expires, in ms after `epoch` (see `createDelivery`). */
   deadline: number;
   outcome: Outcome | undefined;
   retryTimer: TimerHandle | undefined;
@@ -62,8 +74,16 @@ interface Job {
   newer: Job | undefined;
 }
 
-/** What one attempt led to. */
-type AttemptEnd = Outcome | 'retrying';
+/** Carries one attempt's answer to its job; see the file's comment. */
+interface AnswerTicket {
+  /** The job whose attempt waits for this answer; `undefined` once that attempt ended without it. */
+  job: Job | undefined;
+  readonly onResponse: (response: unknown) => void;
+  readonly onError: (error: unknown) => void;
+}
+
+/** Tickets kept for reuse at most: more attempts than this in flight at once is a burst, not the steady state. */
+const MAX_POOLED_TICKETS = 256;
 
 /** A `flush()` waiting for the attempts in flight at its call. */
 interface FlushWatch {
@@ -103,8 +123,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const batch = options.batchEvents === undefined ? undefined : batchSettings(options.batchEvents);
   const requestTimeout = positiveMs(options.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const noAnswer = `no answer within ${requestTimeout} ms (requestTimeout)`;
+  // Deadlines count from here: small integers a job holds inline, where a `Date.now()` value is a
+  // number V8 boxes on the heap, one allocation per attempt.
+  const epoch = Date.now();
 
-  const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
+  const tally = createTally(log, maxPending);
+  const counts = tally.counts;
   let queue: EventRecord[] = [];
   const outbox = createOutboxAccess(options.outbox, log);
   /** Outbox keys of the queued records, in queue order (only with an outbox). */
@@ -123,42 +147,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const flushWatches = new Set<FlushWatch>();
   /** Resolves `close()`'s wait once no job is left. */
   let onIdle: (() => void) | undefined;
-  let closed = false;
   let closing: Promise<void> | undefined;
-  let failedDuringClose = 0;
-  let fullDrops = 0;
-  let unreportedFullDrops = 0;
-  let reportedDropAfterClose = false;
 
   const pending = () => queue.length + jobEvents;
-
-  /** Whether `events` more fit; if not they are dropped, counted and (rate-limited) logged. */
-  function admit(events: number): boolean {
-    if (closed) {
-      counts.dropped += events;
-      if (!reportedDropAfterClose) {
-        reportedDropAfterClose = true;
-        log.warn(`events: dropped ${events} event(s) sent after close(); later ones are counted in eventStats() without a log line`);
-      }
-      return false;
-    }
-    if (pending() + events <= maxPending) return true;
-    counts.dropped += events;
-    fullDrops += events;
-    if (fullDrops === events) {
-      log.warn(
-        `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
-          `further drops are summarised every ${DROP_LOG_EVERY}`,
-      );
-    } else {
-      unreportedFullDrops += events;
-      if (unreportedFullDrops >= DROP_LOG_EVERY) {
-        log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
-        unreportedFullDrops = 0;
-      }
-    }
-    return false;
-  }
 
   function startJob(request: EventRequest, events: number, payload: string | undefined): Job {
     const outboxKey = outbox?.save({ request, events });
@@ -169,6 +160,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       outboxKey,
       failures: 0,
       attempts: 0,
+      ticket: undefined,
       deadline: 0,
       outcome: undefined,
       retryTimer: undefined,
@@ -182,10 +174,24 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return job;
   }
 
+  const tickets: AnswerTicket[] = [];
+
+  function newTicket(): AnswerTicket {
+    const ticket: AnswerTicket = {
+      job: undefined,
+      onResponse: (response: unknown) => answered(ticket, response, false),
+      onError: (error: unknown) => answered(ticket, error, true),
+    };
+    return ticket;
+  }
+
   function attempt(job: Job): void {
     job.retryTimer = undefined;
-    const n = ++job.attempts;
-    job.deadline = Date.now() + requestTimeout;
+    job.attempts += 1;
+    const ticket = tickets.pop() ?? newTicket();
+    ticket.job = job;
+    job.ticket = ticket;
+    job.deadline = Date.now() - epoch + requestTimeout;
     joinFlight(job);
     if (sweepTimer === undefined) sweepTimer = startTimer(sweep, requestTimeout);
     let answer: unknown;
@@ -196,17 +202,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       answer = Promise.reject(error);
     }
     // A transport may also return a non-promise, or a promise that never settles (the sweep ends that attempt).
-    Promise.resolve(answer).then(
-      (response: unknown) => answered(job, n, response, false),
-      (error: unknown) => answered(job, n, error, true),
-    );
+    Promise.resolve(answer).then(ticket.onResponse, ticket.onError);
   }
 
-  function answered(job: Job, n: number, answer: unknown, rejected: boolean): void {
+  function answered(ticket: AnswerTicket, answer: unknown, rejected: boolean): void {
+    const job = ticket.job;
+    ticket.job = undefined;
+    if (tickets.length < MAX_POOLED_TICKETS) tickets.push(ticket);
     // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
-    if (job.attempts !== n || job.deadline === 0) return;
+    if (job === undefined) return;
     const now = Date.now();
-    const expired = now >= job.deadline;
+    const expired = now - epoch >= job.deadline;
     leaveFlight(job);
     let result: AttemptResult;
     try {
@@ -232,7 +238,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   /** Ends every attempt whose deadline has passed; re-arms itself for the oldest one left. */
   function sweep(): void {
     sweepTimer = undefined;
-    const now = Date.now();
+    const now = Date.now() - epoch;
     for (let job = oldest; job !== undefined; job = oldest) {
       // A deadline more than requestTimeout ahead means the clock was set back: that attempt expires too.
       if (now < job.deadline && job.deadline - now <= requestTimeout) {
@@ -265,16 +271,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     flying += 1;
   }
 
-  /** Only for a job in flight (`deadline !== 0`). */
+  /** Only for a job in flight (with a ticket); a later answer to its attempt is ignored. */
   function leaveFlight(job: Job): void {
-    const { older, newer } = job;
+    const { older, newer, ticket } = job;
+    if (ticket !== undefined) ticket.job = undefined;
+    job.ticket = undefined;
     if (older === undefined) oldest = newer;
     else older.newer = newer;
     if (newer === undefined) newest = older;
     else newer.older = older;
     job.older = undefined;
     job.newer = undefined;
-    job.deadline = 0;
     flying -= 1;
   }
 
@@ -334,35 +341,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       finish(job, 'sent', null);
       return 'sent';
     }
-    job.failures += 1;
-    const attempts = job.failures;
-    // Named only for the log lines and errors of a failed attempt: a request that goes out never needs it.
-    const path = endpointPath(job.request.url);
-    if (result.kind === 'refused') {
-      log.error(`events: ${path} refused ${job.events} event(s) with ${result.problem}; not retried, the events are lost`);
-      outbox?.remove(job.outboxKey);
-      finish(job, 'failed', new Error(`VWO refused the request to ${path}: ${result.problem}`));
-      return 'failed';
+    const verdict = tally.judge(job, result, policy, random);
+    if (verdict.end === 'retrying') {
+      job.retryTimer = startTimer(() => retryNow(job), verdict.delay);
+      waiting.add(job);
+    } else {
+      if (verdict.refused) outbox?.remove(job.outboxKey);
+      finish(job, verdict.end, verdict.error);
     }
-    if (attempts > policy.retries) {
-      log.error(
-        `events: gave up on ${job.events} event(s) to ${path} after ${attempts} attempts; last: ${result.problem}` +
-          (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
-      );
-      finish(job, 'failed', new Error(`Request to ${path} failed after ${attempts} attempts: ${result.problem}`));
-      return 'failed';
-    }
-    if (closed) {
-      // The attempt close() made at once failed too: no waiting any more.
-      failedDuringClose += job.events;
-      finish(job, 'dropped', new Error(`Request to ${path} failed during close: ${result.problem}`));
-      return 'dropped';
-    }
-    const delay = retryDelay(policy, attempts - 1, random, result.retryAfterMs);
-    log.debug(`events: ${path} failed (${result.problem}); retry ${attempts} of ${policy.retries} in ${Math.round(delay)} ms`);
-    job.retryTimer = startTimer(() => retryNow(job), delay);
-    waiting.add(job);
-    return 'retrying';
+    return verdict.end;
   }
 
   function retryNow(job: Job): void {
@@ -383,32 +370,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     jobEvents -= job.events;
     counts[outcome] += job.events;
     // Still in flight: dropped at the close deadline. Its attempt ends here, and a late answer is ignored.
-    if (job.deadline !== 0) {
+    if (job.ticket !== undefined) {
       leaveFlight(job);
       if (flushWatches.size > 0) noteForFlushes(job, outcome);
     }
-    if (job.payload !== undefined) notify(error, job.payload);
-    if (job.failures > 0 && outcome !== 'dropped' && options.onRetriedRequest !== undefined) reportRetried(job, outcome === 'sent');
+    if (job.payload !== undefined) notifyFlushCallback(batch, log, error, job.payload);
+    if (job.failures > 0 && outcome !== 'dropped' && options.onRetriedRequest !== undefined)
+      reportRetried(options, job, outcome === 'sent');
     if (liveJobs === 0 && onIdle !== undefined) onIdle();
-  }
-
-  function reportRetried(job: Job, delivered: boolean): void {
-    const lastFailure = job.lastFailure ?? { problem: 'unknown', response: undefined, error: undefined, timedOut: false };
-    try {
-      options.onRetriedRequest?.(job.request, { delivered, retries: job.attempts - 1, lastFailure });
-    } catch (thrown) {
-      log.error(`events: onRetriedRequest threw: ${errorText(thrown)}`);
-    }
-  }
-
-  function notify(error: Error | null, payload: string): void {
-    const callback = batch?.flushCallback;
-    if (callback === undefined) return;
-    try {
-      callback(error, payload);
-    } catch (thrown) {
-      log.error(`events: batchEvents.flushCallback threw: ${errorText(thrown)}`);
-    }
   }
 
   /** Empties the batch queue into one request (or, in development mode, into nothing). */
@@ -424,17 +393,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     queuedKeys = [];
     // As 1.73.0: in development mode the queue empties without a request or a flushCallback.
     if (developmentMode) return { kind: 'development', events: records.length };
-    let request: EventRequest;
-    try {
-      // The queue holds only records the client built with its own context (Delivery.enqueue).
-      request = batchRequest(options.context(), records, true);
-    } catch (error) {
-      counts.failed += records.length;
-      log.error(`events: could not build the batch of ${records.length} event(s): ${errorText(error)}`);
-      notify(toError(error), '');
-      return { kind: 'unbuildable', events: records.length };
-    }
-    log.debug(`events: sending a batch of ${records.length} event(s)`);
+    const request = batchOf(options.context, records, tally, batch, log);
+    if (request === undefined) return { kind: 'unbuildable', events: records.length };
     return { kind: 'job', job: startJob(request, records.length, request.body ?? '') };
   }
 
@@ -477,28 +437,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
   }
 
-  /** Until the batch goes out, a queued record waits in the outbox as its own GET. */
-  function saveQueuedRecord(record: EventRecord): string | undefined {
-    try {
-      return (outbox as OutboxAccess).save({ request: toGetRequest(options.context(), record), events: 1 });
-    } catch {
-      return undefined; // The batch will fail to build too, and say why.
-    }
+  /** Counts a request's events in, and starts it unless they are dropped or nothing is sent. */
+  function admitJob(request: EventRequest, events: number): void {
+    counts.enqueued += events;
+    if (tally.admit(events, queue.length + jobEvents) && !developmentMode) startJob(request, events, undefined);
   }
 
   function restore(): void {
-    if (outbox === undefined) return;
-    const entries = outbox.restore();
+    const entries = outbox?.restore() ?? [];
     if (entries.length === 0) return;
-    let events = 0;
-    for (const entry of entries) {
-      const count = eventCount(entry.events);
-      counts.enqueued += count;
-      if (!admit(count) || developmentMode) continue;
-      events += count;
-      startJob(entry.request, count, undefined);
-    }
-    log.info(`events: resending ${entries.length} request(s) (${events} event(s)) an earlier run left in the outbox`);
+    const before = jobEvents;
+    for (const entry of entries) admitJob(entry.request, eventCount(entry.events));
+    log.info(`events: resending ${entries.length} request(s) (${jobEvents - before} event(s)) an earlier run left in the outbox`);
   }
 
   async function closeNow(timeoutMs: number): Promise<void> {
@@ -516,22 +466,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let pastDeadline = 0;
     for (const job of [...waiting, ...inFlightNow()]) {
       pastDeadline += job.events;
-      finish(job, 'dropped', new Error(`Dropped at close: no answer from ${endpointPath(job.request.url)} within ${timeoutMs} ms`));
+      finish(job, 'dropped', droppedAtClose(job.request, timeoutMs));
     }
     // Nothing is in flight any more, and nothing new starts: the sweep has nothing left to do.
     disarmSweepIfIdle();
-    const atClose = pastDeadline + failedDuringClose;
-    const earlier =
-      unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';
-    unreportedFullDrops = 0;
-    if (atClose > 0) {
-      const reasons: string[] = [];
-      if (pastDeadline > 0) reasons.push(`${pastDeadline} still pending after the ${timeoutMs} ms close timeout`);
-      if (failedDuringClose > 0) reasons.push(`${failedDuringClose} whose last attempt, made at close, failed`);
-      log.warn(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier === '' ? '' : `; ${earlier}`}`);
-    } else if (earlier !== '') {
-      log.warn(`events: ${earlier}`);
-    }
+    tally.reportClose(pastDeadline, timeoutMs);
   }
 
   restore();
@@ -548,30 +487,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     },
 
     send(request, events) {
-      const count = eventCount(events);
-      counts.enqueued += count;
-      if (!admit(count) || developmentMode) return;
-      startJob(request, count, undefined);
+      admitJob(request, eventCount(events));
     },
 
     enqueue(record) {
       counts.enqueued += 1;
-      if (!admit(1)) return;
+      if (!tally.admit(1, queue.length + jobEvents)) return;
       if (batch === undefined) {
         if (developmentMode) return;
-        let request: EventRequest;
-        try {
-          request = toGetRequest(options.context(), record);
-        } catch (error) {
-          counts.failed += 1;
-          log.error(`events: could not build the request of a ${record.type} event: ${errorText(error)}`);
-          return;
-        }
-        startJob(request, 1, undefined);
+        const request = getRequestOf(options.context, record, tally, log);
+        if (request !== undefined) startJob(request, 1, undefined);
         return;
       }
       queue.push(record);
-      if (outbox !== undefined && !developmentMode) queuedKeys.push(saveQueuedRecord(record));
+      if (outbox !== undefined && !developmentMode) queuedKeys.push(saveQueuedRecord(outbox, options.context, record));
       if (batchTimer === undefined) batchTimer = startTimer(onBatchTimer, batch.requestTimeIntervalMs);
       if (queue.length === batch.eventsPerRequest) dispatchQueue();
     },
@@ -587,15 +516,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     close(timeoutMs) {
       if (closing === undefined) {
-        closed = true;
+        tally.close();
         const limit = typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : 0;
         closing = closeNow(limit).catch((error: unknown) => log.error(`events: close failed: ${errorText(error)}`));
       }
       return closing;
     },
 
-    stats(): EventStats {
-      return { ...counts, pending: pending() };
+    stats() {
+      return tally.stats(pending());
     },
   };
 }

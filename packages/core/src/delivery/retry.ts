@@ -79,7 +79,7 @@ export function classifyResponse(response: TransportResponse | undefined, now: n
   if (status >= 200 && status < 300) return SENT;
   const problem = `status ${status}`;
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: 'refused', problem };
-  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(header(response, 'retry-after'), now) : undefined;
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfterHeader(response), now) : undefined;
   return { kind: 'retry', problem, retryAfterMs };
 }
 
@@ -129,9 +129,9 @@ export function errorText(error: unknown): string {
   return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*/gi, '$1?…');
 }
 
-function header(response: TransportResponse | undefined, name: string): string | undefined {
+/** `Retry-After` as a transport hands over headers: lower-case (fetch, node:http), or as sent. */
+function retryAfterHeader(response: TransportResponse | undefined): string | undefined {
   const headers = response?.headers;
-  if (headers === undefined || headers === null) return undefined;
-  const value = headers[name] ?? headers[name.replace(/(^|-)[a-z]/g, (s) => s.toUpperCase())];
+  const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
   return typeof value === 'string' ? value : undefined;
 }
