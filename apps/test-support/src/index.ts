@@ -1,4 +1,8 @@
 /**
  * What the repository's tests share. Built to dist/ by tsup, as other packages are.
  */
-export { CHROMIUM_ARGS, CHROMIUM_FLAGS, chromiumPath, requireChromium } from './chromium.js';
+export { bundleForPage, type PageBundleOptions } from './bundle.js';
+export { CHROMIUM_ARGS, CHROMIUM_FLAGS, chromiumPath, launchChromium, requireChromium } from './chromium.js';
+export { closeServer, freeLoopbackPort, listenOnLoopback, type ServedPage, servePage } from './loopback.js';
+export { openPage } from './page.js';
+export { sleep, waitFor, withTimeout } from './wait.js';

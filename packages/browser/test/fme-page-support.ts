@@ -4,19 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
+import { bundleForPage } from '@vwo/test-support';
 
 /** `@vwo/browser` (the built package) as one script for a page, exposing the global `VWO`. */
-export async function browserSdkScript(): Promise<string> {
-  const bundled = await build({
-    entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-    bundle: true,
-    format: 'iife',
-    globalName: 'VWO',
-    platform: 'browser',
-    write: false,
-  });
-  return bundled.outputFiles[0]?.text ?? '';
+export function browserSdkScript(): Promise<string> {
+  return bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO' });
 }
 
 /** vwo-fme-node-sdk 1.35.0's browser build (global `vwoSdk`): the file its `browser` export condition names, beside the server build `require` resolves. */
