@@ -4,6 +4,7 @@
 export { bundleForPage, type PageBundleOptions } from './bundle.js';
 export { CHROMIUM_ARGS, CHROMIUM_FLAGS, chromiumPath, launchChromium, requireChromium } from './chromium.js';
 export { QUIET_TRANSPORT, quietInitOptions } from './fme-client.js';
+export { maskFmeEnvelope, maskFmeQuery } from './fme-mask.js';
 export { closeServer, freeLoopbackPort, listenOnLoopback, type ServedPage, servePage } from './loopback.js';
 export { openPage } from './page.js';
 export {
