@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CollectedEvent, type Collector, startCollector } from '@vwo/collector';
 import { decide, parseSettings, type Settings, visitorUuid } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { launchChromium, requireChromium } from '@vwo/test-support';
+import { useFreshContext } from '@vwo/test-support/vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type StaticServer, serveStatic } from '../scripts/static-server.mjs';
 import { CAMPAIGN_KEY } from '../src/config.js';
 import { VISITOR_KEY } from '../src/visitor.js';
@@ -67,30 +68,7 @@ export function eventsOf(collector: Collector, visitorId: string): CollectedEven
   return collector.events().filter((e) => e.uuid === uuid);
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every 50 ms until it returns something other than `undefined`/`false`; fails naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
+export { sleep, waitFor, withTimeout } from '@vwo/test-support';
 
 /** The page's address for a collector, with extra query parameters (`batch=1`). */
 export function pageUrl(siteUrl: string, collector: Collector, extra = ''): string {
@@ -173,7 +151,7 @@ export async function startHarness(distDir: string): Promise<Harness> {
   const port = collector.port;
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await launchChromium();
   } catch (error) {
     await Promise.all([site.close(), collector.close()]);
     throw error;
@@ -205,25 +183,19 @@ export async function startHarness(distDir: string): Promise<Harness> {
 export function useHarness(): { readonly harness: Harness; readonly context: BrowserContext } {
   requireChromium('the browser demo end-to-end tests');
   let harness: Harness | undefined;
-  let context: BrowserContext | undefined;
   beforeAll(async () => {
     harness = await startHarness(inject('distDir'));
   });
   afterAll(async () => {
     await harness?.close();
   });
-  beforeEach(async () => {
-    context = await (harness as Harness).browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const fresh = useFreshContext(() => (harness as Harness).browser);
   return {
     get harness() {
       return harness as Harness;
     },
     get context() {
-      return context as BrowserContext;
+      return fresh.context;
     },
   };
 }

@@ -3,8 +3,8 @@
  * collector receives for it. Each test has a browser context (so a localStorage) and visitors of
  * its own; assertions read the collector's records of those visitors.
  */
-import { createServer } from 'node:net';
 import { createClient } from '@vwo/core';
+import { freeLoopbackPort } from '@vwo/test-support';
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_KEY, PURCHASE_REVENUE } from '../src/config.js';
 import { VISITOR_KEY } from '../src/visitor.js';
@@ -156,12 +156,7 @@ describe('the demo page in headless Chromium', () => {
   });
 
   it('says so, and shows no variation, when the collector cannot be reached at launch', async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const closedPort = await freeLoopbackPort();
     const page = await run.context.newPage();
     await page.goto(`${run.harness.site.url}/?collector=http://127.0.0.1:${closedPort}`);
     const status = page.locator('[data-testid="status"][data-state="error"]');

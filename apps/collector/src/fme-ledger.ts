@@ -1,5 +1,6 @@
 import { isPlainObject, setOwn } from './events/fields.js';
 import type { FmeIndex, FmeRuleRef } from './fme-index.js';
+import { bump, getOrCreate, newTally, snapshotTally, type Tally, tallyConversion, tallyImpression, toRecord } from './tally.js';
 import type { CollectedEvent, FmeMetricStats, FmeRuleStats, FmeStats, FmeVariationStats } from './types.js';
 
 /** One visitor's impressions in one campaign, as (SDK event time, variation) pairs. */
@@ -12,8 +13,8 @@ interface History {
 interface SourceAcc {
   readonly accountId: string;
   readonly env: string;
-  /** Campaign id → variation id → impressions and visitors. */
-  readonly campaigns: Map<number, Map<number, { impressions: number; visitors: Set<string> }>>;
+  /** Campaign id → variation id → impressions and visitors (conversions are attributed to rules when read). */
+  readonly campaigns: Map<number, Map<number, Tally>>;
   /** `"<campaignId>|<uuid>"` → the visitor's impressions there. */
   readonly histories: Map<string, History>;
   readonly conversions: Array<{ readonly metric: string; readonly uuid: string; readonly time: number; readonly revenue: number | null }>;
@@ -23,14 +24,6 @@ interface MetricAcc {
   conversions: number;
   visitors: Set<string>;
   revenue: number | null;
-}
-
-interface VariationAcc {
-  impressions: number;
-  visitors: Set<string>;
-  conversions: Map<string, number>;
-  converters: Map<string, Set<string>>;
-  revenue: Map<string, number>;
 }
 
 /** A visitor's impressions per campaign are few; past this many the oldest are forgotten. */
@@ -45,45 +38,6 @@ export function variationAt(history: History | undefined, time: number): number 
     if (at <= time && (best === -1 || at >= (history.times[best] as number))) best = i;
   }
   return best === -1 ? null : (history.variations[best] as number);
-}
-
-function bump(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
-}
-
-function toRecord(map: Map<string, number>): Record<string, number> {
-  const record: Record<string, number> = {};
-  for (const [key, value] of map) setOwn(record, key, value);
-  return record;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
-}
-
-const newVariation = (): VariationAcc => ({
-  impressions: 0,
-  visitors: new Set(),
-  conversions: new Map(),
-  converters: new Map(),
-  revenue: new Map(),
-});
-
-function snapshotVariation(acc: VariationAcc): FmeVariationStats {
-  const uniqueConversions: Record<string, number> = {};
-  for (const [metric, visitors] of acc.converters) setOwn(uniqueConversions, metric, visitors.size);
-  return {
-    impressions: acc.impressions,
-    uniqueVisitors: acc.visitors.size,
-    conversions: toRecord(acc.conversions),
-    uniqueConversions,
-    revenue: toRecord(acc.revenue),
-  };
 }
 
 /** The message template of a `vwo_sdkDebug` event (`event.props.vwoMeta.msg_t`). */
@@ -128,9 +82,7 @@ export function createFmeLedger() {
     const campaignId = event.campaignId as number;
     const variationId = event.variationId as number;
     const variations = getOrCreate(source.campaigns, campaignId, () => new Map());
-    const acc = getOrCreate(variations, variationId, () => ({ impressions: 0, visitors: new Set<string>() }));
-    acc.impressions += 1;
-    acc.visitors.add(event.uuid);
+    tallyImpression(getOrCreate(variations, variationId, newTally), event.uuid);
     const history = getOrCreate(source.histories, `${campaignId}|${event.uuid}`, () => ({ times: [], variations: [] }));
     if (history.times.length >= HISTORY_LIMIT) {
       history.times.shift();
@@ -178,7 +130,7 @@ export function createFmeLedger() {
 
     /** The statistics, features resolved through `indexOf` (the FME settings served for an account and key). */
     stats(indexOf: (accountId: string, sdkKey: string) => FmeIndex | undefined): FmeStats {
-      const rules = new Map<string, Map<string, { ref: FmeRuleRef; visitors: Set<string>; variations: Map<number, VariationAcc> }>>();
+      const rules = new Map<string, Map<string, { ref: FmeRuleRef; visitors: Set<string>; variations: Map<number, Tally> }>>();
       const ruleAcc = (ref: FmeRuleRef) =>
         getOrCreate(
           getOrCreate(rules, ref.featureKey, () => new Map()),
@@ -186,7 +138,7 @@ export function createFmeLedger() {
           () => ({
             ref,
             visitors: new Set<string>(),
-            variations: new Map<number, VariationAcc>(),
+            variations: new Map<number, Tally>(),
           }),
         );
       const unattributed = new Map<string, number>();
@@ -216,7 +168,7 @@ export function createFmeLedger() {
             const rule = ruleAcc(ref);
             for (const [variationId, acc] of variations) {
               if (ref.variationId !== null && ref.variationId !== variationId) continue;
-              const variation = getOrCreate(rule.variations, variationId, newVariation);
+              const variation = getOrCreate(rule.variations, variationId, newTally);
               variation.impressions += acc.impressions;
               for (const uuid of acc.visitors) {
                 variation.visitors.add(uuid);
@@ -231,10 +183,12 @@ export function createFmeLedger() {
             const variationId = variationAt(source.histories.get(`${ref.campaignId}|${conversion.uuid}`), conversion.time);
             if (variationId === null || (ref.variationId !== null && ref.variationId !== variationId)) continue;
             attributed = true;
-            const variation = getOrCreate(ruleAcc(ref).variations, variationId, newVariation);
-            bump(variation.conversions, conversion.metric);
-            getOrCreate(variation.converters, conversion.metric, () => new Set()).add(conversion.uuid);
-            if (conversion.revenue !== null) bump(variation.revenue, conversion.metric, conversion.revenue);
+            tallyConversion(
+              getOrCreate(ruleAcc(ref).variations, variationId, newTally),
+              conversion.metric,
+              conversion.uuid,
+              conversion.revenue,
+            );
           }
           if (!attributed) bump(unattributed, conversion.metric);
         }
@@ -247,7 +201,7 @@ export function createFmeLedger() {
           const variations: Record<string, FmeVariationStats> = {};
           let impressions = 0;
           for (const [variationId, acc] of rule.variations) {
-            setOwn(variations, String(variationId), snapshotVariation(acc));
+            setOwn(variations, String(variationId), snapshotTally(acc));
             impressions += acc.impressions;
           }
           setOwn(ruleStats, ruleKey, {

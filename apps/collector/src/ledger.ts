@@ -3,52 +3,20 @@ import { setOwn } from './events/fields.js';
 import { ALL_ENDPOINTS } from './faults.js';
 import type { FmeIndex } from './fme-index.js';
 import { createFmeLedger } from './fme-ledger.js';
+import { bump, getOrCreate, newTally, snapshotTally, type Tally, tallyConversion, tallyImpression, toRecord } from './tally.js';
 import type { CampaignStats, CollectedEvent, CollectorStats, Endpoint, EventVia, ReceivedRequest, VariationStats } from './types.js';
 
 /** What the router knows about an accepted request before its events are counted. */
 export type RequestInfo = Omit<ReceivedRequest, 'seq' | 'time' | 'events' | 'duplicates'>;
 
-interface VariationAcc {
-  impressions: number;
-  visitors: Set<string>;
-  conversions: Map<string, number>;
-  converters: Map<string, Set<string>>;
-  revenue: Map<string, number>;
-}
-
-interface CampaignAcc extends VariationAcc {
-  variations: Map<string, VariationAcc>;
+/** A campaign's counts over all its variations, and each variation's. */
+interface CampaignTally extends Tally {
+  variations: Map<string, Tally>;
 }
 
 /** The bucket for event-architecture conversions of visitors never seen in an impression. */
 export const UNKNOWN_VARIATION = 'unknown';
 const RECENT_REJECTIONS = 50;
-
-function newVariationAcc(): VariationAcc {
-  return { impressions: 0, visitors: new Set(), conversions: new Map(), converters: new Map(), revenue: new Map() };
-}
-
-function bump(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
-}
-
-function toRecord(map: Map<string, number>): Record<string, number> {
-  const record: Record<string, number> = {};
-  for (const [key, value] of map) setOwn(record, key, value);
-  return record;
-}
-
-function snapshotVariation(acc: VariationAcc): VariationStats {
-  const uniqueConversions: Record<string, number> = {};
-  for (const [goal, visitors] of acc.converters) setOwn(uniqueConversions, goal, visitors.size);
-  return {
-    impressions: acc.impressions,
-    uniqueVisitors: acc.visitors.size,
-    conversions: toRecord(acc.conversions),
-    uniqueConversions,
-    revenue: toRecord(acc.revenue),
-  };
-}
 
 function zeroByEndpoint(): Record<Endpoint, number> {
   return Object.fromEntries(ALL_ENDPOINTS.map((e) => [e, 0])) as Record<Endpoint, number>;
@@ -67,7 +35,7 @@ export function createLedger(maxRecords: number, fmeIndexOf: (accountId: string,
   let seen = new Set<string>();
   /** `"<campaignId>|<uuid>"` → the variation of the visitor's latest impression. */
   let latestVariation = new Map<string, number>();
-  let campaigns = new Map<string, CampaignAcc>();
+  let campaigns = new Map<string, CampaignTally>();
   let counters = freshCounters();
 
   function freshCounters() {
@@ -93,24 +61,12 @@ export function createLedger(maxRecords: number, fmeIndexOf: (accountId: string,
     return list.length > maxRecords + Math.max(1, maxRecords >> 3) ? list.slice(list.length - maxRecords) : list;
   }
 
-  function campaignAcc(id: number): CampaignAcc {
-    const key = String(id);
-    let acc = campaigns.get(key);
-    if (!acc) {
-      acc = { ...newVariationAcc(), variations: new Map() };
-      campaigns.set(key, acc);
-    }
-    return acc;
+  function campaignTally(id: number): CampaignTally {
+    return getOrCreate(campaigns, String(id), () => ({ ...newTally(), variations: new Map() }));
   }
 
-  function variationAcc(campaign: CampaignAcc, id: number | null): VariationAcc {
-    const key = id === null ? UNKNOWN_VARIATION : String(id);
-    let acc = campaign.variations.get(key);
-    if (!acc) {
-      acc = newVariationAcc();
-      campaign.variations.set(key, acc);
-    }
-    return acc;
+  function variationTally(campaign: CampaignTally, id: number | null): Tally {
+    return getOrCreate(campaign.variations, id === null ? UNKNOWN_VARIATION : String(id), newTally);
   }
 
   function count(event: CollectedEvent): void {
@@ -126,23 +82,10 @@ export function createLedger(maxRecords: number, fmeIndexOf: (accountId: string,
       for (const key of Object.keys(event.tags ?? {})) bump(counters.pushesByKey, key);
       return;
     }
-    const campaign = campaignAcc(event.campaignId as number);
-    const variation = variationAcc(campaign, event.variationId);
-    for (const acc of [campaign, variation]) {
-      if (event.kind === 'impression') {
-        acc.impressions += 1;
-        acc.visitors.add(event.uuid);
-      } else {
-        const goal = String(event.goalId);
-        bump(acc.conversions, goal);
-        let converters = acc.converters.get(goal);
-        if (!converters) {
-          converters = new Set();
-          acc.converters.set(goal, converters);
-        }
-        converters.add(event.uuid);
-        if (event.revenue !== null) bump(acc.revenue, goal, event.revenue);
-      }
+    const campaign = campaignTally(event.campaignId as number);
+    for (const tally of [campaign, variationTally(campaign, event.variationId)]) {
+      if (event.kind === 'impression') tallyImpression(tally, event.uuid);
+      else tallyConversion(tally, String(event.goalId), event.uuid, event.revenue);
     }
     if (event.kind === 'impression') counters.events.impressions += 1;
     else counters.events.conversions += 1;
@@ -255,12 +198,10 @@ export function createLedger(maxRecords: number, fmeIndexOf: (accountId: string,
 
     stats(): CollectorStats {
       const campaignStats: Record<string, CampaignStats> = {};
-      for (const [id, acc] of campaigns) {
+      for (const [id, campaign] of campaigns) {
         const variations: Record<string, VariationStats> = {};
-        for (const [variationId, variation] of acc.variations) {
-          setOwn(variations, variationId, snapshotVariation(variation));
-        }
-        setOwn(campaignStats, id, { ...snapshotVariation(acc), variations });
+        for (const [variationId, variation] of campaign.variations) setOwn(variations, variationId, snapshotTally(variation));
+        setOwn(campaignStats, id, { ...snapshotTally(campaign), variations });
       }
       return {
         requests: {

@@ -98,15 +98,19 @@ export interface ReceivedRequest {
   readonly duplicates: number;
 }
 
+/**
+ * Impressions and conversions of a legacy campaign or variation, or of a variation of an FME rule
+ * ({@link FmeVariationStats}): conversions keyed by goal id (legacy) or metric, the FME event name.
+ */
 export interface VariationStats {
   impressions: number;
   /** Distinct visitor UUIDs with at least one impression. */
   uniqueVisitors: number;
-  /** Conversions per goal id. */
+  /** Conversions per goal id (FME: per metric, those attributed to this variation). */
   conversions: Record<string, number>;
-  /** Distinct visitors that converted, per goal id. */
+  /** Distinct visitors that converted, per goal id (FME: with an attributed conversion, per metric). */
   uniqueConversions: Record<string, number>;
-  /** Sum of numeric revenues per goal id (goals without numeric revenue are absent). */
+  /** Sum of numeric revenues per goal id (goals without numeric revenue are absent; FME: metrics with a `revenueProp` only). */
   revenue: Record<string, number>;
 }
 
@@ -275,18 +279,8 @@ export interface Collector {
   injectFaults(plan: FaultPlan): ActiveFault[];
 }
 
-/** Impressions and conversions of one variation of an FME rule. */
-export interface FmeVariationStats {
-  impressions: number;
-  /** Distinct visitor UUIDs with at least one impression. */
-  uniqueVisitors: number;
-  /** Conversions per metric (event name) attributed to this variation. */
-  conversions: Record<string, number>;
-  /** Distinct visitors with an attributed conversion, per metric. */
-  uniqueConversions: Record<string, number>;
-  /** Sum of numeric revenue per metric (metrics with a `revenueProp` only). */
-  revenue: Record<string, number>;
-}
+/** Impressions and conversions of one variation of an FME rule, in the legacy variation's shape, keyed by metric. */
+export type FmeVariationStats = VariationStats;
 
 /** One rule of an FME feature: the campaign it links and its variations. */
 export interface FmeRuleStats {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium, requireChromium } from '@vwo/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoReport } from '../src/report.js';
 import { readReport, runDemo, tempDir } from './helpers.js';
@@ -32,7 +32,7 @@ describe('the HTML report in headless Chromium', () => {
     report = readReport(join(dir, 'demo-report.json'));
 
     // launch() gives Chromium a fresh temporary profile of its own and removes it on close.
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());

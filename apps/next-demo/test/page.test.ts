@@ -9,11 +9,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import { decide, decideFlag, parseFmeSettings, parseSettings, visitorUuid } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, chromium } from 'playwright-core';
+import { freeLoopbackPort, launchChromium, requireChromium } from '@vwo/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, CAMPAIGN_KEY, FEATURE_KEY, FME_SDK_KEY, HEADLINES } from '../app/config.js';
 import { runNext } from './next-bin.js';
@@ -47,14 +46,6 @@ function expectedFlag(userId: string): { headline: string; variationId: unknown 
   const headline = decision.variables.find((variable) => variable.key === 'headline')?.value;
   if (!decision.enabled || typeof headline !== 'string') throw new Error(`${userId} gets no headline`);
   return { headline, variationId: decision.experiment?.variationId };
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** Polls the server until it answers (bounded: 30 s). */
@@ -96,7 +87,7 @@ describe('the Next.js page renders the variation on the server and hydrates from
     // The same for the server's FME client (its settings fetch and its own init event).
     await fetch(`${origin}/fme?user=warm-up`);
     collector.reset();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type CollectedEvent, type Collector, startCollector } from '@vwo/collector';
 import { decide, decideFlag, type FmeSettings, parseFmeSettings, parseSettings, type Settings, visitorUuid } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { launchChromium, requireChromium } from '@vwo/test-support';
+import { useFreshContext } from '@vwo/test-support/vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { CAMPAIGN_KEY, FEATURE_KEY } from '../src/config.js';
 
 const readJson = (name: string) => JSON.parse(readFileSync(new URL(`../${name}`, import.meta.url), 'utf8'));
@@ -83,16 +84,7 @@ export const ONE_EACH = {
   fme: Object.fromEntries(FME_CAMPAIGN_IDS.map((id) => [id, 1])),
 };
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every 50 ms until it returns true; fails naming `what`. */
-export async function waitUntil(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { sleep, waitFor as waitUntil } from '@vwo/test-support';
 
 /** What the page shows: both providers' status and answers. */
 export async function shown(page: Page) {
@@ -128,26 +120,20 @@ export function useHarness(): {
   requireChromium('the React demo end-to-end tests');
   let collector: Collector | undefined;
   let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
   beforeAll(async () => {
     collector = await startCollector({ settings: [LEGACY_FILE, FME_FILE] });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), collector?.close()]);
   });
-  beforeEach(async () => {
-    context = await (browser as Browser).newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const fresh = useFreshContext(() => browser as Browser);
   return {
     get collector() {
       return collector as Collector;
     },
     get context() {
-      return context as BrowserContext;
+      return fresh.context;
     },
     url: (visitor, user) =>
       `${inject('siteUrl')}/?collector=${(collector as Collector).url}&account=${LEGACY_FILE.accountId}` +

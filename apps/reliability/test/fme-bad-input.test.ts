@@ -14,7 +14,8 @@
  */
 import { createRequire } from 'node:module';
 import { parseFmeSettings } from '@vwo/core';
-import { type FmeClient, init, type Transport } from '@vwo/node';
+import { type FmeClient, init } from '@vwo/node';
+import { quietInitOptions } from '@vwo/test-support';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG } from './support/config.js';
@@ -30,7 +31,6 @@ const HOSTILE_CALLS = CONFIG === 'full' ? 20_000 : 1000;
 const SEED = 19;
 
 type AnyClient = Record<string, (...args: unknown[]) => Promise<unknown>>;
-const quiet: Transport = { send: async () => ({ status: 200, body: '{}' }) };
 const STUB_RESPONSE = {
   getStatusCode: () => 200,
   getData: () => ({}),
@@ -150,13 +150,7 @@ describe('arbitrary settings', () => {
       numRuns: FILES,
       seed: SEED,
     });
-    const good = await init({
-      accountId: FME_ACCOUNT_ID,
-      sdkKey: FME_SDK_KEY,
-      settings: fmeSettings(),
-      transport: quiet,
-      logger: fmeLogCapture('ERROR').logger,
-    });
+    const good = await init(quietInitOptions(fmeSettings(), { logger: fmeLogCapture('ERROR').logger }));
     const goodAnswer = await answerOf(() => good.getFlag('checkout', { id: 'user-1' }));
     let threw = 0;
     let different = 0;
@@ -177,13 +171,7 @@ describe('arbitrary settings', () => {
         const log = fmeLogCapture('ERROR');
         let ours: FmeClient;
         try {
-          ours = await init({
-            accountId: FME_ACCOUNT_ID,
-            sdkKey: FME_SDK_KEY,
-            settings: file as Record<string, unknown>,
-            transport: quiet,
-            logger: log.logger,
-          });
+          ours = await init(quietInitOptions(file as Record<string, unknown>, { logger: log.logger }));
           await good.updateSettings(file as Record<string, unknown>, false);
         } catch {
           threw += 1;
@@ -262,13 +250,7 @@ describe('arbitrary calls', () => {
     const mark = report.mark();
     const unhandled = watchUnhandled();
     const log = fmeLogCapture('ERROR');
-    const ours = await init({
-      accountId: FME_ACCOUNT_ID,
-      sdkKey: FME_SDK_KEY,
-      settings: fmeSettings(),
-      transport: quiet,
-      logger: log.logger,
-    });
+    const ours = await init(quietInitOptions(fmeSettings(), { logger: log.logger }));
     const theirs = await reference(fmeSettings());
     const calls = fc.sample(call, { numRuns: CALLS, seed: SEED });
     let different = 0;
@@ -331,13 +313,7 @@ describe('arbitrary calls', () => {
 
 describe('differences from 1.35.0 this suite found, now fixed', () => {
   it('trackEvent("__proto__", …) answers {} as 1.35.0 (an assignment, not an own key)', async () => {
-    const ours = await init({
-      accountId: FME_ACCOUNT_ID,
-      sdkKey: FME_SDK_KEY,
-      settings: fmeSettings(),
-      transport: quiet,
-      logger: fmeLogCapture('ERROR').logger,
-    });
+    const ours = await init(quietInitOptions(fmeSettings(), { logger: fmeLogCapture('ERROR').logger }));
     const theirs = await reference(fmeSettings());
     const call = (c: AnyClient) => c.trackEvent!('__proto__', { id: 'user-1' }, {});
     const [a, b] = [await answerOf(() => call(ours as unknown as AnyClient)), await answerOf(() => call(theirs))];
@@ -346,13 +322,7 @@ describe('differences from 1.35.0 this suite found, now fixed', () => {
   });
 
   it('getFlag with context.id [] answers as 1.35.0 (String(id) is empty: no traffic admits it)', async () => {
-    const ours = await init({
-      accountId: FME_ACCOUNT_ID,
-      sdkKey: FME_SDK_KEY,
-      settings: fmeSettings(),
-      transport: quiet,
-      logger: fmeLogCapture('ERROR').logger,
-    });
+    const ours = await init(quietInitOptions(fmeSettings(), { logger: fmeLogCapture('ERROR').logger }));
     const theirs = await reference(fmeSettings());
     const call = (c: AnyClient) => c.getFlag!('checkout', { id: [] });
     const [a, b] = [await answerOf(() => call(ours as unknown as AnyClient)), await answerOf(() => call(theirs))];
@@ -384,13 +354,7 @@ const hostileArgument = fc.oneof(
 async function hostileCalls(title: string, methods: readonly string[]): Promise<boolean> {
   const mark = report.mark();
   const unhandled = watchUnhandled();
-  const ours = await init({
-    accountId: FME_ACCOUNT_ID,
-    sdkKey: FME_SDK_KEY,
-    settings: fmeSettings(),
-    transport: quiet,
-    logger: fmeLogCapture('ERROR').logger,
-  });
+  const ours = await init(quietInitOptions(fmeSettings(), { logger: fmeLogCapture('ERROR').logger }));
   const arbitrary = fc.tuple(fc.constantFrom(...methods), fc.array(hostileArgument, { maxLength: 3 }));
   const threw: Record<string, number> = {};
   try {

@@ -18,6 +18,7 @@
  * 3 s for HTTP, 1 s for storage, outages of 1.5 s, retries after 1, 2 and 4 s.
  */
 import { type FmeClient, type FmeStorageConnector, init, type Transport } from '@vwo/node';
+import { QUIET_TRANSPORT } from '@vwo/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG } from './support/config.js';
 import {
@@ -319,12 +320,11 @@ describe('storage faults', () => {
       rows,
     ),
   );
-  const quiet: Transport = { send: async () => ({ status: 200, body: '{}' }) };
 
   it('every storage fault: calls resolve with the answer for a user without a record', async () => {
     const mark = report.mark();
     const unhandled = watchUnhandled();
-    const plain = await init({ accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY, settings: fmeSettings(), transport: quiet });
+    const plain = await init({ accountId: FME_ACCOUNT_ID, sdkKey: FME_SDK_KEY, settings: fmeSettings(), transport: QUIET_TRANSPORT });
     const answer = async (vwo: FmeClient, id: string) => {
       const flag = await vwo.getFlag('checkout', { id });
       return `${flag.isEnabled()} ${String(flag.getVariable('color', 'none'))}`;
@@ -336,7 +336,7 @@ describe('storage faults', () => {
           accountId: FME_ACCOUNT_ID,
           sdkKey: FME_SDK_KEY,
           settings: fmeSettings(),
-          transport: quiet,
+          transport: QUIET_TRANSPORT,
           storage,
           requestTimeout: STORAGE_TIMEOUT_MS,
           logger: log.logger,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 
 /**
  * The flags of TOOLCHAIN.md minus `--headless` (vitest browser mode adds it itself): no sandbox
@@ -29,4 +30,11 @@ export function requireChromium(suite: string): void {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${suite} need Chromium, not found at ${chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`);
   }
+}
+
+/** Headless Chromium through playwright-core, with {@link CHROMIUM_ARGS}; a launch may take 30 s on a busy machine. */
+export async function launchChromium(): Promise<Browser> {
+  // Loaded on use: the vitest configs that read the flags above need no playwright-core.
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
 }

@@ -8,12 +8,10 @@
  * with the bootstrap and with a page that launches normally (fetch, then render), and prints it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import { bootstrapScript, createBootstrap, launch as launchOnServer, type VWOClient } from '@vwo/node';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import { bundleForPage, closeServer, launchChromium, listenOnLoopback, requireChromium } from '@vwo/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, abSettings, SDK_KEY } from './settings.js';
 
@@ -51,16 +49,7 @@ describe('server rendering with a bootstrap, in headless Chromium', () => {
   const consoleLines: string[] = [];
 
   beforeAll(async () => {
-    const bundled = await build({
-      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'VWO',
-      platform: 'browser',
-      minify: true,
-      write: false,
-    });
-    const sdk = bundled.outputFiles[0]?.text ?? '';
+    const sdk = await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO', minify: true });
     collector = await startCollector({ settings: abSettings() as never });
     serverClient = await launchOnServer({ accountId: ACCOUNT_ID, sdkKey: SDK_KEY, collectorUrl: collector.url, logLevel: 'silent' });
 
@@ -89,16 +78,15 @@ describe('server rendering with a bootstrap, in headless Chromium', () => {
       );
     }
     server = createServer((req, res) => void render(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    origin = await listenOnLoopback(server);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await serverClient?.close();
     await collector?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await closeServer(server);
   });
 
   beforeEach(() => {

@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import { createClient, parseSettings } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { bundleForPage, requireChromium, waitFor } from '@vwo/test-support';
+import { usePageInChromium } from '@vwo/test-support/vitest';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, abSettings, SDK_KEY } from './settings.js';
 
@@ -19,60 +17,24 @@ declare global {
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the collector');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('@vwo/browser in headless Chromium', () => {
-  let browser: Browser;
   let collector: Collector;
-  let server: Server;
-  let origin: string;
-  const pageErrors: string[] = [];
+  const chromium = usePageInChromium(PAGE, async () => ({
+    '/sdk.js': await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO' }),
+  }));
+  const { openPage, pageErrors } = chromium;
 
   beforeAll(async () => {
-    const bundled = await build({
-      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'VWO',
-      platform: 'browser',
-      write: false,
-    });
-    const sdk = bundled.outputFiles[0]?.text ?? '';
     collector = await startCollector({ settings: abSettings() as never });
-    server = createServer((req, res) => {
-      const js = req.url === '/sdk.js';
-      res.writeHead(js || req.url?.startsWith('/page') ? 200 : 404, { 'content-type': js ? 'text/javascript' : 'text/html' });
-      res.end(js ? sdk : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await collector?.close();
-    await new Promise((resolve) => server?.close(resolve));
   });
 
   beforeEach(() => {
     collector.reset();
-    pageErrors.length = 0;
   });
-
-  async function openPage(): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${origin}/page`, { waitUntil: 'load' });
-    return page;
-  }
 
   async function launchIn(page: Page, extra: Record<string, unknown> = {}): Promise<void> {
     await page.evaluate(
@@ -100,7 +62,7 @@ describe('@vwo/browser in headless Chromium', () => {
     if (!parsed.ok) throw parsed.error;
     const node = createClient({ settings: parsed.settings, isDevelopmentMode: true, logLevel: 'silent' });
     for (const [i, user] of users.entries()) expect(inPage[i]).toBe(await node.getVariationName('hero', user));
-    await until(() => collector.stats().events.total === 41);
+    await waitFor('the collector', () => collector.stats().events.total === 41, 15_000);
     expect(collector.stats().events).toMatchObject({ impressions: 40, conversions: 1 });
     expect(collector.stats().duplicates).toBe(0);
     const ids = collector
@@ -136,7 +98,7 @@ describe('@vwo/browser in headless Chromium', () => {
     collector.injectFaults([]);
     await page.reload({ waitUntil: 'load' });
     await launchIn(page);
-    await until(() => collector.stats().events.total === 3);
+    await waitFor('the collector', () => collector.stats().events.total === 3, 15_000);
     await page.waitForFunction(() => Object.keys(localStorage).every((key) => !key.startsWith('vwo:outbox:')), undefined, {
       timeout: 15_000,
     });
@@ -153,11 +115,11 @@ describe('@vwo/browser in headless Chromium', () => {
     });
     expect(collector.stats().events.total).toBe(0);
     await page.goto('about:blank');
-    await until(() => collector.stats().events.total === 5);
+    await waitFor('the collector', () => collector.stats().events.total === 5, 15_000);
     expect(collector.stats().events.byVia.batch).toBe(5);
     // Handed to the browser while leaving, the batch counts as delivered: nothing is left in
     // the outbox for the next visit to send again.
-    await page.goto(`${origin}/page`, { waitUntil: 'load' });
+    await page.goto(chromium.pageUrl, { waitUntil: 'load' });
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('vwo:outbox:')))).toEqual([]);
     await launchIn(page);
     await page.evaluate(() => window.vwo.flushEvents());
@@ -179,7 +141,7 @@ describe('@vwo/browser in headless Chromium', () => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
       document.dispatchEvent(new Event('visibilitychange'));
     });
-    await until(() => collector.stats().events.total === 1, 5_000);
+    await waitFor('the collector', () => collector.stats().events.total === 1, 5_000);
     // The collector records the request before it answers: wait for the page to read the answer.
     await page.waitForFunction(() => window.vwo.eventStats().pending === 0, undefined, { timeout: 5_000 });
     expect(await page.evaluate(() => window.vwo.eventStats())).toMatchObject({ sent: 1, retried: 1, pending: 0 });

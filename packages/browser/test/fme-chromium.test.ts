@@ -5,14 +5,12 @@
  * settings are cached in `localStorage` for their `ttl`.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import { createFmeClient, fmeLogger } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { bundleForPage, requireChromium, waitFor } from '@vwo/test-support';
+import { usePageInChromium } from '@vwo/test-support/vitest';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
 
@@ -33,60 +31,24 @@ declare global {
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the collector');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('init of @vwo/browser in headless Chromium', () => {
-  let browser: Browser;
   let collector: Collector;
-  let server: Server;
-  let origin: string;
-  const pageErrors: string[] = [];
+  const { openPage, pageErrors } = usePageInChromium(PAGE, async () => ({
+    '/sdk.js': await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO' }),
+    '/ref.js': REFERENCE,
+  }));
 
   beforeAll(async () => {
-    const bundled = await build({
-      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'VWO',
-      platform: 'browser',
-      write: false,
-    });
-    const sdk = bundled.outputFiles[0]?.text ?? '';
     collector = await startCollector({ settings: fmeSettings() as never });
-    server = createServer((req, res) => {
-      const js = req.url === '/sdk.js' || req.url === '/ref.js';
-      res.writeHead(js || req.url?.startsWith('/page') ? 200 : 404, { 'content-type': js ? 'text/javascript' : 'text/html' });
-      res.end(req.url === '/sdk.js' ? sdk : req.url === '/ref.js' ? REFERENCE : PAGE);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await collector?.close();
-    await new Promise((resolve) => server?.close(resolve));
   });
 
   beforeEach(() => {
     collector.reset();
-    pageErrors.length = 0;
   });
-
-  async function openPage(): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${origin}/page`, { waitUntil: 'load' });
-    return page;
-  }
 
   async function initIn(page: Page, extra: Record<string, unknown> = {}): Promise<void> {
     await page.evaluate(
@@ -124,7 +86,7 @@ describe('init of @vwo/browser in headless Chromium', () => {
     });
     for (const [i, id] of users.entries()) expect(inPage[i]).toBe((await node.getFlag('hero', { id })).getVariable('color', 'none'));
     expect(new Set(inPage)).toEqual(new Set(['blue', 'green']));
-    await until(() => fmeEvents().impressions === 20 && fmeEvents().conversions === 1);
+    await waitFor('the collector', () => fmeEvents().impressions === 20 && fmeEvents().conversions === 1, 15_000);
     // Settle: nothing more arrives (no resend of a delivered event).
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fmeEvents()).toMatchObject({ impressions: 20, conversions: 1 });
@@ -152,7 +114,7 @@ describe('init of @vwo/browser in headless Chromium', () => {
     collector.injectFaults([]);
     await page.reload({ waitUntil: 'load' });
     await initIn(page);
-    await until(() => fmeEvents().impressions === 1 && fmeEvents().conversions === 1);
+    await waitFor('the collector', () => fmeEvents().impressions === 1 && fmeEvents().conversions === 1, 15_000);
     await page.waitForFunction(() => Object.keys(localStorage).every((key) => !key.includes(':fme-outbox:')), undefined, {
       timeout: 15_000,
     });
@@ -174,7 +136,7 @@ describe('init of @vwo/browser in headless Chromium', () => {
       for (let i = 0; i < 5; i++) await window.fme.getFlag('hero', { id: `at-once-${i}` });
     });
     // Long before the 600 s interval and with the page still shown: nothing waited in a queue.
-    await until(() => fmeEvents().impressions === 5);
+    await waitFor('the collector', () => fmeEvents().impressions === 5, 15_000);
     expect(collector.stats().requests.byEndpoint['batch-events-v2'] ?? 0).toBe(0);
     const notice =
       'Batch Events config passed in SDK configuration will not work as the gatewayService is already configured. Please check the documentation for more details';

@@ -4,19 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
+import { bundleForPage, maskFmeEnvelope, maskFmeQuery } from '@vwo/test-support';
 
 /** `@vwo/browser` (the built package) as one script for a page, exposing the global `VWO`. */
-export async function browserSdkScript(): Promise<string> {
-  const bundled = await build({
-    entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-    bundle: true,
-    format: 'iife',
-    globalName: 'VWO',
-    platform: 'browser',
-    write: false,
-  });
-  return bundled.outputFiles[0]?.text ?? '';
+export function browserSdkScript(): Promise<string> {
+  return bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO' });
 }
 
 /** vwo-fme-node-sdk 1.35.0's browser build (global `vwoSdk`): the file its `browser` export condition names, beside the server build `require` resolves. */
@@ -29,25 +21,13 @@ export function referenceBrowserScript(): string {
 
 /** `r`, `random` and `eTime` of a query masked. */
 export function maskedPath(url: string): string {
-  return url.replace(/([?&])(eTime|random|r)=[^&]*/g, '$1$2=*');
+  return maskFmeQuery(url);
 }
 
 /** An event body with its ids and clock readings masked (`msgId`'s time, `sessionId`, `time`, init timings, `eventId`, `sId`); any other body as it is. */
 export function maskedBody(body: string): string {
   if (!body.startsWith('{"d"')) return body;
   const parsed = JSON.parse(body) as { d: Record<string, unknown> };
-  const d = parsed.d;
-  d.msgId = `${String(d.msgId).slice(0, String(d.msgId).lastIndexOf('-'))}-*`;
-  d.sessionId = '*';
-  const event = d.event as { time: unknown; props: Record<string, unknown> };
-  event.time = '*';
-  const data = event.props.data as Record<string, unknown> | undefined;
-  if (data) {
-    data.sdkInitTime = '*';
-    data.settingsFetchTime = '*';
-  }
-  const meta = event.props.vwoMeta as Record<string, unknown> | undefined;
-  if (meta && 'eventId' in meta) meta.eventId = '*';
-  if (meta && 'sId' in meta) meta.sId = '*';
+  maskFmeEnvelope(parsed.d);
   return JSON.stringify(parsed);
 }

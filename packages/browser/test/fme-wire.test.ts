@@ -7,9 +7,8 @@
  * the SDKs set are compared as sent.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, chromium } from 'playwright-core';
+import { closeServer, launchChromium, listenOnLoopback, requireChromium } from '@vwo/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSdkScript, maskedBody, maskedPath, referenceBrowserScript } from './fme-page-support.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
@@ -185,14 +184,13 @@ describe('init of @vwo/browser on the wire, against 1.35.0’s browser build in 
         res.end(url.startsWith('/server-side/v2-settings') ? file : JSON.stringify(lookupAnswer(url)));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    origin = await listenOnLoopback(server);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await closeServer(server);
   });
 
   /** The requests one SDK sends, in a fresh page (empty localStorage), for `calls`; sorted, as parallel requests arrive in any order. */

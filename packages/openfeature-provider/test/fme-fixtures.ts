@@ -4,9 +4,9 @@
  * transport over Node's fetch, with VWO's host swapped for the server's address).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FmeClient, FmeStorageConnector, Transport } from '@vwo/core';
 import { init } from '@vwo/node';
+import { closeServer, listenOnLoopback } from '@vwo/test-support';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const FME_ACCOUNT_ID = 777001;
@@ -175,14 +175,13 @@ export function useLoopback(): { received: () => Received[]; transport: () => Tr
         response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(server);
   });
   afterEach(() => {
     received.length = 0;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await closeServer(server);
   });
   return {
     received: () => [...received],

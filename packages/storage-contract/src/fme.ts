@@ -10,9 +10,9 @@ import {
   MEG_STORAGE_PREFIX,
   type UserStorage,
 } from '@vwo/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { expectMiss } from './assertions.js';
-import type { ContractOptions } from './index.js';
+import { type ContractOptions, describeContract } from './harness.js';
 
 /** What the factory of {@link describeFmeStorageContract} hands each test. */
 export interface FmeContractSubject {
@@ -168,69 +168,42 @@ export function describeFmeStorageContract(
   factory: () => FmeContractSubject | Promise<FmeContractSubject>,
   options: ContractOptions = {},
 ): void {
-  const timeout = options.timeoutMs ?? 20_000;
-  describe(`${name} keeps the FME storage contract`, () => {
-    const cleanups: Array<() => void | Promise<void>> = [];
-    const clients: FmeClient[] = [];
-    let run = 0;
-    const prefix = `f${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    const subject = async () => {
-      const made = await factory();
-      if (made.cleanup) cleanups.push(() => made.cleanup!());
-      run++;
-      return { ...made, user: (id: string) => `${prefix}-${run}-${id}` };
-    };
-    // No transport: the client sends nothing; the tests are about what it reads and writes.
-    const client = (storage: FmeStorageConnector, settings: Record<string, unknown>) => {
-      const made = createFmeClient({ accountId: CONTRACT_FME_ACCOUNT_ID, sdkKey: SDK_KEY, settings, logger: silent, storage });
-      clients.push(made);
-      return made;
-    };
-    afterEach(async () => {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
-      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    });
+  describeContract<FmeContractSubject, FmeClient>(
+    `${name} keeps the FME storage contract`,
+    'f',
+    factory,
+    options,
+    ({ subject, closeAfterTest, test }) => {
+      // No transport: the client sends nothing; the tests are about what it reads and writes.
+      const client = (storage: FmeStorageConnector, settings: Record<string, unknown>) =>
+        closeAfterTest(createFmeClient({ accountId: CONTRACT_FME_ACCOUNT_ID, sdkKey: SDK_KEY, settings, logger: silent, storage }));
 
-    it(
-      'a stored decision comes back equal to what was stored',
-      async () => {
+      test('a stored decision comes back equal to what was stored', async () => {
         const { storage, user } = await subject();
         const stored = record(CONTRACT_FEATURE_KEY, user('round-trip'), { ...ROLLOUT, ...EXPERIMENT });
         await storage.set(stored);
         expect(await storage.get(CONTRACT_FEATURE_KEY, stored.userId as string)).toEqual(stored);
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a second set for the same feature and user replaces the first, fields and all',
-      async () => {
+      test('a second set for the same feature and user replaces the first, fields and all', async () => {
         const { storage, user } = await subject();
         const userId = user('overwrite');
         await storage.set(record('f', userId, { ...ROLLOUT, ...EXPERIMENT }));
         const second = record('f', userId, { experimentId: 12, experimentKey: 'f_other', experimentVariationId: 3 });
         await storage.set(second);
         expect(await storage.get('f', userId)).toEqual(second);
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a feature or user never stored is a miss (undefined or null)',
-      async () => {
+      test('a feature or user never stored is a miss (undefined or null)', async () => {
         const { storage, user } = await subject();
         const userId = user('miss');
         expectMiss(await storage.get('f', userId));
         await storage.set(record('f', userId, ROLLOUT));
         expectMiss(await storage.get('other-feature', userId));
         expectMiss(await storage.get('f', user('other-user')));
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a group record (_vwo_meta_meg_<groupId>) and the feature record of one user stay apart',
-      async () => {
+      test('a group record (_vwo_meta_meg_<groupId>) and the feature record of one user stay apart', async () => {
         const { storage, user } = await subject();
         const userId = user('meg');
         const feature = record('meg-a', userId, { experimentId: 21, experimentKey: 'meg-a_ab', experimentVariationId: 1 });
@@ -240,26 +213,18 @@ export function describeFmeStorageContract(
         expect(await storage.get('meg-a', userId)).toEqual(feature);
         expect(await storage.get(`${MEG_STORAGE_PREFIX}7`, userId)).toEqual(group);
         expectMiss(await storage.get(`${MEG_STORAGE_PREFIX}8`, userId));
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a record with a numeric userId (1.35.0 writes context.id as given) is found by the string id the client reads with',
-      async () => {
-        const { storage } = await subject();
+      test('a record with a numeric userId (1.35.0 writes context.id as given) is found by the string id the client reads with', async () => {
+        const { storage, run } = await subject();
         const id = Number(`${Date.now()}${run}`.slice(-12));
         await storage.set(record('numeric', id, ROLLOUT));
         const got = (await storage.get('numeric', String(id))) as FmeStorageRecord | undefined;
         expect(String(got?.userId)).toBe(String(id));
         expect(got).toMatchObject({ featureKey: 'numeric', ...ROLLOUT });
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'pairs that a naive key join would confuse stay apart (separators, escapes, empty strings)',
-      async () => {
+      test('pairs that a naive key join would confuse stay apart (separators, escapes, empty strings)', async () => {
         const { storage, user } = await subject();
         const base = user('sep');
         const pairs: Array<[string, string]> = [
@@ -285,13 +250,9 @@ export function describeFmeStorageContract(
             record(featureKey, userId, { experimentVariationId: i + 1 }),
           );
         }
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'unicode user ids and feature keys round-trip and stay apart (accents, normal forms, CJK, emoji, RTL, NUL, lone surrogates)',
-      async () => {
+      test('unicode user ids and feature keys round-trip and stay apart (accents, normal forms, CJK, emoji, RTL, NUL, lone surrogates)', async () => {
         const { storage, user } = await subject();
         const ids = ['José', 'Jose\u0301', 'ユーザー', '😀x', 'مستخدم', 'Ü\u0000nul', '\uD800', '\uD801', '\uDC00x'].map(user);
         const featureKey = '機能-🧪';
@@ -301,13 +262,9 @@ export function describeFmeStorageContract(
             record(featureKey, userId, { experimentVariationId: i + 1 }),
           );
         }
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a 10 KB user id round-trips, and one that differs in its last character is another user',
-      async () => {
+      test('a 10 KB user id round-trips, and one that differs in its last character is another user', async () => {
         const { storage, user } = await subject();
         const long = user('long-').padEnd(10 * 1024, 'ü');
         const other = `${long.slice(0, -1)}u`;
@@ -315,13 +272,9 @@ export function describeFmeStorageContract(
         await storage.set(record('f', other, EXPERIMENT));
         expect(await storage.get('f', long)).toEqual(record('f', long, ROLLOUT));
         expect(await storage.get('f', other)).toEqual(record('f', other, EXPERIMENT));
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'concurrent sets of one key: the last one wins, whole (no mix of two records)',
-      async () => {
+      test('concurrent sets of one key: the last one wins, whole (no mix of two records)', async () => {
         const { storage, user } = await subject();
         const userId = user('race');
         const records = Array.from({ length: 50 }, (_, i) =>
@@ -329,13 +282,9 @@ export function describeFmeStorageContract(
         );
         await Promise.all(records.map((one) => storage.set(one)));
         expect(await storage.get('f', userId)).toEqual(records[records.length - 1]);
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'get and set answer with promises (vwo-fme-node-sdk 1.35.0 awaits get with .then and hangs on a plain value)',
-      async () => {
+      test('get and set answer with promises (vwo-fme-node-sdk 1.35.0 awaits get with .then and hangs on a plain value)', async () => {
         const { storage, user } = await subject();
         const userId = user('thenable');
         const written = storage.set(record('f', userId, ROLLOUT));
@@ -345,13 +294,9 @@ export function describeFmeStorageContract(
         expect(typeof (read as PromiseLike<unknown> | undefined)?.then).toBe('function');
         expect(await read).toEqual(record('f', userId, ROLLOUT));
         expect(typeof (storage.get('f', user('nobody')) as PromiseLike<unknown> | undefined)?.then).toBe('function');
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'two accounts on one store keep their decisions apart (same feature key, same user)',
-      async (ctx) => {
+      test('two accounts on one store keep their decisions apart (same feature key, same user)', async (ctx) => {
         const { storage, otherAccount, user } = await subject();
         if (!otherAccount) return ctx.skip(); // the subject gives no second account's connector
         const userId = user('accounts');
@@ -360,13 +305,9 @@ export function describeFmeStorageContract(
         await otherAccount.set(record('f', userId, ROLLOUT));
         expect(await storage.get('f', userId)).toEqual(record('f', userId, EXPERIMENT));
         expect(await otherAccount.get('f', userId)).toEqual(record('f', userId, ROLLOUT));
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'the legacy (launch) face of the same store never sees an FME decision, nor the other way round',
-      async (ctx) => {
+      test('the legacy (launch) face of the same store never sees an FME decision, nor the other way round', async (ctx) => {
         const { storage, legacy, user } = await subject();
         if (!legacy) return ctx.skip(); // the subject gives no legacy face
         const userId = user('formats');
@@ -378,13 +319,9 @@ export function describeFmeStorageContract(
         expect(await legacy.get(userId, 'checkout')).toEqual(assignment);
         expect(await storage.get('checkout', userId)).toEqual(record('checkout', userId, EXPERIMENT));
         expectMiss(await storage.get(userId, 'checkout')); // the legacy argument order, on the FME face
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'through the client: a user keeps the variation decided earlier, from any client on the store, after the weights change',
-      async () => {
+      test('through the client: a user keeps the variation decided earlier, from any client on the store, after the weights change', async () => {
         const { storage, user } = await subject();
         const users = Array.from({ length: 30 }, (_, i) => user(`sticky-${i}`));
         const first = client(storage, contractFmeSettings(50));
@@ -408,13 +345,9 @@ export function describeFmeStorageContract(
           const newcomer = await other.getFlag(CONTRACT_FEATURE_KEY, { id: user(`new-${controlWeight}`) });
           expect(newcomer.getVariable('variation')).toBe(controlWeight === 100 ? 'control' : 'variant'); // the new weights apply
         }
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'through the client: a mutually exclusive group keeps each user with the winner stored, after a third campaign joins it',
-      async () => {
+      test('through the client: a mutually exclusive group keeps each user with the winner stored, after a third campaign joins it', async () => {
         const { storage, user } = await subject();
         const users = Array.from({ length: 30 }, (_, i) => user(`group-${i}`));
         const before = client(storage, megSettings(false));
@@ -434,10 +367,9 @@ export function describeFmeStorageContract(
             if ((await after.getFlag(feature, { id: userId })).isEnabled()) enabled.push(feature);
           expect(enabled, userId).toEqual([winners.get(userId)]);
         }
-      },
-      timeout,
-    );
-  });
+      });
+    },
+  );
 }
 
 /** Waits until `check` holds (the client's writes are not awaited), for at most 5 s. */

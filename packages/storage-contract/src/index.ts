@@ -14,8 +14,11 @@ export {
 } from './fme.js';
 
 import { createClient, type Logger, parseSettings, type StoredAssignment, type UserStorage, type VWOClient } from '@vwo/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { expectMiss } from './assertions.js';
+import { type ContractOptions, describeContract } from './harness.js';
+
+export type { ContractOptions } from './harness.js';
 
 /** What the factory of {@link describeUserStorageContract} hands each test. */
 export interface ContractSubject {
@@ -23,12 +26,6 @@ export interface ContractSubject {
   readonly storage: UserStorage;
   /** Runs after the test, pass or fail: close connections, remove temporary files. */
   cleanup?(): void | Promise<void>;
-}
-
-/** Options of {@link describeUserStorageContract}. */
-export interface ContractOptions {
-  /** Time-out of each test (ms, default 20,000). */
-  readonly timeoutMs?: number;
 }
 
 /** The key of the A/B campaign of {@link contractSettings}, used by the client-level tests. */
@@ -86,40 +83,27 @@ export function describeUserStorageContract(
   factory: () => ContractSubject | Promise<ContractSubject>,
   options: ContractOptions = {},
 ): void {
-  const timeout = options.timeoutMs ?? 20_000;
-  describe(`${name} keeps the UserStorage contract`, () => {
-    const cleanups: Array<() => void | Promise<void>> = [];
-    const clients: VWOClient[] = [];
-    let run = 0;
-    const prefix = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    /** A fresh storage and a user id no other test (or earlier run) used. */
-    const subject = async () => {
-      const made = await factory();
-      if (made.cleanup) cleanups.push(() => made.cleanup!());
-      run++;
-      return { storage: made.storage, user: (id: string) => `${prefix}-${run}-${id}` };
-    };
-    const client = (storage: UserStorage | null, controlWeight = 50, extra: { storageTimeout?: number; logger?: Logger } = {}) => {
-      const parsed = parseSettings(contractSettings(controlWeight));
-      if (!parsed.ok) throw parsed.error;
-      const made = createClient({
-        settings: parsed.settings,
-        userStorage: storage,
-        isDevelopmentMode: true,
-        logLevel: extra.logger ? 'debug' : 'silent',
-        ...extra,
-      });
-      clients.push(made);
-      return made;
-    };
-    afterEach(async () => {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
-      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    });
+  describeContract<ContractSubject, VWOClient>(
+    `${name} keeps the UserStorage contract`,
+    'c',
+    factory,
+    options,
+    ({ subject, closeAfterTest, test }) => {
+      const client = (storage: UserStorage | null, controlWeight = 50, extra: { storageTimeout?: number; logger?: Logger } = {}) => {
+        const parsed = parseSettings(contractSettings(controlWeight));
+        if (!parsed.ok) throw parsed.error;
+        return closeAfterTest(
+          createClient({
+            settings: parsed.settings,
+            userStorage: storage,
+            isDevelopmentMode: true,
+            logLevel: extra.logger ? 'debug' : 'silent',
+            ...extra,
+          }),
+        );
+      };
 
-    it(
-      'a stored record comes back equal to what was stored',
-      async () => {
+      test('a stored record comes back equal to what was stored', async () => {
         const { storage, user } = await subject();
         const record: StoredAssignment = {
           userId: user('round-trip'),
@@ -129,38 +113,26 @@ export function describeUserStorageContract(
         };
         await storage.set(record);
         expect(await storage.get(record.userId, 'checkout-button')).toEqual(record);
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a second set for the same user and campaign replaces the first, fields and all',
-      async () => {
+      test('a second set for the same user and campaign replaces the first, fields and all', async () => {
         const { storage, user } = await subject();
         const userId = user('overwrite');
         await storage.set({ userId, campaignKey: 'c', variationName: 'Control', goalIdentifier: 'g1', metaData: { a: 1 } });
         await storage.set({ userId, campaignKey: 'c', variationName: 'Variation-1' });
         expect(await storage.get(userId, 'c')).toEqual({ userId, campaignKey: 'c', variationName: 'Variation-1' });
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a user or campaign never stored is a miss (undefined or null)',
-      async () => {
+      test('a user or campaign never stored is a miss (undefined or null)', async () => {
         const { storage, user } = await subject();
         const userId = user('miss');
         expectMiss(await storage.get(userId, 'c'));
         await storage.set({ userId, campaignKey: 'c', variationName: 'Control' });
         expectMiss(await storage.get(userId, 'other-campaign'));
         expectMiss(await storage.get(user('other-user'), 'c'));
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'pairs that a naive key join would confuse stay apart (separators, escapes, empty strings)',
-      async () => {
+      test('pairs that a naive key join would confuse stay apart (separators, escapes, empty strings)', async () => {
         const { storage, user } = await subject();
         const base = user('sep');
         const pairs: Array<[string, string]> = [
@@ -186,13 +158,9 @@ export function describeUserStorageContract(
             variationName: `V${i}`,
           });
         }
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'tracked goals, joined with _vwo_, round-trip exactly',
-      async () => {
+      test('tracked goals, joined with _vwo_, round-trip exactly', async () => {
         const { storage, user } = await subject();
         const userId = user('goals');
         const goalIdentifier = 'purchase_vwo_signup_vwo_add to cart_vwo_revenue';
@@ -204,13 +172,9 @@ export function describeUserStorageContract(
           'add to cart',
           'revenue',
         ]);
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'unicode user ids and campaign keys round-trip and stay apart (accents, CJK, emoji, RTL, combining marks, lone surrogates)',
-      async () => {
+      test('unicode user ids and campaign keys round-trip and stay apart (accents, CJK, emoji, RTL, combining marks, lone surrogates)', async () => {
         const { storage, user } = await subject();
         const ids = [
           'José',
@@ -233,13 +197,9 @@ export function describeUserStorageContract(
             metaData: { userId },
           });
         }
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'a 10 KB user id round-trips, and one that differs in its last character is another user',
-      async () => {
+      test('a 10 KB user id round-trips, and one that differs in its last character is another user', async () => {
         const { storage, user } = await subject();
         const long = user('long-').padEnd(10 * 1024, 'ü');
         const other = `${long.slice(0, -1)}u`;
@@ -247,13 +207,9 @@ export function describeUserStorageContract(
         await storage.set({ userId: other, campaignKey: 'c', variationName: 'Variation-1' });
         expect(await storage.get(long, 'c')).toEqual({ userId: long, campaignKey: 'c', variationName: 'Control' });
         expect(await storage.get(other, 'c')).toEqual({ userId: other, campaignKey: 'c', variationName: 'Variation-1' });
-      },
-      timeout,
-    );
+      });
 
-    it(
-      '100 KB of metaData round-trips intact',
-      async () => {
+      test('100 KB of metaData round-trips intact', async () => {
         const { storage, user } = await subject();
         const userId = user('big-meta');
         const metaData = {
@@ -264,13 +220,9 @@ export function describeUserStorageContract(
         expect(JSON.stringify(metaData).length).toBeGreaterThan(100 * 1024);
         await storage.set({ userId, campaignKey: 'c', variationName: 'Control', metaData });
         expect(await storage.get(userId, 'c')).toEqual({ userId, campaignKey: 'c', variationName: 'Control', metaData });
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'concurrent sets of one key: the last one wins, whole (no mix of two records)',
-      async () => {
+      test('concurrent sets of one key: the last one wins, whole (no mix of two records)', async () => {
         const { storage, user } = await subject();
         const userId = user('race');
         const records = Array.from(
@@ -285,13 +237,9 @@ export function describeUserStorageContract(
         );
         await Promise.all(records.map((record) => storage.set(record)));
         expect(await storage.get(userId, 'c')).toEqual(records[records.length - 1]);
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'through the client: a user activated once gets the same variation afterwards, from any client on the storage, even after the weights change',
-      async () => {
+      test('through the client: a user activated once gets the same variation afterwards, from any client on the storage, even after the weights change', async () => {
         const { storage, user } = await subject();
         const users = Array.from({ length: 30 }, (_, i) => user(`sticky-${i}`));
         const first = client(storage);
@@ -309,13 +257,9 @@ export function describeUserStorageContract(
         }
         // Never activated: with a storage, getVariationName answers only for stored users.
         expect(await first.getVariationName(CONTRACT_CAMPAIGN_KEY, user('never-activated'))).toBeNull();
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'through the client: a goal is counted once for a returning user',
-      async () => {
+      test('through the client: a goal is counted once for a returning user', async () => {
         const { storage, user } = await subject();
         const userId = user('goal-once');
         const vwo = client(storage);
@@ -324,16 +268,12 @@ export function describeUserStorageContract(
         expect(await client(storage).track(CONTRACT_CAMPAIGN_KEY, userId, CONTRACT_GOAL)).toEqual({ [CONTRACT_CAMPAIGN_KEY]: false });
         const stored = (await storage.get(userId, CONTRACT_CAMPAIGN_KEY)) as StoredAssignment;
         expect(stored.goalIdentifier?.split('_vwo_')).toContain(CONTRACT_GOAL);
-      },
-      timeout,
-    );
+      });
 
-    // A real storage cannot be made to throw or hang on demand, so these two tests wrap the one
-    // under test: its `set` is real, its `get` fails. They prove the client treats the failure as
-    // a miss (bucketing decides, the call resolves) and that the storage's writes still work.
-    it(
-      'through the client: a get that throws or rejects is a miss: the user is bucketed, logged, and stored',
-      async () => {
+      // A real storage cannot be made to throw or hang on demand, so these two tests wrap the one
+      // under test: its `set` is real, its `get` fails. They prove the client treats the failure as
+      // a miss (bucketing decides, the call resolves) and that the storage's writes still work.
+      test('through the client: a get that throws or rejects is a miss: the user is bucketed, logged, and stored', async () => {
         const { storage, user } = await subject();
         const reference = client(null);
         for (const failure of ['throws', 'rejects'] as const) {
@@ -349,13 +289,9 @@ export function describeUserStorageContract(
           expect(lines.some((line) => line.includes('injected fault'))).toBe(true);
           expect(await storage.get(userId, CONTRACT_CAMPAIGN_KEY)).toMatchObject({ userId, variationName: expected });
         }
-      },
-      timeout,
-    );
+      });
 
-    it(
-      'through the client: a get that never answers is a miss once storageTimeout has passed',
-      async () => {
+      test('through the client: a get that never answers is a miss once storageTimeout has passed', async () => {
         const { storage, user } = await subject();
         const hanging: UserStorage = { get: () => new Promise(() => {}), set: (record) => storage.set(record) };
         const userId = user('get-hangs');
@@ -364,10 +300,9 @@ export function describeUserStorageContract(
         expect(await client(hanging, 50, { storageTimeout: 100 }).activate(CONTRACT_CAMPAIGN_KEY, userId)).toBe(expected);
         expect(Date.now() - started).toBeLessThan(5000);
         expect(await client(hanging, 50, { storageTimeout: 100 }).getVariationName(CONTRACT_CAMPAIGN_KEY, userId)).toBeNull();
-      },
-      timeout,
-    );
-  });
+      });
+    },
+  );
 }
 
 function contractFault(): never {

@@ -10,7 +10,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type CollectedEvent, type Collector, type ReceivedRequest, startCollector } from '@vwo/collector';
 import {
   type EventContext,
@@ -23,8 +22,8 @@ import {
   toEventArchRequest,
   toGetRequest,
 } from '@vwo/core';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium, listenOnLoopback, requireChromium } from '@vwo/test-support';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 requireChromium('the beacon tests in Chromium');
@@ -87,15 +86,14 @@ describe('createBeaconTransport in headless Chromium, sending to the collector',
         res.end();
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = await listenOnLoopback(server);
     ctx = {
       settings: { accountId: ACCOUNT_ID, sdkKey: SDK_KEY, isEventArchEnabled: false, collectionPrefix: undefined },
       collectorUrl: collector.url,
       now: Date.now,
       random: Math.random,
     };
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

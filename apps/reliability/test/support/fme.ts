@@ -9,64 +9,20 @@
  * is the user's UUID and the millisecond: two impressions of one `getFlag` share it).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Transport, TransportResponse } from '@vwo/node';
+import { checkoutFlagSettings, listenOnLoopback } from '@vwo/test-support';
 import { createFetchTransport } from '@vwo/transport-fetch';
 import type { LogLine } from './helpers.js';
 
-export const FME_ACCOUNT_ID = 123456;
-export const FME_SDK_KEY = 'abcdef0123456789abcdef0123456789';
+export { FME_ACCOUNT_ID, FME_SDK_KEY } from '@vwo/test-support';
 
 /**
  * One flag, `checkout`: a 100 % rollout (variable `color` = `blue`) and an A/B test over every
  * user (`blue` / `green`), so every `getFlag` sends two impressions; event `purchase`.
  */
 export function fmeSettings(): Record<string, unknown> {
-  return {
-    version: 1,
-    accountId: FME_ACCOUNT_ID,
-    sdkKey: FME_SDK_KEY,
-    features: [
-      {
-        id: 1,
-        key: 'checkout',
-        name: 'Checkout',
-        type: 'FEATURE_FLAG',
-        status: 'ON',
-        metrics: [{ id: 1, type: 'REVENUE_TRACKING', identifier: 'purchase' }],
-        rules: [
-          { campaignId: 10, type: 'FLAG_ROLLOUT', ruleKey: 'rollout1', variationId: 1 },
-          { campaignId: 11, type: 'FLAG_TESTING', ruleKey: 'testing1' },
-        ],
-      },
-    ],
-    campaigns: [
-      {
-        id: 10,
-        key: 'checkout_rollout1',
-        name: 'Rollout',
-        type: 'FLAG_ROLLOUT',
-        status: 'RUNNING',
-        segments: {},
-        variations: [
-          { id: 1, name: 'Rollout', weight: 100, segments: {}, variables: [{ id: 1, key: 'color', type: 'string', value: 'blue' }] },
-        ],
-      },
-      {
-        id: 11,
-        key: 'checkout_testing1',
-        name: 'Button colour',
-        type: 'FLAG_TESTING',
-        status: 'RUNNING',
-        percentTraffic: 100,
-        segments: {},
-        variations: [
-          { id: 1, name: 'Default', weight: 50, variables: [{ id: 1, key: 'color', type: 'string', value: 'blue' }] },
-          { id: 2, name: 'Green', weight: 50, variables: [{ id: 1, key: 'color', type: 'string', value: 'green' }] },
-        ],
-      },
-    ],
-  };
+  return checkoutFlagSettings({ rolloutColor: 'blue', metricType: 'REVENUE_TRACKING', abTest: true });
 }
 
 /** How the server answers, switchable during a run. */
@@ -158,8 +114,7 @@ export async function startFmeServer(settings: unknown = fmeSettings()): Promise
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenOnLoopback(server);
   return {
     url,
     get settings() {

@@ -1,37 +1,13 @@
 /** Settings files of the suite, shaped after the worked examples of events.md. */
-export const ACCOUNT_ID = 888888;
-export const SDK_KEY = 'sdkkey123';
+import { ACCOUNT_ID, abCampaign, SDK_KEY, settingsFile } from '@vwo/test-support';
+
+export { ACCOUNT_ID, SDK_KEY };
 
 type Json = Record<string, unknown>;
 
 /** One A/B campaign `K` (id 230) with a custom and a revenue goal: each user gives one impression and one conversion. */
 export function transportSettings(): Json {
-  return {
-    accountId: ACCOUNT_ID,
-    version: 1,
-    sdkKey: SDK_KEY,
-    campaignGroups: {},
-    groups: {},
-    campaigns: [
-      {
-        id: 230,
-        key: 'K',
-        name: 'Campaign K',
-        status: 'RUNNING',
-        type: 'VISUAL_AB',
-        percentTraffic: 100,
-        segments: {},
-        goals: [
-          { id: 213, identifier: 'CUSTOM', type: 'CUSTOM_GOAL' },
-          { id: 214, identifier: 'REVENUE', type: 'REVENUE_TRACKING', revenueProp: 'amount' },
-        ],
-        variations: [
-          { id: 1, name: 'Control', weight: 50 },
-          { id: 2, name: 'Variation-1', weight: 50 },
-        ],
-      },
-    ],
-  };
+  return settingsFile([abCampaign()]);
 }
 
 const variables = (tag: string, n: number) => [
