@@ -9,13 +9,11 @@
  * value in the DOM, with the bootstrap and with a page that starts with `init` (fetch, then render).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
 import type { EventRequest } from '@vwo/core';
 import { bootstrapScript, createFmeBootstrap, type FmeClient, init as initOnServer } from '@vwo/node';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import { bundleForPage, launchChromium, listenOnLoopback, requireChromium } from '@vwo/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
 
@@ -68,16 +66,7 @@ describe('server rendering with an FME bootstrap, in headless Chromium', () => {
   }
 
   beforeAll(async () => {
-    const bundled = await build({
-      entryPoints: [new URL('../dist/index.js', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'VWO',
-      platform: 'browser',
-      minify: true,
-      write: false,
-    });
-    const sdk = bundled.outputFiles[0]?.text ?? '';
+    const sdk = await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO', minify: true });
     collector = await startCollector({ settings: fmeSettings() as never });
     serverClient = await initOnServer({
       accountId: FME_ACCOUNT_ID,
@@ -117,9 +106,8 @@ describe('server rendering with an FME bootstrap, in headless Chromium', () => {
       );
     }
     server = createServer((req, res) => void render(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    origin = await listenOnLoopback(server);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -8,9 +8,8 @@
  * their debug events to VWO's host whatever the `proxyUrl`: those are answered in the page.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium, listenOnLoopback, requireChromium } from '@vwo/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSdkScript, maskedBody, maskedPath, referenceBrowserScript } from './fme-page-support.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
@@ -110,9 +109,8 @@ describe('init of @vwo/browser reports a settings fetch that needed a retry or f
         res.end('{}');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    origin = await listenOnLoopback(server);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

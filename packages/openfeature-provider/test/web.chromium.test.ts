@@ -7,11 +7,10 @@
  * OpenFeature's `track` reaches the collector.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Collector, startCollector } from '@vwo/collector';
-import { CHROMIUM_ARGS, chromiumPath, requireChromium } from '@vwo/test-support';
+import { launchChromium, listenOnLoopback, requireChromium } from '@vwo/test-support';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, eventually, SDK_KEY, settingsFile } from './fixtures.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettingsFile } from './fme-fixtures.js';
@@ -78,9 +77,8 @@ describe('the web provider in headless Chromium', () => {
       res.writeHead(js || req.url === '/page' ? 200 : 404, { 'content-type': js ? 'text/javascript' : 'text/html' });
       res.end(js ? script : PAGE);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    origin = await listenOnLoopback(server);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
