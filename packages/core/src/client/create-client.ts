@@ -5,6 +5,7 @@ import { createDelivery } from '../delivery/index.js';
 import { usageStats } from '../events/usage-stats.js';
 import type { Campaign, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
+import { callsInProgress } from '../util/calls-in-progress.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import { SPEED_PATHS } from '../util/speed-paths.js';
@@ -81,6 +82,7 @@ class Client implements VWOClient {
   #closing: Promise<void> | undefined;
   #stopped = false;
   readonly #core: ClientCore;
+  readonly #callsWaiting = callsInProgress();
   readonly #log: SafeLogger;
 
   constructor(core: ClientCore, log: SafeLogger) {
@@ -334,9 +336,13 @@ class Client implements VWOClient {
 
   close(): Promise<void> {
     this.#stopBackgroundWork();
-    this.#closing ??= this.#core.delivery.close(this.#core.config.closeTimeout ?? 2000).catch((error) => {
-      this.#log.error(`close: ${errorMessage(error)}`);
-    });
+    const closeTimeout = this.#core.config.closeTimeout ?? 2000;
+    this.#closing ??= this.#callsWaiting
+      .finished(closeTimeout)
+      .then(() => this.#core.delivery.close(closeTimeout))
+      .catch((error) => {
+        this.#log.error(`close: ${errorMessage(error)}`);
+      });
     return this.#closing;
   }
 
@@ -387,8 +393,9 @@ class Client implements VWOClient {
     try {
       const result = body();
       // No closure unless the answer is a promise: the decision APIs are the hot path.
+      // A call that waits (on its storage) is in progress: close() lets it send its events first.
       return isPromiseLike(result)
-        ? result.then(undefined, (error: unknown) => this.#failed(api, failure, error))
+        ? this.#callsWaiting.track(Promise.resolve(result).then(undefined, (error: unknown) => this.#failed(api, failure, error)))
         : Promise.resolve(result);
     } catch (error) {
       return Promise.resolve(this.#failed(api, failure, error));

@@ -366,7 +366,10 @@ export interface VWOClient {
   explain(campaignKey: string, userId: string, options?: ExplainOptions): Promise<DecisionTrace | null>;
   /** Stops everything for good: later calls return `null`/`false` and send nothing. */
   setOptOut(): Promise<boolean>;
-  /** Flushes pending events (within `closeTimeout`), stops timers; idempotent. */
+  /**
+   * Stops timers, lets calls still waiting on the user storage send their events (up to
+   * `closeTimeout`), then flushes pending events (within `closeTimeout`); idempotent.
+   */
   close(): Promise<void>;
   /** Swaps in new settings at once: a call in flight keeps the settings it started with. */
   updateSettings(settings: Settings): void;

@@ -10,6 +10,7 @@ import { classifyFmeResponse } from '../../delivery/retry.js';
 import type { Delivery, RetriedRequestReport } from '../../delivery/types.js';
 import type { EventContext, EventRequest } from '../../events/types.js';
 import { visitorUuid } from '../../events/uuid.js';
+import { callsInProgress } from '../../util/calls-in-progress.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs, withDeadline } from '../../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../../util/timers.js';
 import { isPlainObject } from '../../util/types.js';
@@ -688,26 +689,8 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   }
 
   /** Calls that wait (storage, gateway, aliasing) before they send: `close()` waits for them. */
-  const callsInProgress = new Set<Promise<unknown>>();
-
-  function whileInProgress<T>(call: Promise<T>): Promise<T> {
-    callsInProgress.add(call);
-    const done = () => callsInProgress.delete(call);
-    call.then(done, done);
-    return call;
-  }
-
-  /** Resolves once every call in progress has sent its events, or after `ms`. */
-  function callsFinished(ms: number): Promise<void> {
-    if (callsInProgress.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = startTimer(resolve, ms);
-      void Promise.allSettled([...callsInProgress]).then(() => {
-        stopTimer(timer);
-        resolve();
-      });
-    });
-  }
+  const callsWaiting = callsInProgress();
+  const whileInProgress = <T>(call: Promise<T>): Promise<T> => callsWaiting.track(call);
 
   function sendDecisionEvent(featureKey: string, decision: FmeFlagDecision, uuid: string, sessionId: number): void {
     const debug = decision.debugEvent;
@@ -1003,7 +986,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         } catch {
           // A failing hook must not keep the events from being flushed.
         }
-        await callsFinished(closeTimeout);
+        await callsWaiting.finished(closeTimeout);
         if (batch && queue.length > 0) void flushQueue().catch(() => undefined);
         await Promise.all([delivery.close(closeTimeout), debugDelivery.close(closeTimeout)]);
       })();
