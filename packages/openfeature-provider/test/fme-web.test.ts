@@ -104,3 +104,25 @@ describe('synchronous evaluations over an FME client', () => {
     expect(JSON.stringify(loopback.received().find((event) => event.eventName === 'purchase')?.body)).toContain('"sku":"A-1"');
   });
 });
+
+describe('closing the provider right after an evaluation', () => {
+  it('the provider’s own client sends the impression of a getFlag still reading a remote storage before it closes', async () => {
+    const storage = mapStorage();
+    // A remote store: every read answers a little later, so the provider's getFlag is still deciding at close.
+    const remote = {
+      ...storage,
+      get: (featureKey: string, userId: string) => new Promise((resolve) => setTimeout(() => resolve(storage.get(featureKey, userId)), 30)),
+    };
+    await OpenFeature.setContext({ targetingKey: 'Bill', plan: 'pro' });
+    const provider = new VWOWebProvider({ launch: () => initClient(loopback.transport(), { storage: remote as never }) });
+    await OpenFeature.setProviderAndWait(provider);
+    const client = provider.client as FmeClient;
+    const explained = await client.explain('pro-tools', { id: 'Bill', customVariables: { plan: 'pro' } });
+    expect(explained.impressions.length).toBeGreaterThan(0);
+    OpenFeature.getClient().getBooleanValue('pro-tools', false);
+    await OpenFeature.clearProviders();
+    await eventually(() => impressions().length === explained.impressions.length);
+    await settle();
+    expect(impressions()).toHaveLength(explained.impressions.length);
+  });
+});
