@@ -100,7 +100,7 @@ describe.each([
       expect(ms).toBeLessThan(CLOSE_TIMEOUT_MS + SLACK_MS);
       expect(vwo.eventStats()).toMatchObject({ enqueued: 2, sent: 0, failed: 0, dropped: 2, pending: 0 });
       expect(lines.filter((line) => line.includes('dropped'))).toEqual([
-        expect.stringMatching(/^warn: VWO-SDK events: dropped 2 events at close/),
+        expect.stringMatching(/^error: VWO-SDK events: dropped 2 events at close/),
       ]);
     });
   });

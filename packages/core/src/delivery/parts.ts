@@ -136,7 +136,7 @@ export type Tally = ReturnType<typeof createTally>;
 
 /**
  * The totals of one delivery and the bookkeeping of its drops: every dropped event is counted,
- * and logged at a bounded rate (one line, then one per {@link DROP_LOG_EVERY}; after `close()`
+ * and logged as an error (lost data must show under the default level) at a bounded rate (one line, then one per {@link DROP_LOG_EVERY}; after `close()`
  * one line in all), and `close()` reports what it dropped in one line.
  */
 export function createTally(log: Log, maxPending: number) {
@@ -152,13 +152,13 @@ export function createTally(log: Log, maxPending: number) {
     if (closed) {
       if (!reportedDropAfterClose) {
         reportedDropAfterClose = true;
-        log.warn(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
+        log.error(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
       }
       return false;
     }
     fullDrops += events;
     if (fullDrops === events) {
-      log.warn(
+      log.error(
         `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
           `further drops are summarised every ${DROP_LOG_EVERY}`,
       );
@@ -166,7 +166,7 @@ export function createTally(log: Log, maxPending: number) {
     }
     unreportedFullDrops += events;
     if (unreportedFullDrops >= DROP_LOG_EVERY) {
-      log.warn(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
+      log.error(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
       unreportedFullDrops = 0;
     }
     return false;
@@ -220,9 +220,9 @@ export function createTally(log: Log, maxPending: number) {
         const reasons: string[] = [];
         if (pastDeadline > 0) reasons.push(`${pastDeadline} still pending after the ${timeoutMs} ms close timeout`);
         if (failedDuringClose > 0) reasons.push(`${failedDuringClose} whose last attempt, made at close, failed`);
-        log.warn(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier && `; ${earlier}`}`);
+        log.error(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier && `; ${earlier}`}`);
       } else if (earlier) {
-        log.warn(`events: ${earlier}`);
+        log.error(`events: ${earlier}`);
       }
     },
     /** The totals, with `pending` events queued, in flight or waiting now. */
