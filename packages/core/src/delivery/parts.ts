@@ -136,8 +136,9 @@ export type Tally = ReturnType<typeof createTally>;
 
 /**
  * The totals of one delivery and the bookkeeping of its drops: every dropped event is counted,
- * and logged as an error (lost data must show under the default level) at a bounded rate (one line, then one per {@link DROP_LOG_EVERY}; after `close()`
- * one line in all), and `close()` reports what it dropped in one line.
+ * and logged as an error, since lost data must show under the default level, at a bounded rate
+ * (one line, then one per {@link DROP_LOG_EVERY}; after `close()` one line in all), and
+ * `close()` reports what it dropped in one line.
  */
 export function createTally(log: Log, maxPending: number) {
   const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
