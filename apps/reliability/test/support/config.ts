@@ -23,7 +23,8 @@ export const SIZES = {
   mutatedFiles: full ? 10_000 : 300,
   /** Decisions of the load run, and their steady rate. */
   loadDecisions: full ? 1_000_000 : 50_000,
-  loadRatePerSecond: full ? 25_000 : 10_000,
+  // 5,000/s in CI: a 2-core runner building the Next.js demo beside it held 8,755 of 10,000/s once.
+  loadRatePerSecond: full ? 25_000 : 5_000,
   /** Events a child sends before close() / SIGTERM. */
   lifecycleEvents: full ? 2_000 : 200,
 } as const;
