@@ -1,7 +1,7 @@
 /**
  * Load: decisions at a steady rate with batched tracking into the collector, in a child process
  * of its own so that the memory measured is the SDK's alone. A third of the way in the collector
- * slows down (answers held 1 s for half a second's worth of batches), so the backlog grows to
+ * slows down (answers held 2 s for 75 batches, one and a half caps' worth of events), so the backlog grows to
  * `maxPendingEvents` and the cap has to hold.
  *
  * Goals: memory stays bounded (heap after GC at the end within a few MB of the heap at 10 %;
@@ -23,7 +23,10 @@ const CHILD = fileURLToPath(new URL('./children/load.mjs', import.meta.url));
 const MAX_PENDING = 5000;
 const EVENTS_PER_REQUEST = 100;
 const HEAP_GROWTH_LIMIT_MB = 16;
-const HOLD_MS = 1000;
+// Enough batches held long enough to back up one and a half caps' worth of events at any rate of
+// the run (held batches are still pending), so the cap is reached in the small run too.
+const HOLD_MS = 2000;
+const HELD_BATCHES = Math.ceil((MAX_PENDING * 1.5) / EVENTS_PER_REQUEST);
 
 interface LoadResult {
   decisions: number;
@@ -51,7 +54,7 @@ it(`${SIZES.loadDecisions.toLocaleString('en-US')} decisions with batched tracki
   const requestsPerSecond = (SIZES.loadRatePerSecond * 1.1) / EVENTS_PER_REQUEST;
   const runSeconds = SIZES.loadDecisions / SIZES.loadRatePerSecond;
   const skip = Math.round(requestsPerSecond * runSeconds * 0.3);
-  const slowed = Math.round(requestsPerSecond / 2);
+  const slowed = HELD_BATCHES;
   collector.injectFaults([{ kind: 'delay', ms: HOLD_MS, endpoints: 'batch-events', skip, count: slowed }]);
 
   const load = {
@@ -181,7 +184,7 @@ it(`${SIZES.loadDecisions.toLocaleString('en-US')} decisions with batched tracki
   report.note(
     `Child process (\`node --expose-gc\`) running only the SDK: \`activate\` for ${load.users.toLocaleString('en-US')} users in rotation plus \`track\` every 10th decision, ` +
       `batchEvents { eventsPerRequest: ${EVENTS_PER_REQUEST}, requestTimeInterval: 1 }, maxPendingEvents ${MAX_PENDING}; ` +
-      `the collector (in the test process) holds ${slowed} batch requests (half a second's worth) ${HOLD_MS} ms each after the first ${skip}, so the backlog hits the cap and events are dropped, counted and logged.`,
+      `the collector (in the test process) holds ${slowed} batch requests (${(slowed * EVENTS_PER_REQUEST).toLocaleString('en-US')} events) ${HOLD_MS} ms each after the first ${skip}, so the backlog hits the cap and events are dropped, counted and logged.`,
   );
   expect(report.missed()).toEqual([]);
 });
