@@ -9,6 +9,9 @@ export function packageTestConfig(overrides: { include?: string[]; testTimeout?:
     test: {
       include: overrides.include ?? ['test/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 60_000,
+      // A bound, not an expectation: a Chromium suite's beforeAll (bundle, browser, collector) took
+      // over vitest's default 10 s on a 2-core machine running two packages' tests beside it.
+      hookTimeout: 60_000,
       reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     },
   });
