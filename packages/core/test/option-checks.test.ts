@@ -1,15 +1,13 @@
 /**
- * The browser build's option checks (`config.compact.ts`, `launch-options.compact.ts`,
- * `params.compact.ts`) against the server build's, on generated options: the same verdict and
- * the same option named, so `createClient`, `launch` and every API refuse the same input the
- * same way in both builds; the messages may be shorter, but name the option.
+ * The browser build's option checks (`config.compact.ts`, `launch-options.compact.ts`) against
+ * the server build's, on generated options: the same verdict and the same option named, so
+ * `createClient` and `launch` refuse the same input the same way in both builds; the messages
+ * may be shorter, but name the option.
  */
 import { describe, expect, it } from 'vitest';
 import { validateClientConfig as compactClientCheck } from '../src/client/config.compact.js';
 import { validateClientConfig as serverClientCheck } from '../src/client/config.js';
 import { VWOConfigError } from '../src/client/errors.js';
-import { checkOptions as compactOptions, checkString as compactString } from '../src/client/params.compact.js';
-import { checkOptions as serverOptions, checkString as serverString } from '../src/client/params.js';
 import { checkSettingsSource as compactSourceCheck } from '../src/facade/launch-options.compact.js';
 import { checkSettingsSource as serverSourceCheck } from '../src/facade/launch-options.js';
 import { parseSettings } from '../src/settings/parse.js';
@@ -161,23 +159,4 @@ describe('the browser build checks options as the server build does', () => {
       expect([...seen].sort()).toEqual(['config', 'ok', ...SOURCE_OPTIONS].sort());
     },
   );
-
-  it('the APIs: 20,000 generated arguments and options, the same verdict, the same argument named', () => {
-    const named = (problem: string | undefined) =>
-      problem === undefined
-        ? 'ok'
-        : ['userId', 'options', ...API_OPTIONS.map((o) => `options.${o}`)].filter((n) => problem.includes(n)).pop();
-    for (let seed = 1; seed <= 20_000; seed++) {
-      const rng = new Random(seed);
-      const value = rng.pick(VALUES);
-      expect(named(compactString('userId', value)), `seed ${seed}`).toBe(named(serverString('userId', value)));
-      const options = rng.chance(0.1) ? value : generated(rng, API_OPTIONS, {});
-      const rules = { shouldTrackReturningUser: rng.chance(0.5), goalTypeToTrack: rng.chance(0.5) };
-      const server = serverOptions(options, rules);
-      const compact = compactOptions(options, rules);
-      expect('problem' in compact ? named(compact.problem) : compact.options, `seed ${seed}`).toEqual(
-        'problem' in server ? named(server.problem) : server.options,
-      );
-    }
-  });
 });
