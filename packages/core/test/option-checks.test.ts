@@ -95,14 +95,6 @@ const CLIENT_OPTIONS = [
   'onClose',
 ];
 const SOURCE_OPTIONS = ['settingsFile', 'accountId', 'sdkKey', 'pollingInterval', 'requestTimeout'];
-const API_OPTIONS = [
-  'customVariables',
-  'variationTargetingVariables',
-  'userStorageData',
-  'metaData',
-  'shouldTrackReturningUser',
-  'goalTypeToTrack',
-];
 
 /** The option a check refuses (`'ok'` when it passes); anything but a VWOConfigError fails the test. */
 function refused(check: () => void): string {
