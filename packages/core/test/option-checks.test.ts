@@ -116,9 +116,9 @@ function generated(rng: Random, fields: readonly string[], base: Record<string, 
 }
 
 describe('the browser build checks options as the server build does', () => {
-  it('createClient: 20,000 generated configs, the same option refused', () => {
+  it('createClient: 10,000 generated configs, the same option refused', () => {
     const seen = new Set<string>();
-    for (let seed = 1; seed <= 20_000; seed++) {
+    for (let seed = 1; seed <= 10_000; seed++) {
       const rng = new Random(seed);
       const base = rng.chance(0.9) ? { settings, isDevelopmentMode: true } : {};
       const config = rng.chance(0.01) ? rng.pick(VALUES) : generated(rng, CLIENT_OPTIONS, base);
@@ -134,10 +134,10 @@ describe('the browser build checks options as the server build does', () => {
   });
 
   it.each([true, false])(
-    'launch (polling needs an sdkKey: %s): 20,000 generated option sets, the same option refused',
+    'launch (polling needs an sdkKey: %s): 10,000 generated option sets, the same option refused',
     (pollingNeedsSdkKey) => {
       const seen = new Set<string>();
-      for (let seed = 1; seed <= 20_000; seed++) {
+      for (let seed = 1; seed <= 10_000; seed++) {
         const rng = new Random(seed);
         const base = rng.chance(0.5) ? { settingsFile: { sdkKey: rng.pick(VALUES) } } : { accountId: 1, sdkKey: 'k' };
         const options = rng.chance(0.01) ? rng.pick(VALUES) : generated(rng, SOURCE_OPTIONS, base);

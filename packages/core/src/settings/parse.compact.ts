@@ -48,10 +48,10 @@ export function parseSettings(input: unknown): ParseResult {
       const [key, code] = field.split(':') as [string, string];
       const [check, expected] = TYPES[code.toLowerCase()] as [(v: unknown) => boolean, string];
       const value = owner[key];
-      const path = base ? `${base}.${key}` : key;
-      if (value === undefined) {
-        if (code < 'a') error(path, `is required (${expected})`);
-      } else if (!check(value)) error(path, `expected ${expected}, got ${describeValue(value)}`);
+      // A required field left out is reported as any other bad value: `got nothing`.
+      if ((value !== undefined || code < 'a') && !check(value)) {
+        error(base ? `${base}.${key}` : key, `expected ${expected}, got ${describeValue(value)}`);
+      }
     }
   };
   const failed = () => ({ ok: false as const, error: new SettingsValidationError(errors) });
@@ -145,46 +145,38 @@ export function parseSettings(input: unknown): ParseResult {
     return out as Variation[];
   }
 
-  // Groups as 1.73.0 reads them at decision time; what it would fail on is kept, and warned about.
-  const resolved = new Map<unknown, Group>();
-  const groupOf = (groupId: unknown): Group | undefined => {
-    const definition = groups?.[String(groupId)];
-    if (definition == null) return;
-    const { campaigns: ids, name, et, p, wt } = definition as Json;
-    const members = Array.isArray(ids)
-      ? ids.flatMap((memberId) => built.find((c) => Number.parseInt(c.id, 10) === Number.parseInt(memberId, 10)) ?? [])
-      : undefined;
-    return Object.freeze({
-      id: groupId,
-      name,
-      members: members && Object.freeze(members),
-      randomAlgorithm: et === undefined || et === 1,
-      priority: p,
-      weights: wt,
-    });
-  };
-  if (isObjectLike(campaignGroups)) {
-    for (const [id, groupId] of Object.entries(campaignGroups)) {
-      if (!groupId) continue;
-      const group = isObjectLike(groups) ? (groups as Json)[String(groupId)] : undefined;
-      const at = `groups.${String(groupId)}`;
-      if (!isObjectLike(group)) warn(`campaignGroups.${id}`, `${at} undefined: decisions fail`);
-      else if (!Array.isArray((group as Json).campaigns)) warn(`${at}.campaigns`, 'not an array: decisions fail');
-      else if (!hasOwn(group, 'name')) warn(`${at}.name`, 'is missing');
-    }
-  }
   if (errors.length > 0) return failed();
+
+  // Groups as 1.73.0 reads them at decision time: what it would fail on is kept, and warned about.
+  const resolved = new Map<unknown, Group | undefined>();
+  for (const [id, groupId] of Object.entries(isObjectLike(campaignGroups) ? campaignGroups : {})) {
+    if (!groupId) continue; // a group id of 0 means "no group" in 1.73.0
+    const at = `groups.${String(groupId)}`;
+    const definition = groups?.[String(groupId)];
+    const { campaigns: ids, name, et, p, wt } = definition ?? {};
+    if (!isObjectLike(definition)) warn(`campaignGroups.${id}`, `${at} undefined: decisions fail`);
+    else if (!Array.isArray(ids)) warn(`${at}.campaigns`, 'not an array: decisions fail');
+    else if (!hasOwn(definition, 'name')) warn(`${at}.name`, 'is missing');
+    if (!resolved.has(groupId)) {
+      const members = Array.isArray(ids)
+        ? ids.flatMap((memberId) => built.find((c) => Number.parseInt(c.id, 10) === Number.parseInt(memberId, 10)) ?? [])
+        : undefined;
+      const group = {
+        id: groupId,
+        name,
+        members: members && Object.freeze(members),
+        randomAlgorithm: et === undefined || et === 1,
+        priority: p,
+        weights: wt,
+      };
+      resolved.set(groupId, definition == null ? undefined : Object.freeze(group));
+    }
+    const group = resolved.get(groupId);
+    for (const campaign of built) if (String(campaign.id) === id) campaign.membership = { group, broken: !group };
+  }
 
   const goalIndex = new Map<string, Campaign[]>();
   for (const campaign of built) {
-    const key = String(campaign.id);
-    // A group id of 0 means "no group" in 1.73.0.
-    const groupId = hasOwn(campaignGroups ?? {}, key) && campaignGroups[key];
-    if (groupId) {
-      if (!resolved.has(groupId)) resolved.set(groupId, groupOf(groupId) as Group);
-      const group = resolved.get(groupId);
-      campaign.membership = { group, broken: !group };
-    }
     // Like 1.73.0, a campaign's goals are looked up through its key: a duplicate key sees the first campaign's goals.
     for (const identifier of campaign.key ? (byKey.get(campaign.key) as Campaign).goalsByIdentifier.keys() : []) {
       if (identifier === '') continue;
