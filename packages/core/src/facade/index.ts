@@ -2,13 +2,8 @@
  * What every facade's `launch` shares: reading where the settings come from, and fetching them
  * over the facade's transport.
  */
-export {
-  checkSettingsSource,
-  launchUsage,
-  type SettingsSourceOptions,
-  settingsFetchFailed,
-  settingsForLaunch,
-} from './launch-options.js';
+export { checkSettingsSource, type SettingsSourceOptions } from './launch-options.js';
+export { launchUsage, settingsFetchFailed, settingsForLaunch } from './launch-settings.js';
 export {
   fetchSettingsFile,
   fetchWithRetries,

@@ -2,20 +2,17 @@
  * Fetching the settings file over a `Transport`, shared by the facades: the core does no I/O of
  * its own, the transport the user or facade gives does.
  */
-import type { Transport, TransportResponse } from '../client/types.js';
+import type { Transport } from '../client/types.js';
 import { DEFAULT_COLLECTOR_URL, SDK_NAME, SDK_VERSION } from '../events/types.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../util/deadline.js';
 import { startTimer } from '../util/timers.js';
-import { errorMessage } from '../util/types.js';
+import { fetchSettingsFile } from './settings-fetch.js';
+import { SettingsFetchError } from './settings-fetch-error.js';
+
+export { fetchSettingsFile, SettingsFetchError };
 
 /** `settings` is the launch/polling endpoint, `pull` the webhook refresh (events.md §12). */
 export type SettingsEndpoint = 'settings' | 'pull';
-
-/** A settings fetch that did not yield a JSON document. */
-export class SettingsFetchError extends Error {
-  /** Always `'SettingsFetchError'`. */
-  override readonly name = 'SettingsFetchError';
-}
 
 /**
  * The URL 1.73.0 fetches the settings file from.
@@ -34,35 +31,6 @@ export function settingsUrl(
   const root = (base ?? DEFAULT_COLLECTOR_URL).replace(/\/+$/, '');
   const query = `a=${encodeURIComponent(String(accountId))}&i=${encodeURIComponent(sdkKey)}&r=${random}&platform=server&sdk=${SDK_NAME}&sdk-v=${SDK_VERSION}`;
   return `${root}/server-side/${endpoint}?${query}`;
-}
-
-/**
- * One GET of the settings file, bounded by `timeoutMs` whatever the transport does; rejects with a
- * {@link SettingsFetchError} naming the reason (status, no answer in time, bad JSON, no status).
- */
-export async function fetchSettingsFile(transport: Transport, url: string, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<unknown> {
-  const where = url.split('?')[0];
-  let response: TransportResponse | undefined;
-  try {
-    response = await withDeadline(() => transport.send({ method: 'GET', url }), timeoutMs, `GET ${where}`);
-  } catch (error) {
-    throw new SettingsFetchError(`GET ${where} failed: ${errorMessage(error)}`);
-  }
-  let status: unknown;
-  let body: unknown;
-  try {
-    status = response?.status;
-    body = response?.body;
-  } catch {
-    // A hostile answer is no answer; the check below says so.
-  }
-  if (typeof status !== 'number') throw new SettingsFetchError(`GET ${where}: the transport resolved no HTTP status`);
-  if (status < 200 || status >= 300) throw new SettingsFetchError(`GET ${where} answered HTTP ${status}`);
-  try {
-    return JSON.parse(typeof body === 'string' ? body : '');
-  } catch {
-    throw new SettingsFetchError(`GET ${where} answered something that is not JSON`);
-  }
 }
 
 /** Retries a fetch after each of `waitsMs`: launch should not hang for 1.73.0's 31 s. */

@@ -1,9 +1,9 @@
-import { MAX_TRAFFIC_VALUE } from '../bucketing/bucket.js';
 import { allocateRanges } from '../bucketing/ranges.js';
 import { compileSegment, hasSegmentConditions } from '../segments/index.js';
 import { hasOwn, isPlainObject } from '../util/types.js';
+import { buildCampaign, type Mutable } from './campaign.js';
 import { type SettingsIssue, SettingsValidationError } from './issues.js';
-import type { Campaign, Goal, Group, GroupMembership, Settings, Variable, Variation, VariationSeeding } from './model.js';
+import type { Campaign, Group, GroupMembership, Settings, Variable, Variation } from './model.js';
 import { validateSettings } from './validate.js';
 
 /** The outcome of {@link parseSettings}: a model and its warnings, or every problem found. */
@@ -24,7 +24,6 @@ export type ParseResult =
     };
 
 type Json = Record<string, unknown>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Validates a VWO settings file and builds the immutable, indexed model every decision reads.
@@ -69,7 +68,8 @@ function buildModel(file: Json): Settings {
   const isNB = Boolean(file.isNB);
   const isNBv2 = Boolean(file.isNBv2);
   const accountId = file.accountId as number | string;
-  const campaigns = (file.campaigns as Json[]).map((raw, index) => buildCampaign(raw, index, { isNB, isNBv2, accountId }));
+  const flags = { isNB, isNBv2, accountId };
+  const campaigns = (file.campaigns as Json[]).map((raw, index) => buildCampaign(raw, index, flags, buildVariations(raw)));
   const campaignsByKey = new Map<string, Campaign>();
   for (const campaign of campaigns) if (!campaignsByKey.has(campaign.key)) campaignsByKey.set(campaign.key, campaign);
   attachGroups(file, campaigns);
@@ -90,63 +90,6 @@ function buildModel(file: Json): Settings {
   });
 }
 
-interface FileFlags {
-  readonly isNB: boolean;
-  readonly isNBv2: boolean;
-  readonly accountId: number | string;
-}
-
-function buildCampaign(raw: Json, index: number, flags: FileFlags): Mutable<Campaign> {
-  const id = raw.id as number | string;
-  const percentTraffic = raw.percentTraffic as number;
-  const seedPrefix = flags.isNB || flags.isNBv2 || raw.isBucketingSeedEnabled ? `${id}_` : '';
-  const variationSeeding = seedVariations(raw, seedPrefix, flags);
-  const variations = buildVariations(raw);
-  const isForcedVariationEnabled = Boolean(raw.isForcedVariationEnabled);
-  const goals = Array.isArray(raw.goals) ? raw.goals.filter(isPlainObject).map(buildGoal) : [];
-  const goalsByIdentifier = new Map<string, Goal>();
-  for (const goal of goals) {
-    if (typeof goal.identifier === 'string' && !goalsByIdentifier.has(goal.identifier)) goalsByIdentifier.set(goal.identifier, goal);
-  }
-  return {
-    index,
-    id,
-    key: raw.key as string,
-    status: raw.status as string,
-    type: raw.type as string,
-    name: raw.name,
-    percentTraffic,
-    isRunning: raw.status === 'RUNNING',
-    isForcedVariationEnabled,
-    isBucketingSeedEnabled: Boolean(raw.isBucketingSeedEnabled),
-    isUserListEnabled: Boolean(raw.isUserListEnabled),
-    isMAB: raw.isMAB === true,
-    variations,
-    whitelistable: isForcedVariationEnabled ? variations.filter((v) => v.whitelist !== undefined) : [],
-    control: variations.find((v) => v.id === 1),
-    goals,
-    goalsByIdentifier,
-    variables: Array.isArray(raw.variables) ? (raw.variables as Variable[]) : undefined,
-    segment: hasSegmentConditions(raw.segments) ? compileSegment(raw.segments) : undefined,
-    seedPrefix,
-    variationSeeding,
-    sharedSeed: variationSeeding.prefix === seedPrefix,
-    membership: undefined,
-    raw,
-  };
-}
-
-/** The variation seed and multiplier table of bucketing.md §3, first matching row. */
-function seedVariations(raw: Json, seedPrefix: string, { isNB, isNBv2, accountId }: FileFlags): VariationSeeding {
-  const percentTraffic = raw.percentTraffic as number;
-  if (((!isNB && !isNBv2) || (isNB && raw.isOB)) && percentTraffic) {
-    // Two divisions, left to right, as 1.73.0 computes it (30 → 3.333333333333333).
-    return { prefix: seedPrefix, multiplier: MAX_TRAFFIC_VALUE / percentTraffic / 100 };
-  }
-  if ((isNB && !raw.isOB && !isNBv2) || (isNBv2 && raw.isOBv2)) return { prefix: '', multiplier: 1 };
-  return { prefix: `${seedPrefix}${accountId}_`, multiplier: 1 };
-}
-
 function buildVariations(raw: Json): Variation[] {
   if (!Array.isArray(raw.variations)) return [];
   const list = raw.variations as Json[];
@@ -163,10 +106,6 @@ function buildVariations(raw: Json): Variation[] {
     whitelist: hasSegmentConditions(v.segments) ? compileSegment(v.segments) : undefined,
     raw: v,
   }));
-}
-
-function buildGoal(raw: Json): Goal {
-  return { id: raw.id, identifier: raw.identifier, type: raw.type, revenueProp: raw.revenueProp, mca: raw.mca };
 }
 
 /** Resolves `campaignGroups`/`groups` the way 1.73.0 reads them at decision time. */
