@@ -7,22 +7,12 @@
  * server's `getVariationName` sends none). It also times navigation → variation in the DOM,
  * with the bootstrap and with a page that launches normally (fetch, then render), and prints it.
  */
-import type { Server } from 'node:http';
 import { type Collector, startCollector } from '@vwo/collector';
 import { bootstrapScript, createBootstrap, launch as launchOnServer, type VWOClient } from '@vwo/node';
-import { bundleForPage, closeServer, launchChromium, requireChromium } from '@vwo/test-support';
-import type { Browser } from 'playwright-core';
+import { requireChromium } from '@vwo/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, abSettings, SDK_KEY } from './settings.js';
-import {
-  bootstrapPageScript,
-  medianLine,
-  type SsrPath,
-  serveRenderedPages,
-  timeBothPages,
-  type VisitLog,
-  visitRenderedPage,
-} from './ssr-page-support.js';
+import { bootstrapPageScript, expectBootstrappedVisit, medianLine, timeBothPages, useRenderedPages } from './ssr-page-support.js';
 
 requireChromium('the @vwo/browser bootstrap Chromium test');
 
@@ -40,55 +30,37 @@ function pageScript(collectorUrl: string, userId: string): string {
 }
 
 describe('server rendering with a bootstrap, in headless Chromium', () => {
-  let browser: Browser;
   let collector: Collector;
-  let server: Server;
-  let origin: string;
   let serverClient: VWOClient;
-  const log: VisitLog = { pageErrors: [], consoleLines: [] };
 
   beforeAll(async () => {
-    const sdk = await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO', minify: true });
     collector = await startCollector({ settings: abSettings() as never });
     serverClient = await launchOnServer({ accountId: ACCOUNT_ID, sdkKey: SDK_KEY, collectorUrl: collector.url, logLevel: 'silent' });
-    ({ server, origin } = await serveRenderedPages(sdk, async (path, userId) => {
-      if (path === '/plain') return { hero: '', bootstrap: '', pageScript: pageScript(collector.url, userId) };
-      // The server decides without an impression; the page's activate sends the only one.
-      const variation = await serverClient.getVariationName('hero', userId);
-      return {
-        hero: variation ?? '',
-        bootstrap: bootstrapScript(createBootstrap(serverClient.settings, { userId, campaignKeys: ['hero'] }) as never),
-        pageScript: pageScript(collector.url, userId),
-      };
-    }));
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await serverClient?.close();
     await collector?.close();
-    await closeServer(server);
   });
 
-  beforeEach(() => {
-    collector.reset();
-    log.pageErrors.length = 0;
-    log.consoleLines.length = 0;
-  });
+  beforeEach(() => collector.reset());
 
-  const visit = (path: SsrPath, userId: string) => visitRenderedPage({ browser, origin, log }, path, userId);
+  const { log, visit } = useRenderedPages(async (path, userId) => {
+    if (path === '/plain') return { hero: '', bootstrap: '', pageScript: pageScript(collector.url, userId) };
+    // The server decides without an impression; the page's activate sends the only one.
+    const variation = await serverClient.getVariationName('hero', userId);
+    return {
+      hero: variation ?? '',
+      bootstrap: bootstrapScript(createBootstrap(serverClient.settings, { userId, campaignKeys: ['hero'] }) as never),
+      pageScript: pageScript(collector.url, userId),
+    };
+  });
 
   it('renders the variation in the first HTML, the page shows the same one, no settings fetch, one impression per visitor', async () => {
     for (let i = 0; i < VISITORS; i++) {
       const userId = `ssr-visitor-${i}`;
       const expected = await serverClient.getVariationName('hero', userId);
-      const seen = await visit('/ssr', userId);
-      expect(seen.html).toContain(`<h1 id="hero">${expected}</h1>`);
-      expect(seen.source).toBe('bootstrap');
-      expect(seen.clientAtOnce).toBe(true);
-      expect(seen.clientAnswer).toBe(expected);
-      expect(seen.shown).toBe(expected);
+      expectBootstrappedVisit(await visit('/ssr', userId), expected);
     }
     expect(collector.stats().requests.byEndpoint.settings ?? 0).toBe(0);
     expect(collector.stats().events).toMatchObject({ impressions: VISITORS, total: VISITORS });

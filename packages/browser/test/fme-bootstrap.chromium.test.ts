@@ -8,23 +8,13 @@
  * impression per visitor, while the server's rendering sent nothing. It also times navigation →
  * value in the DOM, with the bootstrap and with a page that starts with `init` (fetch, then render).
  */
-import type { Server } from 'node:http';
 import { type Collector, startCollector } from '@vwo/collector';
 import type { EventRequest } from '@vwo/core';
 import { bootstrapScript, createFmeBootstrap, type FmeClient, init as initOnServer } from '@vwo/node';
-import { bundleForPage, closeServer, launchChromium, requireChromium } from '@vwo/test-support';
-import type { Browser } from 'playwright-core';
+import { requireChromium } from '@vwo/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, fmeSettings } from './fme-settings.js';
-import {
-  bootstrapPageScript,
-  medianLine,
-  type SsrPath,
-  serveRenderedPages,
-  timeBothPages,
-  type VisitLog,
-  visitRenderedPage,
-} from './ssr-page-support.js';
+import { bootstrapPageScript, expectBootstrappedVisit, medianLine, timeBothPages, useRenderedPages } from './ssr-page-support.js';
 
 requireChromium('the @vwo/browser FME bootstrap Chromium test');
 
@@ -43,15 +33,11 @@ function pageScript(collectorUrl: string, userId: string): string {
 }
 
 describe('server rendering with an FME bootstrap, in headless Chromium', () => {
-  let browser: Browser;
   let collector: Collector;
-  let server: Server;
-  let origin: string;
   let serverClient: FmeClient;
   /** What the server's client sent while rendering pages: must stay empty. */
   const sentByServer: EventRequest[] = [];
   let rendering = false;
-  const log: VisitLog = { pageErrors: [], consoleLines: [] };
 
   async function serverColor(userId: string): Promise<string> {
     const explained = await serverClient.explain('hero', { id: userId });
@@ -59,7 +45,6 @@ describe('server rendering with an FME bootstrap, in headless Chromium', () => {
   }
 
   beforeAll(async () => {
-    const sdk = await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO', minify: true });
     collector = await startCollector({ settings: fmeSettings() as never });
     serverClient = await initOnServer({
       accountId: FME_ACCOUNT_ID,
@@ -72,33 +57,25 @@ describe('server rendering with an FME bootstrap, in headless Chromium', () => {
         },
       },
     });
-    ({ server, origin } = await serveRenderedPages(sdk, async (path, userId) => {
-      rendering = true;
-      if (path === '/plain') return { hero: '', bootstrap: '', pageScript: pageScript(collector.url, userId) };
-      // The server decides with explain, which sends nothing; the page's getFlag sends the one impression.
-      return {
-        hero: await serverColor(userId),
-        bootstrap: bootstrapScript(createFmeBootstrap(serverClient.settings, { userId, featureKeys: ['hero'] }) as never),
-        pageScript: pageScript(collector.url, userId),
-      };
-    }));
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await serverClient?.close();
     await collector?.close();
-    await closeServer(server);
   });
 
-  beforeEach(() => {
-    collector.reset();
-    log.pageErrors.length = 0;
-    log.consoleLines.length = 0;
-  });
+  beforeEach(() => collector.reset());
 
-  const visit = (path: SsrPath, userId: string) => visitRenderedPage({ browser, origin, log }, path, userId);
+  const { log, visit } = useRenderedPages(async (path, userId) => {
+    rendering = true;
+    if (path === '/plain') return { hero: '', bootstrap: '', pageScript: pageScript(collector.url, userId) };
+    // The server decides with explain, which sends nothing; the page's getFlag sends the one impression.
+    return {
+      hero: await serverColor(userId),
+      bootstrap: bootstrapScript(createFmeBootstrap(serverClient.settings, { userId, featureKeys: ['hero'] }) as never),
+      pageScript: pageScript(collector.url, userId),
+    };
+  });
 
   it('renders the flag in the first HTML, the page shows the same, no settings fetch, one impression per visitor', async () => {
     const colors = new Set<string>();
@@ -106,12 +83,7 @@ describe('server rendering with an FME bootstrap, in headless Chromium', () => {
       const userId = `fme-ssr-visitor-${i}`;
       const expected = await serverColor(userId);
       colors.add(expected);
-      const seen = await visit('/ssr', userId);
-      expect(seen.html).toContain(`<h1 id="hero">${expected}</h1>`);
-      expect(seen.source).toBe('bootstrap');
-      expect(seen.clientAtOnce).toBe(true);
-      expect(seen.clientAnswer).toBe(expected);
-      expect(seen.shown).toBe(expected);
+      expectBootstrappedVisit(await visit('/ssr', userId), expected);
     }
     expect(colors.size, 'the visitors see both variations').toBe(2);
     expect(sentByServer).toEqual([]);

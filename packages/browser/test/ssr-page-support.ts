@@ -2,11 +2,12 @@
  * What the server-rendering Chromium tests (`launch` and FME `init`) share: a Node server on
  * loopback that renders a visitor's page (the server's answer in the heading, the bootstrap, the
  * SDK, the page script), a page script that starts from the bootstrap and shows the client's
- * answer, one visit of such a page, and the interleaved timing of both kinds of page.
+ * answer, one visit of such a page in Chromium, and the interleaved timing of both kinds of page.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from '@vwo/test-support';
+import { bundleForPage, closeServer, launchChromium, listenOnLoopback } from '@vwo/test-support';
 import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 /** `/ssr` renders the server's answer and a bootstrap; `/plain` renders neither, and its page starts as usual. */
 export type SsrPath = '/ssr' | '/plain';
@@ -129,6 +130,49 @@ export async function visitRenderedPage(
   await page.evaluate(() => window.finishVisit());
   await context.close();
   return { html, ...seen };
+}
+
+/** The pages of {@link useRenderedPages}, and what the browser said while showing them. */
+export interface RenderedPages {
+  /** The page errors and console lines of the current test's visits. */
+  readonly log: VisitLog;
+  /** One visit of `path` as `userId` (see {@link visitRenderedPage}). */
+  visit(path: SsrPath, userId: string): Promise<SsrVisit>;
+}
+
+/**
+ * For a describe block: before its tests, bundles this package (built) for the page, serves the
+ * pages `render` gives and launches Chromium; after them, closes both. The log is emptied before
+ * each test. `render` runs only on a visit, so it may use what the block's own `beforeAll` made.
+ */
+export function useRenderedPages(render: (path: SsrPath, userId: string) => Promise<RenderedPage>): RenderedPages {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  let origin = '';
+  const log: VisitLog = { pageErrors: [], consoleLines: [] };
+  beforeAll(async () => {
+    const sdk = await bundleForPage(new URL('../dist/index.js', import.meta.url), { globalName: 'VWO', minify: true });
+    ({ server, origin } = await serveRenderedPages(sdk, render));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await closeServer(server);
+  });
+  beforeEach(() => {
+    log.pageErrors.length = 0;
+    log.consoleLines.length = 0;
+  });
+  return { log, visit: (path, userId) => visitRenderedPage({ browser: browser as Browser, origin, log }, path, userId) };
+}
+
+/** A bootstrapped visit: the first HTML already held the server's answer, and the client, there at once, showed the same. */
+export function expectBootstrappedVisit(seen: SsrVisit, expected: string | null): void {
+  expect(seen.html).toContain(`<h1 id="hero">${expected}</h1>`);
+  expect(seen.source).toBe('bootstrap');
+  expect(seen.clientAtOnce).toBe(true);
+  expect(seen.clientAnswer).toBe(expected);
+  expect(seen.shown).toBe(expected);
 }
 
 /** The time each visit's answer was on screen, `runs` times each kind of page, interleaved. */
