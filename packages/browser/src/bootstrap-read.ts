@@ -2,7 +2,7 @@
  * Reading a server's bootstrap in a page, for `launchFromBootstrap` and `initFromBootstrap`
  * alike: the element's text, and the one reason a client does not start from it.
  */
-import { BOOTSTRAP_ELEMENT_ID, type RefusedBootstrap } from '@vwo/core';
+import { BOOTSTRAP_ELEMENT_ID, type BootstrapCheck, type RefusedBootstrap } from '@vwo/core';
 
 /** Why a page does not start from its bootstrap: `<kind>: <reason>`, or `there is none`. */
 export interface UnusedBootstrap {
@@ -20,6 +20,23 @@ function parseJson(text: string): unknown {
   } catch {
     return UNPARSABLE;
   }
+}
+
+/** The options of a page's start that say what its bootstrap must be. */
+export interface PageBootstrapOptions extends Pick<BootstrapCheck, 'userId' | 'maxAgeMs' | 'minRevision'> {
+  /** The page's `accountId` option: a bootstrap of another account is refused. */
+  readonly accountId?: number | string;
+}
+
+/** What a page asks of its bootstrap: made for its visitor, within the limits its options name (one left out keeps the checker's default). */
+export function pageBootstrapCheck(options: PageBootstrapOptions): BootstrapCheck {
+  const { userId, maxAgeMs, minRevision, accountId } = options;
+  return {
+    userId,
+    ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+    ...(minRevision === undefined ? {} : { minRevision }),
+    ...(accountId === undefined ? {} : { accountId }),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * apps that use it, so that `launch` alone ships none of it.
  */
 import { type BootstrapCheck, checkBootstrap, safeLogger, type VWOClient } from '@vwo/core';
-import { pageBootstrapVerdict, unusedBootstrapLine } from './bootstrap-read.js';
+import { pageBootstrapCheck, pageBootstrapVerdict, unusedBootstrapLine } from './bootstrap-read.js';
 import { type LaunchConfig, launch, launchFromSettingsFile } from './launch.js';
 
 /** `launch`'s options plus the bootstrap and the checks it must pass. */
@@ -41,18 +41,12 @@ export interface BootstrappedLaunch {
  * render(await vwo.activate('hero', userId));
  */
 export function launchFromBootstrap(config: BootstrapLaunchConfig): BootstrappedLaunch {
-  const { bootstrap, userId, maxAgeMs, minRevision, ...launchConfig } = config ?? ({} as BootstrapLaunchConfig);
+  const options = config ?? ({} as BootstrapLaunchConfig);
+  const { bootstrap, userId, maxAgeMs, minRevision, ...launchConfig } = options;
   const log = safeLogger(launchConfig.logger, launchConfig.logLevel);
   let reason: string;
   try {
-    const verdict = pageBootstrapVerdict(bootstrap, (parsed) =>
-      checkBootstrap(parsed, {
-        userId,
-        ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
-        ...(minRevision === undefined ? {} : { minRevision }),
-        ...(launchConfig.accountId === undefined ? {} : { accountId: launchConfig.accountId }),
-      }),
-    );
+    const verdict = pageBootstrapVerdict(bootstrap, (parsed) => checkBootstrap(parsed, pageBootstrapCheck(options)));
     if (verdict.ok) {
       const client = launchFromSettingsFile({ ...launchConfig, settingsFile: verdict.settingsFile }, verdict.settingsFile);
       return { client, ready: Promise.resolve(client), source: 'bootstrap' };

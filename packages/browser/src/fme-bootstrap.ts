@@ -4,7 +4,7 @@
  * module, imported only by apps that use it: `launch` and `init` alone ship none of it.
  */
 import { type BootstrapCheck, checkFmeBootstrap, createFmeClient, type FmeClient, fmeLogger } from '@vwo/core';
-import { pageBootstrapVerdict, unusedBootstrapLine } from './bootstrap-read.js';
+import { pageBootstrapCheck, pageBootstrapVerdict, unusedBootstrapLine } from './bootstrap-read.js';
 import { type InitConfig, init, pageInit } from './init.js';
 
 /** `init`'s options plus the bootstrap and the checks it must pass. */
@@ -43,17 +43,11 @@ export interface BootstrappedInit {
  * const flag = await vwo.getFlag('hero', { id: userId }); // the server's answer, and the impression
  */
 export function initFromBootstrap(config: BootstrapInitConfig): BootstrappedInit {
-  const { bootstrap, userId, maxAgeMs, minRevision, ...initConfig } = config ?? ({} as BootstrapInitConfig);
+  const options = config ?? ({} as BootstrapInitConfig);
+  const { bootstrap, userId, maxAgeMs, minRevision, ...initConfig } = options;
   let reason: string;
   try {
-    const verdict = pageBootstrapVerdict(bootstrap, (parsed) =>
-      checkFmeBootstrap(parsed, {
-        userId,
-        ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
-        ...(minRevision === undefined ? {} : { minRevision }),
-        ...(initConfig.accountId === undefined ? {} : { accountId: initConfig.accountId }),
-      }),
-    );
+    const verdict = pageBootstrapVerdict(bootstrap, (parsed) => checkFmeBootstrap(parsed, pageBootstrapCheck(options)));
     if (verdict.ok) {
       const page = pageInit({ ...initConfig, settings: verdict.settingsFile as Record<string, unknown> });
       const client = page.forPage(createFmeClient(page.clientConfig({ settings: verdict.settingsFile, fromCache: false })));

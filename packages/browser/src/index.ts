@@ -11,6 +11,7 @@ export {
   BOOTSTRAP_ELEMENT_ID,
   type Bootstrap,
   type BootstrapCheck,
+  type BootstrapEnvelope,
   type DecisionProperties,
   type DecisionTrace,
   type EventStats,

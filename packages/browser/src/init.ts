@@ -4,6 +4,7 @@
  * `localStorage`) and 1.35.0's browser build's options and lookups (`clientStorage`, `proxyUrl`).
  */
 import {
+  commonClientOptions,
   FME_BROWSER_SDK,
   type FmeBatchEventData,
   type FmeClient,
@@ -16,7 +17,6 @@ import {
   fmeInitSettings,
   fmeLogger,
   fmeStorageOf,
-  fmeUsageStats,
   startFmeClient,
   type Transport,
   VWOConfigError,
@@ -142,7 +142,7 @@ export function pageInit(config: InitConfig): PageInit {
   checkInitOptions(config);
   const initStartedAt = Date.now();
   const log = fmeLogger(config.logger);
-  const { accountId, sdkKey, requestTimeout } = config;
+  const { requestTimeout } = config;
   const gateway = fmeGatewayOf(config.gatewayService, log);
 
   // Nothing waits in a queue (no batching, as 1.35.0's browser build): once the page is hidden
@@ -163,7 +163,7 @@ export function pageInit(config: InitConfig): PageInit {
         );
   const storage = config.storage === undefined ? fmeBrowserStorage(config.clientStorage, log) : fmeStorageOf(config.storage, log);
   // 1.35.0's browser build fetches through XMLHttpRequest: its texts name each failure.
-  const source = fmeInitSettings({
+  const wiring = {
     options: config,
     transport,
     gateway,
@@ -171,14 +171,17 @@ export function pageInit(config: InitConfig): PageInit {
     log,
     sdk: FME_BROWSER_SDK,
     httpClient: XHR_SETTINGS_CLIENT,
-  });
+    initStartedAt,
+    platformStats: {},
+  };
+  const source = fmeInitSettings(wiring);
   const loadSettings = async (): Promise<PageInitSettings> => {
     const given: unknown = config.settings;
     if (typeof given === 'object' && given !== null) return { settings: given, fromCache: false };
     return source.load();
   };
 
-  const clientConfig = ({ settings, fromCache }: PageInitSettings): FmeClientConfig => {
+  const clientConfig = (loaded: PageInitSettings): FmeClientConfig => {
     let eventOutbox: ReturnType<typeof localStorageOutbox> | undefined;
     if (config.persistEvents !== false) {
       const local = pageLocalStorage();
@@ -187,32 +190,15 @@ export function pageInit(config: InitConfig): PageInit {
     }
 
     return {
-      accountId,
-      sdkKey,
-      settings,
-      transport,
-      logger: log,
-      storage,
-      integrations: config.integrations,
-      batchEventData: config.batchEventData,
-      retryConfig: config.retryConfig,
-      shouldWaitForTrackingCalls: config.shouldWaitForTrackingCalls,
-      requestTimeout,
-      closeTimeout: config.closeTimeout,
-      fetchSettingsReported: source.fetchSettings,
-      pollInterval: config.pollInterval,
-      gateway,
+      ...commonClientOptions(wiring, source, loaded),
       // 1.35.0's browser build counts itself gateway-backed where it has `XMLHttpRequest`: user
       // details, lists and aliases are asked of VWO's host (the proxy rewrites it), batching is off.
       lookupOrigin: typeof XMLHttpRequest === 'undefined' ? undefined : VWO_ORIGIN,
-      isAliasingEnabled: config.isAliasingEnabled === true,
-      sdk: FME_BROWSER_SDK,
       eventHostname: proxy === undefined ? undefined : proxyHostname(proxy),
       eventOutbox,
       // A beacon's 202 means queued by the browser, not answered by VWO: retrying it would send twice.
       anySuccessDelivers: true,
       onClose: () => page.stop(),
-      startEvents: { ...source.report(), initStartedAt, usageStats: fmeUsageStats(config, {}), sendInitEvent: !fromCache },
     };
   };
   return { loadSettings, clientConfig, forPage: (client) => withPageUserAgent(client, pageUserAgent()) };

@@ -10,6 +10,7 @@ export {
   type BatchEventsConfig,
   BOOTSTRAP_ELEMENT_ID,
   type Bootstrap,
+  type BootstrapEnvelope,
   type BootstrapOptions,
   bootstrapScript,
   createBootstrap,

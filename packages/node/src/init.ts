@@ -3,6 +3,7 @@
  * names and meanings; a user moving from vwo-fme-node-sdk changes the import and nothing else.
  */
 import {
+  commonClientOptions,
   FME_NODE_HTTP_CLIENT,
   type FmeBatchEventData,
   type FmeClient,
@@ -15,7 +16,6 @@ import {
   fmeInitSettings,
   fmeLogger,
   fmeStorageOf,
-  fmeUsageStats,
   type Logger,
   startFmeClient,
   storeFmeSettings,
@@ -183,43 +183,19 @@ async function start(given: InitOptions): Promise<FmeClient> {
         transport = createFetchTransport();
       }
     }
-    const accountId = options.accountId;
-    const sdkKey = String(options.sdkKey);
     const storage = fmeStorageOf(options.storage, log);
-    const source = fmeInitSettings({ options, transport, gateway, storage, log, httpClient: FME_NODE_HTTP_CLIENT });
-    let settings: unknown = options.settings;
-    let fromCache = false;
-    if (!isRecord(settings)) {
-      // 1.35.0 refreshes a cached file in the background, but not in edge mode (flushEvents does).
-      ({ settings, fromCache } = await source.load(!edge?.refreshesSettingsCache));
-    }
+    const platformStats = { lv: process.version };
+    const wiring = { options, transport, gateway, storage, log, httpClient: FME_NODE_HTTP_CLIENT, initStartedAt, platformStats };
+    const source = fmeInitSettings(wiring);
+    // 1.35.0 refreshes a cached file in the background, but not in edge mode (flushEvents does).
+    const loaded = isRecord(options.settings)
+      ? { settings: options.settings, fromCache: false }
+      : await source.load(!edge?.refreshesSettingsCache);
 
     return await startFmeClient({
-      accountId,
-      sdkKey,
-      settings,
-      transport,
-      logger: log,
-      storage,
-      integrations: options.integrations,
-      batchEventData: options.batchEventData,
+      ...commonClientOptions(wiring, source, loaded),
       batchTimer: edge === undefined,
       onFlushEvents: edge?.refreshesSettingsCache ? refreshCacheOnFlush(storage, source.fetchFresh, log) : undefined,
-      retryConfig: options.retryConfig,
-      shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
-      requestTimeout,
-      closeTimeout: options.closeTimeout,
-      fetchSettingsReported: source.fetchSettings,
-      pollInterval: options.pollInterval,
-      gateway,
-      isAliasingEnabled: options.isAliasingEnabled === true,
-      // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
-      startEvents: {
-        ...source.report(),
-        initStartedAt,
-        usageStats: fmeUsageStats(options, { lv: process.version }),
-        sendInitEvent: !fromCache,
-      },
     });
   } catch (error) {
     consoleLine('ERROR', `init failed: ${String(error)}`);

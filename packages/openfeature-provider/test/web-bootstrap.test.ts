@@ -7,21 +7,12 @@
 import { OpenFeature } from '@openfeature/web-sdk';
 import { launchFromBootstrap } from '@vwo/browser';
 import { createBootstrap, serializeBootstrap } from '@vwo/node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VWOWebProvider } from '../src/web.js';
+import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, eventually, launchClient, SDK_KEY, useCollector } from './fixtures.js';
+import { providerWithinTask, useWebOpenFeature } from './support/web-open-feature.js';
 
 const collector = useCollector();
-const silent = { error() {}, warn() {}, info() {}, debug() {} };
-
-beforeAll(() => {
-  OpenFeature.setLogger(silent);
-});
-
-afterEach(async () => {
-  await OpenFeature.clearProviders();
-  await OpenFeature.clearContexts();
-});
+useWebOpenFeature();
 
 describe('VWOWebProvider over a bootstrapped client', () => {
   it.each(['José', 'Ashley'])('is ready with no network wait and evaluates what the server rendered (%s)', async (userId) => {
@@ -39,15 +30,8 @@ describe('VWOWebProvider over a bootstrapped client', () => {
       logLevel: 'silent',
     });
     expect(started.source).toBe('bootstrap');
-    await OpenFeature.setContext({ targetingKey: userId });
-    let timerFired = false;
-    setTimeout(() => {
-      timerFired = true;
-    }, 0);
-    await OpenFeature.setProviderAndWait(new VWOWebProvider({ launch: () => started.ready }));
-    // Only microtasks ran: no request, no timer — a page can render the flag in the same task.
-    expect(timerFired).toBe(false);
-    const flags = OpenFeature.getClient();
+    const { flags, timerFired } = await providerWithinTask(userId, started.ready);
+    expect(timerFired, 'only microtasks ran before the provider was ready').toBe(false);
     expect(flags.getStringValue('K', 'default')).toBe(rendered);
     expect(collector().stats().requests.byEndpoint.settings ?? 0).toBe(0);
     await OpenFeature.clearProviders();

@@ -7,23 +7,14 @@
 import { OpenFeature } from '@openfeature/web-sdk';
 import { initFromBootstrap } from '@vwo/browser';
 import { createFmeBootstrap, serializeBootstrap } from '@vwo/node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VWOWebProvider } from '../src/web.js';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './fixtures.js';
 import { FME_ACCOUNT_ID, FME_SDK_KEY, initClient, mapStorage, useLoopback } from './fme-fixtures.js';
+import { providerWithinTask, useWebOpenFeature } from './support/web-open-feature.js';
 
 const loopback = useLoopback();
-const silent = { error() {}, warn() {}, info() {}, debug() {} };
+useWebOpenFeature();
 const impressions = () => loopback.received().filter((event) => event.eventName === 'vwo_variationShown');
-
-beforeAll(() => {
-  OpenFeature.setLogger(silent);
-});
-
-afterEach(async () => {
-  await OpenFeature.clearProviders();
-  await OpenFeature.clearContexts();
-});
 
 describe('VWOWebProvider over an FME client started from a bootstrap', () => {
   it.each(['José', 'Ashley'])('is ready with no network wait and evaluates what the server rendered (%s)', async (userId) => {
@@ -45,15 +36,8 @@ describe('VWOWebProvider over an FME client started from a bootstrap', () => {
       persistEvents: false,
     });
     expect(started.source).toBe('bootstrap');
-    await OpenFeature.setContext({ targetingKey: userId });
-    let timerFired = false;
-    setTimeout(() => {
-      timerFired = true;
-    }, 0);
-    await OpenFeature.setProviderAndWait(new VWOWebProvider({ launch: () => started.ready }));
-    // Only microtasks ran: no request, no timer — a page can render the flag in the same task.
-    expect(timerFired).toBe(false);
-    const flags = OpenFeature.getClient();
+    const { flags, timerFired } = await providerWithinTask(userId, started.ready);
+    expect(timerFired, 'only microtasks ran before the provider was ready').toBe(false);
     expect(flags.getBooleanValue('new-checkout', !rendered.enabled)).toBe(rendered.enabled);
     const color = rendered.variables.find((variable) => variable.key === 'color')?.value;
     expect(flags.getStringValue('new-checkout.color', 'default')).toBe(color);

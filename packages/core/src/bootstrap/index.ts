@@ -13,6 +13,7 @@ export {
   BOOTSTRAP_FORMAT,
   BOOTSTRAP_VERSION,
   type Bootstrap,
+  type BootstrapEnvelope,
   type FmeBootstrap,
 } from './format.js';
 export { type BootstrapOptions, createBootstrap } from './produce.js';

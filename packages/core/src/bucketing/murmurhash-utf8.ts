@@ -1,5 +1,5 @@
 import { maxUtf8Length, writeUtf8 } from '../events/encoding.js';
-import { murmurhash3 } from './murmurhash.js';
+import { murmurhash3, murmurhash3Finish } from './murmurhash.js';
 
 // Scratch buffer reused across calls (the hash is synchronous and never re-enters); a one-off
 // huge key gets a buffer of its own so the shared one never pins megabytes.
@@ -45,22 +45,9 @@ export function murmurhash3Bytes(bytes: Uint8Array, length: number, seed: number
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
 
-  if (tail !== 0) {
-    let k = 0;
-    if (tail === 3) k ^= (bytes[i + 2] as number) << 16;
-    if (tail >= 2) k ^= (bytes[i + 1] as number) << 8;
-    k ^= bytes[i] as number;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  let k = 0;
+  if (tail === 3) k ^= (bytes[i + 2] as number) << 16;
+  if (tail >= 2) k ^= (bytes[i + 1] as number) << 8;
+  if (tail !== 0) k ^= bytes[i] as number;
+  return murmurhash3Finish(h, k, length);
 }

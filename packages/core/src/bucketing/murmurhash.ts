@@ -26,17 +26,22 @@ export function murmurhash3(key: string, seed: number): number {
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
 
-  if (tail !== 0) {
-    let k = 0;
-    if (tail === 3) k ^= (key.charCodeAt(i + 2) & 0xff) << 16;
-    if (tail >= 2) k ^= (key.charCodeAt(i + 1) & 0xff) << 8;
-    k ^= key.charCodeAt(i) & 0xff;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
+  let k = 0;
+  if (tail === 3) k ^= (key.charCodeAt(i + 2) & 0xff) << 16;
+  if (tail >= 2) k ^= (key.charCodeAt(i + 1) & 0xff) << 8;
+  if (tail !== 0) k ^= key.charCodeAt(i) & 0xff;
+  return murmurhash3Finish(h, k, length);
+}
 
+/**
+ * The end of MurmurHash3 x86 32-bit, whatever bytes it read: the tail's 1–3 bytes `k` (0 when
+ * the length is a multiple of 4, which mixes nothing in), then the finaliser over the length.
+ */
+export function murmurhash3Finish(hash: number, k: number, length: number): number {
+  let h = hash;
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
   h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -6,26 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createFmeClient, type EventOutbox, type EventRequest, type OutboxEntry } from '../../src/index.js';
+import { rolloutSettings } from './support/rollout-settings.js';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-const settings = {
-  version: 1,
-  accountId: 1,
-  sdkKey: 'k',
-  campaigns: [],
-  features: [
-    {
-      id: 1,
-      key: 'f',
-      name: 'F',
-      type: 'FEATURE_FLAG',
-      status: 'ON',
-      metrics: [{ id: 1, type: 'CUSTOM_GOAL', identifier: 'buy' }],
-      rules: [],
-    },
-  ],
-};
+const settings = rolloutSettings();
 
 function memoryOutbox(): EventOutbox & { readonly entries: Map<string, OutboxEntry> } {
   const entries = new Map<string, OutboxEntry>();

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createFmeClient, type EventRequest, fmeLogger, fmeSettingsUrl } from '../../src/index.js';
+import { rolloutSettings } from './support/rollout-settings.js';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -92,36 +93,7 @@ describe('createFmeClient', () => {
         set: () => undefined,
       },
     });
-    await vwo.updateSettings(
-      {
-        version: 1,
-        accountId: 1,
-        sdkKey: 'k',
-        features: [
-          {
-            id: 1,
-            key: 'f',
-            name: 'F',
-            type: 'FEATURE_FLAG',
-            status: 'ON',
-            metrics: [],
-            rules: [{ campaignId: 10, type: 'FLAG_ROLLOUT', ruleKey: 'r', variationId: 1 }],
-          },
-        ],
-        campaigns: [
-          {
-            id: 10,
-            key: 'f_r',
-            name: 'R',
-            type: 'FLAG_ROLLOUT',
-            status: 'RUNNING',
-            segments: {},
-            variations: [{ id: 1, name: 'R', weight: 100, segments: {}, variables: [{ id: 1, key: 'x', type: 'integer', value: 0 }] }],
-          },
-        ],
-      },
-      false,
-    );
+    await vwo.updateSettings(rolloutSettings([{ id: 1, key: 'x', type: 'integer', value: 0 }]), false);
     const flag = await vwo.getFlag('f', { id: 'u' });
     expect(flag.isEnabled()).toBe(true);
     // 1.35.0 returns falsy values as they are, never the default.
@@ -200,34 +172,7 @@ describe('createFmeClient with a lookupOrigin (1.35.0’s browser build: gateway
 });
 
 describe('close() with calls in progress', () => {
-  const rollout = {
-    version: 1,
-    accountId: 1,
-    sdkKey: 'k',
-    features: [
-      {
-        id: 1,
-        key: 'f',
-        name: 'F',
-        type: 'FEATURE_FLAG',
-        status: 'ON',
-        metrics: [{ id: 5, identifier: 'buy', type: 'CUSTOM_GOAL' }],
-        rules: [{ campaignId: 10, type: 'FLAG_ROLLOUT', ruleKey: 'r', variationId: 1 }],
-      },
-    ],
-    campaigns: [
-      {
-        id: 10,
-        key: 'f_r',
-        name: 'R',
-        type: 'FLAG_ROLLOUT',
-        status: 'RUNNING',
-        percentTraffic: 100,
-        segments: {},
-        variations: [{ id: 1, name: 'R', weight: 100, segments: {}, variables: [] }],
-      },
-    ],
-  };
+  const rollout = rolloutSettings();
 
   it('lets a getFlag that is still reading its storage send its impression before the events are flushed', async () => {
     const urls: string[] = [];

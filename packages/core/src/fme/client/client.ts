@@ -31,6 +31,7 @@ import { fmeDebugEventRequest, fmeSdkInitRequest, fmeUsageStatsRequest } from '.
 import type { FmeSettings, FmeVariable } from '../settings/model.js';
 import { parseFmeSettings } from '../settings/parse.js';
 import { type FmeTransportRequest, networkDebugMeta } from './network-debug.js';
+import { fmeRetrySchedule } from './retry-config.js';
 import type { FmeSettingsApi } from './settings-fetch.js';
 import { rememberFmeSettingsText } from './settings-file.js';
 import type {
@@ -188,23 +189,13 @@ function settingsState(file: unknown): SettingsState {
   return { text, model: parsed.settings };
 }
 
-/** `retryConfig` as 1.35.0 validates it: any bad field → the defaults (fme/events.md §10). */
+/** `retryConfig` as 1.35.0 validates it: any bad field → the defaults, logged (fme/events.md §10). */
 function retryFor(config: FmeClientConfig, log: Logger): { retries: number; baseDelayMs: number; jitter: number; multiplier: number } {
-  const defaults = { shouldRetry: true, initialDelay: 2, maxRetries: 3, backoffMultiplier: 2 };
-  let merged = { ...defaults, ...(isPlainObject(config.retryConfig) ? config.retryConfig : {}) };
-  const integer = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
-  if (
-    typeof merged.shouldRetry !== 'boolean' ||
-    !integer(merged.maxRetries, 1) ||
-    !integer(merged.initialDelay, 1) ||
-    !integer(merged.backoffMultiplier, 2)
-  ) {
-    log.error('Retry config is invalid. Should be of type:object');
-    merged = defaults;
-  }
-  const retries = merged.shouldRetry && !config.shouldWaitForTrackingCalls ? merged.maxRetries : 0;
+  const { schedule, valid } = fmeRetrySchedule(config.retryConfig);
+  if (!valid) log.error('Retry config is invalid. Should be of type:object');
+  const retries = schedule.shouldRetry && !config.shouldWaitForTrackingCalls ? schedule.maxRetries : 0;
   // Waits of initialDelay · backoffMultiplier^k seconds, without jitter, as 1.35.0.
-  return { retries, baseDelayMs: merged.initialDelay * 1000, jitter: 0, multiplier: merged.backoffMultiplier };
+  return { retries, baseDelayMs: schedule.initialDelay * 1000, jitter: 0, multiplier: schedule.backoffMultiplier };
 }
 
 /**
@@ -479,11 +470,12 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
   }
 
   // ---- storage ---------------------------------------------------------------------------
+  /** The stored records of a feature for a user; a record that cannot be read is no data, and `unreadable` hears why. */
   async function readStorage(
     settings: FmeSettings,
     featureKey: string,
     userId: string,
-    meta: Readonly<Record<string, unknown>>,
+    unreadable: (error: unknown) => void,
   ): Promise<Map<string, unknown>> {
     const records = new Map<string, unknown>();
     const storage = config.storage;
@@ -493,7 +485,7 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
         try {
           records.set(key, await withDeadline(() => storage.get(key, userId), requestTimeout, `storage.get(${key})`));
         } catch (error) {
-          reportError('ERROR_READING_STORED_DATA_IN_STORAGE', meta, { err: String(error) });
+          unreadable(error);
         }
       }),
     );
@@ -553,7 +545,9 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     const userId = String(ctx.id);
     const uuid = visitorUuid(config.accountId, userId);
     const meta = { an: 'getFlag', uuid, sId: sessionId };
-    const records = await readStorage(settings, featureKey, userId, meta);
+    const records = await readStorage(settings, featureKey, userId, (error) =>
+      reportError('ERROR_READING_STORED_DATA_IN_STORAGE', meta, { err: String(error) }),
+    );
     const decided = await decideWithGateway(settings, featureKey, ctx, records, trace, meta);
     return { decision: decided, ctx, uuid, sessionId, settings };
   }
@@ -862,20 +856,8 @@ function buildFmeClient(config: FmeClientConfig): { client: FmeClient; started: 
     if (!settings) return refused('invalid-settings', 'the settings are not valid: getFlag answers a disabled flag');
     if (!isPlainObject(context) || !context.id) return refused('invalid-input', 'context.id is missing');
     try {
-      const userId = String(context.id);
-      const records = new Map<string, unknown>();
-      const storage = config.storage;
-      if (storage) {
-        await Promise.all(
-          fmeStorageKeysFor(settings, featureKey).map(async (key) => {
-            try {
-              records.set(key, await withDeadline(() => storage.get(key, userId), requestTimeout, `storage.get(${key})`));
-            } catch {
-              // Unreadable storage is no data, as for getFlag.
-            }
-          }),
-        );
-      }
+      // Unreadable storage is no data, as for getFlag, but explain reports nothing: it sends nothing.
+      const records = await readStorage(settings, featureKey, String(context.id), () => undefined);
       // The gateway is asked as getFlag asks it; its answers open the trace.
       const notes: string[] = [];
       const decision = await decideWithGateway(settings, featureKey, context, records, true, {}, notes);

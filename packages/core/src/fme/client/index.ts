@@ -1,7 +1,10 @@
 export { createFmeClient, startFmeClient } from './client.js';
 export { type FmeSettingsData, getUUID, LogLevelEnum, StorageConnector } from './compat.js';
 export {
+  commonClientOptions,
   FME_SETTINGS_TTL_MS,
+  type FmeCommonClientWiring,
+  type FmeInitClientOptions,
   type FmeInitFetchReport,
   type FmeInitOptionsRead,
   type FmeInitSettings,

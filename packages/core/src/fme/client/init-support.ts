@@ -10,9 +10,10 @@ import { isPlainObject } from '../../util/types.js';
 import type { FmeSdkIdentity } from '../events/requests.js';
 import { parseFmeSettings } from '../settings/parse.js';
 import type { FmeSettingsData } from './compat.js';
+import { fmeRetrySchedule } from './retry-config.js';
 import { type FmeSettingsApi, type FmeSettingsFetchOutcome, type FmeSettingsHttpClient, fetchFmeSettings } from './settings-fetch.js';
 import { fmeSettingsUrl } from './settings-url.js';
-import type { FmeGateway, FmeRetryConfig, FmeStorageConnector } from './types.js';
+import type { FmeBatchEventData, FmeClientConfig, FmeGateway, FmeRetryConfig, FmeStorageConnector } from './types.js';
 
 /** The `init` options these helpers read, as vwo-fme-node-sdk names them. */
 export interface FmeInitOptionsRead {
@@ -66,19 +67,9 @@ export const FME_SETTINGS_TTL_MS = 7_200_000;
  * fetchWithRetries(fetchOnce, fmeSettingsRetryWaits(options));
  */
 export function fmeSettingsRetryWaits(options: FmeInitOptionsRead): number[] {
-  const defaults = { shouldRetry: true, initialDelay: 2, maxRetries: 3, backoffMultiplier: 2 };
-  let config = { ...defaults, ...(isPlainObject(options.retryConfig) ? options.retryConfig : {}) };
-  const integer = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
-  if (
-    typeof config.shouldRetry !== 'boolean' ||
-    !integer(config.maxRetries, 1) ||
-    !integer(config.initialDelay, 1) ||
-    !integer(config.backoffMultiplier, 2)
-  ) {
-    config = defaults;
-  }
-  if (!config.shouldRetry || options.shouldWaitForTrackingCalls) return [];
-  return Array.from({ length: config.maxRetries }, (_, k) => config.initialDelay * 1000 * config.backoffMultiplier ** k);
+  const { schedule } = fmeRetrySchedule(options.retryConfig);
+  if (!schedule.shouldRetry || options.shouldWaitForTrackingCalls) return [];
+  return Array.from({ length: schedule.maxRetries }, (_, k) => schedule.initialDelay * 1000 * schedule.backoffMultiplier ** k);
 }
 
 /**
@@ -363,5 +354,71 @@ export function fmeInitSettings(wiring: FmeInitSettingsWiring): FmeInitSettings 
     load: (backgroundRefresh) =>
       loadFmeSettings({ accountId, sdkKey, storage: wiring.storage, fetchFresh, requestTimeout, log, backgroundRefresh }),
     report: () => report,
+  };
+}
+
+/** The `init` options {@link commonClientOptions} hands to the client as they are. */
+export interface FmeInitClientOptions extends FmeInitOptionsRead {
+  /** The integrations callback. */
+  readonly integrations?: FmeClientConfig['integrations'];
+  /** The batching options (each facade decides whether they apply). */
+  readonly batchEventData?: FmeBatchEventData;
+  /** How long `close()` waits for pending events (ms). */
+  readonly closeTimeout?: number;
+  /** Resolve every call's `context.id` through VWO's aliases. */
+  readonly isAliasingEnabled?: boolean;
+}
+
+/** What {@link commonClientOptions} needs besides the settings: the wiring of {@link fmeInitSettings}, and the start's own readings. */
+export interface FmeCommonClientWiring extends FmeInitSettingsWiring {
+  /** The `init` options, as {@link fmeInitSettings} read them. */
+  readonly options: FmeInitClientOptions;
+  /** When `init` was called (ms since the epoch), for the init event. */
+  readonly initStartedAt: number;
+  /** The platform's last entries of the usage statistics (Node's `lv`; none in a page). */
+  readonly platformStats: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The client configuration every facade's `init` gives alike: the options passed through, the
+ * settings source's reported fetches and the start events. A facade spreads it and adds its own
+ * (batching timer, outbox, lookups).
+ *
+ * @param wiring - What {@link fmeInitSettings} was given, with the start's readings.
+ * @param source - What {@link fmeInitSettings} answered for `wiring`.
+ * @param loaded - The settings the client starts from: given, cached or fetched.
+ *
+ * @example
+ * const wiring = { options, transport, gateway, storage, log, httpClient: FME_NODE_HTTP_CLIENT, initStartedAt, platformStats: {} };
+ * const source = fmeInitSettings(wiring);
+ * startFmeClient({ ...commonClientOptions(wiring, source, await source.load()), batchTimer: true });
+ */
+export function commonClientOptions(wiring: FmeCommonClientWiring, source: FmeInitSettings, loaded: FmeLoadedSettings): FmeClientConfig {
+  const { options } = wiring;
+  return {
+    accountId: options.accountId,
+    sdkKey: String(options.sdkKey),
+    settings: loaded.settings,
+    transport: wiring.transport,
+    logger: wiring.log,
+    storage: wiring.storage,
+    integrations: options.integrations,
+    batchEventData: options.batchEventData,
+    retryConfig: options.retryConfig,
+    shouldWaitForTrackingCalls: options.shouldWaitForTrackingCalls,
+    requestTimeout: options.requestTimeout,
+    closeTimeout: options.closeTimeout,
+    fetchSettingsReported: source.fetchSettings,
+    pollInterval: options.pollInterval,
+    gateway: wiring.gateway,
+    isAliasingEnabled: options.isAliasingEnabled === true,
+    sdk: wiring.sdk,
+    // 1.35.0 reports the fetch at init to VWO once it can send: the client sends it first.
+    startEvents: {
+      ...source.report(),
+      initStartedAt: wiring.initStartedAt,
+      usageStats: fmeUsageStats(options, wiring.platformStats),
+      sendInitEvent: !loaded.fromCache,
+    },
   };
 }

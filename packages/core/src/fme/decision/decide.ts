@@ -283,17 +283,8 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
         enabled = true;
         checkExperiments = true;
         rolloutVariation = variation;
-        passed.rolloutId = selected.id;
-        passed.rolloutKey = selected.key;
-        passed.rolloutVariationId = variation.id;
-        Object.assign(payload, passed);
-        call.impressions.push({
-          campaignId: selected.id,
-          variationId: variation.id,
-          kind: 'rollout',
-          customVariables: call.customVariables,
-        });
-        rollout = { campaignId: selected.id, campaignKey: selected.key, variationId: variation.id, source: 'evaluated' };
+        Object.assign(passed, { rolloutId: selected.id, rolloutKey: selected.key, rolloutVariationId: variation.id });
+        rollout = bucketedInto(call, selected, variation, 'rollout', passed, payload);
       }
     }
   } else if (feature.rolloutRules.length === 0) {
@@ -327,17 +318,8 @@ function flagFor(call: Call, featureKey: string): FmeFlagDecision {
       if (variation) {
         enabled = true;
         experimentVariation = variation;
-        passed.experimentId = toBucket.id;
-        passed.experimentKey = toBucket.key;
-        passed.experimentVariationId = variation.id;
-        Object.assign(payload, passed);
-        call.impressions.push({
-          campaignId: toBucket.id,
-          variationId: variation.id,
-          kind: 'experiment',
-          customVariables: call.customVariables,
-        });
-        experiment = { campaignId: toBucket.id, campaignKey: toBucket.key, variationId: variation.id, source: 'evaluated' };
+        Object.assign(passed, { experimentId: toBucket.id, experimentKey: toBucket.key, experimentVariationId: variation.id });
+        experiment = bucketedInto(call, toBucket, variation, 'experiment', passed, payload);
       }
     }
   }
@@ -414,6 +396,23 @@ function isInTraffic(call: Call, campaign: FmeCampaign): boolean {
   const value = fmeBucketValue(fmeTrafficSeed(salt, campaign.id, call.userId), 100);
   // JavaScript's `<=`: a numeric-string weight compares as a number, a missing one never admits.
   return value !== 0 && value <= (traffic as number);
+}
+
+/**
+ * The user is bucketed into `rule`'s `variation`: the rule's ids (already in `passed`) join the
+ * integrations payload, its impression is queued, and its outcome is answered.
+ */
+function bucketedInto(
+  call: Call,
+  rule: FmeRule,
+  variation: FmeVariation,
+  kind: 'rollout' | 'experiment',
+  passed: Record_,
+  payload: Record_,
+): FmeRuleOutcome {
+  Object.assign(payload, passed);
+  call.impressions.push({ campaignId: rule.id, variationId: variation.id, kind, customVariables: call.customVariables });
+  return { campaignId: rule.id, campaignKey: rule.key, variationId: variation.id, source: 'evaluated' };
 }
 
 function trafficAndVariation(call: Call, campaign: FmeCampaign): FmeVariation | undefined {

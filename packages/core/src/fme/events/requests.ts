@@ -97,6 +97,12 @@ export type FmeUserEventContext = Pick<FmeImpressionContext, 'id' | 'userAgent' 
  * The envelope every user event shares (events.md §3): query, headers, `d` body. `eventProps`
  * and `visitorProps` are appended after the common ones, in their key order.
  */
+/** `/events/t` with `query`, below the settings' `collectionPrefix` on VWO's own host only. */
+export function fmeEventsPath(source: FmeEventSource, hostname: string, query: readonly (readonly [string, unknown])[]): string {
+  const prefix = source.collectionPrefix && hostname === FME_HOST ? `/${source.collectionPrefix}` : '';
+  return `${prefix}/events/t?${query.map(([key, value]) => `${key}=${String(value)}`).join('&')}`;
+}
+
 function userEventRequest(
   source: FmeEventSource,
   context: FmeUserEventContext,
@@ -145,12 +151,11 @@ function userEventRequest(
   if (ipAddress) headers['VWO-X-Forwarded-For'] = ipAddress;
   headers['Content-Type'] = 'application/json';
   headers['Content-Length'] = utf8Length(body);
-  const prefix = source.collectionPrefix && hostname === FME_HOST ? `/${source.collectionPrefix}` : '';
   return {
     method: 'POST',
     scheme: 'https',
     hostname,
-    path: `${prefix}/events/t?${query.map(([key, value]) => `${key}=${String(value)}`).join('&')}`,
+    path: fmeEventsPath(source, hostname, query),
     headers,
     body,
   };

@@ -5,7 +5,7 @@
  */
 import { utf8Length } from '../../events/encoding.js';
 import { visitorUuid } from '../../events/uuid.js';
-import { FME_HOST, FME_NODE_SDK, type FmeEventClock, type FmeEventRequest, type FmeEventSource } from './requests.js';
+import { FME_HOST, FME_NODE_SDK, type FmeEventClock, type FmeEventRequest, type FmeEventSource, fmeEventsPath } from './requests.js';
 
 interface Envelope {
   readonly eventName: string;
@@ -56,13 +56,12 @@ function sdkEventRequest(source: FmeEventSource, envelope: Envelope, clock: FmeE
   };
   if (envelope.envKey !== undefined) d.visitor = { props: { vwo_fs_environment: envelope.envKey } };
   const body = JSON.stringify({ d });
-  const prefix = source.collectionPrefix && hostname === FME_HOST ? `/${source.collectionPrefix}` : '';
   return {
     method: 'POST',
     scheme: 'https',
     hostname,
     ...(envelope.toVwo ? { port: 443 } : {}),
-    path: `${prefix}/events/t?${query.map(([key, value]) => `${key}=${String(value)}`).join('&')}`,
+    path: fmeEventsPath(source, hostname, query),
     headers: { 'Content-Type': 'application/json', 'Content-Length': utf8Length(body) },
     body,
   };
