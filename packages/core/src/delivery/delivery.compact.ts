@@ -1,13 +1,13 @@
 /**
  * The browser build's event pipeline (tsup.config.ts takes it for `delivery.ts`): the same
  * batching, retries, bounds, counts, flush and close answers, the same requests and log lines,
- * written for size where the server build is written for speed. It is one closure: the counts,
- * the drops and the verdict on a failed attempt live beside the jobs instead of behind the
- * server's tally object (parts.ts), since every object, method and property name is bytes a
- * page downloads. A page sends a few events, so the jobs not finished are one Set, kept in the
- * order their attempts started or failed; one sweep timer, armed while attempts are in flight,
- * expires those past their deadline (no timer per request); and a flush waits for the attempts
- * in flight through each attempt's own promise. test/delivery.test.ts runs on both builds.
+ * written for size where the server build is written for speed. It is one closure: the counts
+ * and the verdict on a failed attempt live beside the jobs instead of behind the server's tally
+ * object (parts.ts; the drop log is both builds'), since every object, method and property name
+ * is bytes a page downloads. A page sends a few events, so the jobs not finished are one Set,
+ * kept in the order their attempts started or failed; one sweep timer, armed while attempts are
+ * in flight, expires those past their deadline (no timer per request); and a flush waits for the
+ * attempts in flight through each attempt's own promise. test/delivery.test.ts runs on both builds.
  */
 import type { FlushResult, TransportResponse } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
@@ -17,9 +17,9 @@ import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import {
   type AttemptEnd,
   batchSettings,
+  createDropLog,
   createOutboxAccess,
   DEFAULT_MAX_PENDING_EVENTS,
-  DROP_LOG_EVERY,
   eventCount,
   FLUSH_MESSAGES,
   type Outcome,
@@ -82,12 +82,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let closing: Promise<void> | undefined;
   /** Resolves `close()`'s wait once no job is left. */
   let onIdle: (() => void) | undefined;
-  // The drops, logged as errors (lost data must show under the default level) at a bounded rate:
-  // one line, then one per DROP_LOG_EVERY; after close() one line in all.
+  const drops = createDropLog(log, maxPending);
   let closed = false;
-  let reportedDropAfterClose = false;
-  let fullDrops = 0;
-  let unreportedFullDrops = 0;
   let failedDuringClose = 0;
 
   const pending = () => queue.length + jobEvents;
@@ -111,24 +107,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function admit(events: number): boolean {
     if (!closed && pending() + events <= maxPending) return true;
     counts.dropped += events;
-    if (closed) {
-      if (!reportedDropAfterClose) log.error(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
-      reportedDropAfterClose = true;
-      return false;
-    }
-    fullDrops += events;
-    if (fullDrops === events) {
-      log.error(
-        `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
-          `further drops are summarised every ${DROP_LOG_EVERY}`,
-      );
-      return false;
-    }
-    unreportedFullDrops += events;
-    if (unreportedFullDrops >= DROP_LOG_EVERY) {
-      log.error(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
-      unreportedFullDrops = 0;
-    }
+    drops.dropped(events, closed);
     return false;
   }
 
@@ -365,20 +344,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       finish(job, 'dropped', new Error(`Dropped at close: no answer from ${endpointPath(job.request.url)} within ${timeoutMs} ms`));
     }
     disarmSweepIfIdle();
-    // One line for what close() dropped and for the drops not reported yet.
-    const atClose = pastDeadline + failedDuringClose;
-    const earlier = unreportedFullDrops
-      ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)`
-      : '';
-    unreportedFullDrops = 0;
-    if (atClose) {
-      const reasons: string[] = [];
-      if (pastDeadline) reasons.push(`${pastDeadline} still pending after the ${timeoutMs} ms close timeout`);
-      if (failedDuringClose) reasons.push(`${failedDuringClose} whose last attempt, made at close, failed`);
-      log.error(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier && `; ${earlier}`}`);
-    } else if (earlier) {
-      log.error(`events: ${earlier}`);
-    }
+    drops.reportClose(pastDeadline, failedDuringClose, timeoutMs);
   }
 
   // What an earlier run left in the outbox goes out first.
