@@ -45,6 +45,7 @@ export default defineConfig({
       'test/fme/client.test.ts',
       'test/settings.test.ts',
       'test/request-timeout.test.ts',
+      'test/with-deadline.test.ts',
       'test/fme/network-debug.test.ts',
       'test/fme/network-debug.differential.test.ts',
     ],
