@@ -40,8 +40,12 @@ export default defineConfig({
       'test/decisions.test.ts',
       'test/differential.test.ts',
       'test/delivery.test.ts',
+      // FME's client sends through the same pipeline: its flushes, retries and outbox.
+      'test/fme/client-outbox.test.ts',
+      'test/fme/client.test.ts',
       'test/settings.test.ts',
       'test/request-timeout.test.ts',
+      'test/with-deadline.test.ts',
       'test/fme/network-debug.test.ts',
       'test/fme/network-debug.differential.test.ts',
     ],

@@ -1,35 +1,33 @@
 /**
  * The browser build's event pipeline (tsup.config.ts takes it for `delivery.ts`): the same
- * batching, retries, bounds, counts, flush and close answers, the same requests and the same log
- * lines (parts.ts), written for size where the server build is written for speed. A page sends a
- * few events, so the jobs not finished are one Set, kept in the order their attempts started or
- * failed; one sweep timer, armed while attempts are in flight, expires those past their deadline
- * (no timer per request); and a flush waits for the attempts in flight through each attempt's
- * own promise. test/delivery.test.ts runs on both builds.
+ * batching, retries, bounds, counts, flush and close answers, the same requests and log lines,
+ * written for size where the server build is written for speed. It is one closure: the counts
+ * and the verdict on a failed attempt live beside the jobs instead of behind the server's tally
+ * object (parts.ts; the drop log is both builds'), since every object, method and property name
+ * is bytes a page downloads. A page sends a few events, so the jobs not finished are one Set,
+ * kept in the order their attempts started or failed; one sweep timer, armed while attempts are
+ * in flight, expires those past their deadline (no timer per request); and a flush waits for the
+ * attempts in flight through each attempt's own promise. test/delivery.test.ts runs on both builds.
  */
 import type { FlushResult, TransportResponse } from '../client/types.js';
+import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import {
   type AttemptEnd,
-  batchOf,
   batchSettings,
+  createDropLog,
   createOutboxAccess,
-  createTally,
   DEFAULT_MAX_PENDING_EVENTS,
-  droppedAtClose,
   eventCount,
   FLUSH_MESSAGES,
-  getRequestOf,
-  notifyFlushCallback,
   type Outcome,
   positiveInteger,
-  reportRetried,
   saveQueuedRecord,
   toError,
 } from './parts.js';
-import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryPolicy } from './retry.js';
+import { type AttemptResult, classifyError, classifyResponse, endpointPath, errorText, retryDelay, retryPolicy } from './retry.js';
 import type { AttemptFailure, Delivery, DeliveryOptions } from './types.js';
 
 export { FLUSH_MESSAGES } from './parts.js';
@@ -41,19 +39,23 @@ interface Job {
   /** The body handed to `flushCallback`; only batch-queue requests have one. */
   readonly payload: string | undefined;
   readonly outboxKey: string | undefined;
-  failures: number;
-  /** Attempts made so far; an answer carries the number of its attempt, so a late one is recognised. */
+  /**
+   * Attempts made so far. Every attempt but a job's last fails, so this is also the number of
+   * the failure being judged; an answer carries the number of its attempt, so a late one is recognised.
+   */
   attempts: number;
   /** When the attempt in flight expires (`Date.now()` ms); 0 when none is in flight. */
   deadline: number;
   /** The wait for the next attempt. */
   timer?: TimerHandle;
-  /** The last failed attempt, kept for `onRetriedRequest`. */
+  /** The last failed attempt, for `onRetriedRequest`; set once an attempt failed. */
   lastFailure?: AttemptFailure;
   /** Settles with how the attempt in flight ended, for a flush waiting for it. */
   end?: Promise<AttemptEnd>;
   ended?: (end: AttemptEnd) => void;
 }
+
+const retryFor = (problem: string): AttemptResult => ({ kind: 'retry', problem, retryAfterMs: undefined });
 
 /** Creates the event pipeline of one client (see delivery.ts). */
 export function createDelivery(options: DeliveryOptions): Delivery {
@@ -66,9 +68,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const batch = options.batchEvents && batchSettings(options.batchEvents);
   const requestTimeout = positiveMs(options.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const noAnswer = `no answer within ${requestTimeout} ms (requestTimeout)`;
-  const tally = createTally(log, positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS);
-  const { counts } = tally;
+  const maxPending = positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS;
   const outbox = createOutboxAccess(options.outbox, log);
+  const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
   /** Jobs not finished: in flight, in the order their attempts started, or waiting for a retry. */
   const live = new Set<Job>();
   let queue: EventRecord[] = [];
@@ -80,20 +82,57 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let closing: Promise<void> | undefined;
   /** Resolves `close()`'s wait once no job is left. */
   let onIdle: (() => void) | undefined;
+  const drops = createDropLog(log, maxPending);
+  let closed = false;
+  let failedDuringClose = 0;
 
   const pending = () => queue.length + jobEvents;
   const inFlight = () => [...live].filter((job) => job.deadline);
-  const toBack = (job: Job) => live.delete(job) && live.add(job);
+  const toBack = (job: Job) => {
+    live.delete(job);
+    live.add(job);
+  };
+  /** Calls one of the user's hooks; one that throws is logged. */
+  const hook = (name: string, call: () => void) => {
+    try {
+      call();
+    } catch (thrown) {
+      log.error(`events: ${name} threw: ${errorText(thrown)}`);
+    }
+  };
+  const notifyFlushCallback = (error: Error | null, payload: string) =>
+    hook('batchEvents.flushCallback', () => batch?.flushCallback?.(error, payload));
+
+  /** Whether `events` more fit beside the pending ones; if not they are dropped, counted and logged. */
+  function admit(events: number): boolean {
+    if (!closed && pending() + events <= maxPending) return true;
+    counts.dropped += events;
+    drops.dropped(events, closed);
+    return false;
+  }
+
+  /**
+   * The request `build` makes, or `undefined` when it throws: then its events are counted as
+   * failed and logged, and a batch is reported to `flushCallback`.
+   */
+  function built(build: () => EventRequest, events: number, what: string, batched?: boolean): EventRequest | undefined {
+    try {
+      return build();
+    } catch (error) {
+      counts.failed += events;
+      log.error(`events: could not build ${what}: ${errorText(error)}`);
+      if (batched) notifyFlushCallback(toError(error), '');
+    }
+  }
 
   /** Counts a request's events in, and starts it unless they are dropped or nothing is sent. */
   function admitJob(request: EventRequest, events: number): void {
     counts.enqueued += events;
-    if (tally.admit(events, pending()) && !developmentMode) startJob(request, events);
+    if (admit(events) && !developmentMode) startJob(request, events);
   }
 
   function startJob(request: EventRequest, events: number, payload?: string): Job {
-    const job: Job = { request, events, payload, outboxKey: outbox?.save({ request, events }), failures: 0, attempts: 0, deadline: 0 };
-    live.add(job);
+    const job: Job = { request, events, payload, outboxKey: outbox?.save({ request, events }), attempts: 0, deadline: 0 };
     jobEvents += events;
     attempt(job);
     return job;
@@ -129,14 +168,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const timedOut = expired || now >= job.deadline;
     let result: AttemptResult;
     try {
-      result = timedOut
-        ? { kind: 'retry', problem: noAnswer, retryAfterMs: undefined }
-        : rejected
-          ? classifyError(answer)
-          : classify(answer as TransportResponse | undefined, now);
+      result = timedOut ? retryFor(noAnswer) : rejected ? classifyError(answer) : classify(answer as TransportResponse | undefined, now);
     } catch {
       // An answer whose fields throw when read is no answer.
-      result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
+      result = retryFor('the transport resolved something unreadable');
     }
     if (result.kind !== 'sent') {
       job.lastFailure = {
@@ -149,7 +184,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     job.deadline = 0;
     let end: AttemptEnd;
     try {
-      end = afterAttempt(job, result);
+      end = afterAttempt(job, n, result);
     } catch (error) {
       // Only a bug of ours gets here; the job must still end, or close() would wait for it.
       log.error(`events: request to ${endpointPath(job.request.url)} failed unexpectedly: ${errorText(error)}`);
@@ -157,6 +192,43 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       end = 'failed';
     }
     job.ended?.(end);
+  }
+
+  /**
+   * Ends attempt `n` of `job` with the log line it deserves: delivered; refused or the last retry
+   * failed (the job fails); failed once closed (dropped); else its retry is scheduled.
+   */
+  function afterAttempt(job: Job, n: number, result: AttemptResult): AttemptEnd {
+    if (result.kind === 'sent') {
+      outbox?.remove(job.outboxKey);
+      return finish(job, 'sent', null);
+    }
+    const { problem } = result;
+    // Named only for the log lines and errors of a failed attempt: a request that goes out never needs it.
+    const path = endpointPath(job.request.url);
+    if (result.kind === 'refused') {
+      log.error(`events: ${path} refused ${job.events} event(s): ${problem}; not retried`);
+      // The collector will refuse it again: the outbox need not keep it.
+      outbox?.remove(job.outboxKey);
+      return finish(job, 'failed', new Error(`VWO refused the request to ${path}: ${problem}`));
+    }
+    if (n > policy.retries) {
+      log.error(
+        `events: gave up on ${job.events} event(s) to ${path} after ${n} attempts; last: ${problem}` +
+          (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
+      );
+      return finish(job, 'failed', new Error(`Request to ${path} failed after ${n} attempts: ${problem}`));
+    }
+    if (closed) {
+      // The attempt close() made at once failed too: no waiting any more.
+      failedDuringClose += job.events;
+      return finish(job, 'dropped', new Error(`Request to ${path} failed during close: ${problem}`));
+    }
+    const delay = retryDelay(policy, n - 1, random, result.retryAfterMs);
+    log.debug(`events: ${path} failed (${problem}); retry ${n} of ${policy.retries} in ${Math.round(delay)} ms`);
+    job.timer = startTimer(() => retryNow(job), delay);
+    toBack(job);
+    return 'retrying';
   }
 
   /** Expires the attempts past their deadline (or more than requestTimeout ahead: the clock was set back). */
@@ -172,30 +244,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (next) sweepTimer = startTimer(sweep, next);
   }
 
-  /** Called where the host waits for the pipeline (flush, close), never per request, as the server build does. */
-  function disarmSweepIfIdle(): void {
-    if (inFlight().length) return;
-    stopTimer(sweepTimer);
-    sweepTimer = undefined;
-  }
-
-  function afterAttempt(job: Job, result: AttemptResult): AttemptEnd {
-    if (result.kind === 'sent') {
-      outbox?.remove(job.outboxKey);
-      finish(job, 'sent', null);
-      return 'sent';
-    }
-    const verdict = tally.judge(job, result, policy, random);
-    if (verdict.end === 'retrying') {
-      job.timer = startTimer(() => retryNow(job), verdict.delay);
-      toBack(job);
-    } else {
-      if (verdict.refused) outbox?.remove(job.outboxKey);
-      finish(job, verdict.end, verdict.error);
-    }
-    return verdict.end;
-  }
-
   function retryNow(job: Job): void {
     stopTimer(job.timer);
     job.timer = undefined;
@@ -207,7 +255,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     for (const job of [...live]) if (job.timer !== undefined) retryNow(job);
   }
 
-  function finish(job: Job, outcome: Outcome, error: Error | null): void {
+  function finish(job: Job, outcome: Outcome, error: Error | null): Outcome {
     stopTimer(job.timer);
     live.delete(job);
     jobEvents -= job.events;
@@ -217,9 +265,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       job.deadline = 0;
       job.ended?.(outcome);
     }
-    if (job.payload !== undefined) notifyFlushCallback(batch, log, error, job.payload);
-    if (job.failures && outcome !== 'dropped' && options.onRetriedRequest) reportRetried(options, job, outcome === 'sent');
+    if (job.payload !== undefined) notifyFlushCallback(error, job.payload);
+    const { lastFailure } = job;
+    if (lastFailure && outcome !== 'dropped') {
+      hook('onRetriedRequest', () =>
+        options.onRetriedRequest?.(job.request, { delivered: outcome === 'sent', retries: job.attempts - 1, lastFailure }),
+      );
+    }
     if (!live.size) onIdle?.();
+    return outcome;
   }
 
   /** Empties the batch queue into one request: the job, or the events it leaves unsent (development mode, or unbuildable). */
@@ -227,52 +281,50 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     stopTimer(batchTimer);
     batchTimer = undefined;
     const records = queue;
-    if (!records.length) return 0;
+    const events = records.length;
+    if (!events) return 0;
     queue = [];
     // Whatever happens to the batch below, the records' own outbox entries go: the batch
     // request takes their place in the same tick.
     for (const key of queuedKeys) outbox?.remove(key);
     queuedKeys = [];
     // As 1.73.0: in development mode the queue empties without a request or a flushCallback.
-    if (developmentMode) return records.length;
-    const request = batchOf(context, records, tally, batch, log);
-    return request ? startJob(request, records.length, request.body ?? '') : -records.length;
+    if (developmentMode) return events;
+    const request = built(() => batchRequest(context(), records, true), events, `the batch of ${events} event(s)`, true);
+    if (!request) return -events;
+    log.debug(`events: sending a batch of ${events} event(s)`);
+    return startJob(request, events, request.body ?? '');
   }
 
-  /** Waits for every attempt in flight now to end: answered, expired, or dropped at close. */
-  async function watchInFlight(batchJob?: Job): Promise<{ sent: number; failed: number; batchEnd?: AttemptEnd }> {
-    const jobs = inFlight();
-    const ends = await Promise.all(jobs.map((job) => job.end));
-    const seen = { sent: 0, failed: 0, batchEnd: undefined as AttemptEnd | undefined };
-    jobs.forEach((job, i) => {
-      const end = ends[i];
-      if (end === 'sent') seen.sent += job.events;
-      else if (end !== 'retrying') seen.failed += job.events;
-      if (job === batchJob) seen.batchEnd = end;
-    });
-    disarmSweepIfIdle();
-    return seen;
-  }
-
-  /** Sends the queue and waits for that request's attempt and every other attempt in flight at the call. */
-  async function flushBatch(): Promise<FlushResult> {
-    const dispatched = dispatchQueue();
+  /** Sends the queue (if any) and waits for that request's attempt and every other attempt in flight at the call. */
+  async function flushNow(): Promise<FlushResult> {
+    const dispatched = batch ? dispatchQueue() : 0;
+    const job = typeof dispatched === 'number' ? undefined : dispatched;
     if (typeof dispatched === 'number' && dispatched) {
       return developmentMode
         ? { status: true, message: FLUSH_MESSAGES.developmentMode, sent: 0, failed: 0, pending: pending() }
         : { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: -dispatched, pending: pending() };
     }
-    const job = typeof dispatched === 'number' ? undefined : dispatched;
-    const { sent, failed, batchEnd } = await watchInFlight(job);
-    const message = job === undefined ? FLUSH_MESSAGES.empty : batchEnd === 'sent' ? FLUSH_MESSAGES.sent : FLUSH_MESSAGES.failed;
+    const jobs = inFlight();
+    const ends = await Promise.all(jobs.map((each) => each.end));
+    let sent = 0;
+    let failed = 0;
+    jobs.forEach((each, i) => {
+      if (ends[i] === 'sent') sent += each.events;
+      else if (ends[i] !== 'retrying') failed += each.events;
+    });
+    disarmSweepIfIdle();
+    let message: string = FLUSH_MESSAGES.noBatchQueue;
+    if (!batch) log.info(`flushEvents: no batchEvents config; waited for ${jobs.length} request(s)`);
+    else message = !job ? FLUSH_MESSAGES.empty : ends[jobs.indexOf(job)] === 'sent' ? FLUSH_MESSAGES.sent : FLUSH_MESSAGES.failed;
     return { status: message === FLUSH_MESSAGES.sent, message, sent, failed, pending: pending() };
   }
 
-  async function awaitInFlight(): Promise<FlushResult> {
-    const waited = inFlight().length;
-    const { sent, failed } = await watchInFlight();
-    log.info(`flushEvents: no batchEvents config; waited for ${waited} request(s)`);
-    return { status: false, message: FLUSH_MESSAGES.noBatchQueue, sent, failed, pending: pending() };
+  /** Called where the host waits for the pipeline (flush, close), never per request, as the server build does. */
+  function disarmSweepIfIdle(): void {
+    if (inFlight().length) return;
+    stopTimer(sweepTimer);
+    sweepTimer = undefined;
   }
 
   async function closeNow(timeoutMs: number): Promise<void> {
@@ -289,10 +341,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let pastDeadline = 0;
     for (const job of [...live]) {
       pastDeadline += job.events;
-      finish(job, 'dropped', droppedAtClose(job.request, timeoutMs));
+      finish(job, 'dropped', new Error(`Dropped at close: no answer from ${endpointPath(job.request.url)} within ${timeoutMs} ms`));
     }
     disarmSweepIfIdle();
-    tally.reportClose(pastDeadline, timeoutMs);
+    drops.reportClose(pastDeadline, failedDuringClose, timeoutMs);
   }
 
   // What an earlier run left in the outbox goes out first.
@@ -320,9 +372,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     enqueue(record) {
       counts.enqueued += 1;
-      if (!tally.admit(1, pending())) return;
+      if (!admit(1)) return;
       if (!batch) {
-        const request = developmentMode ? undefined : getRequestOf(context, record, tally, log);
+        const request = developmentMode
+          ? undefined
+          : built(() => toGetRequest(context(), record), 1, `the request of a ${record.type} event`);
         if (request) startJob(request, 1);
         return;
       }
@@ -334,7 +388,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     async flush() {
       try {
-        return batch ? await flushBatch() : await awaitInFlight();
+        return await flushNow();
       } catch (error) {
         log.error(`flushEvents failed: ${errorText(error)}`);
         return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: 0, pending: pending() };
@@ -343,7 +397,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     close(timeoutMs) {
       if (!closing) {
-        tally.close();
+        closed = true;
         closing = closeNow(typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : 0).catch((error: unknown) =>
           log.error(`events: close failed: ${errorText(error)}`),
         );
@@ -351,6 +405,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return closing;
     },
 
-    stats: () => tally.stats(pending()),
+    stats: () => ({ ...counts, pending: pending() }),
   };
 }

@@ -131,45 +131,77 @@ export interface FailingJob {
   failures: number;
 }
 
+/**
+ * The log of one delivery's dropped events, both builds': every drop is logged as an error, since
+ * lost data must show under the default level, at a bounded rate (one line, then one per
+ * {@link DROP_LOG_EVERY}; after `close()` one line in all), and `close()` reports what it dropped
+ * in one line.
+ */
+export function createDropLog(log: Log, maxPending: number) {
+  let reportedDropAfterClose = false;
+  let fullDrops = 0;
+  let unreportedFullDrops = 0;
+  return {
+    /** Logs `events` dropped, sent after `close()` or beyond `maxPending` (rate-limited). */
+    dropped(events: number, closed: boolean): void {
+      if (closed) {
+        if (!reportedDropAfterClose) {
+          reportedDropAfterClose = true;
+          log.error(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
+        }
+        return;
+      }
+      fullDrops += events;
+      if (fullDrops === events) {
+        log.error(
+          `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
+            `further drops are summarised every ${DROP_LOG_EVERY}`,
+        );
+        return;
+      }
+      unreportedFullDrops += events;
+      if (unreportedFullDrops >= DROP_LOG_EVERY) {
+        log.error(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
+        unreportedFullDrops = 0;
+      }
+    },
+    /**
+     * Logs, in one line, the events close() dropped (`pastDeadline` of them at its deadline,
+     * `failedDuringClose` whose attempt made at close failed) and the drops not reported yet.
+     */
+    reportClose(pastDeadline: number, failedDuringClose: number, timeoutMs: number): void {
+      const atClose = pastDeadline + failedDuringClose;
+      const earlier =
+        unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';
+      unreportedFullDrops = 0;
+      if (atClose > 0) {
+        const reasons: string[] = [];
+        if (pastDeadline > 0) reasons.push(`${pastDeadline} still pending after the ${timeoutMs} ms close timeout`);
+        if (failedDuringClose > 0) reasons.push(`${failedDuringClose} whose last attempt, made at close, failed`);
+        log.error(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier && `; ${earlier}`}`);
+      } else if (earlier) {
+        log.error(`events: ${earlier}`);
+      }
+    },
+  };
+}
+
 /** The counts of one delivery; see {@link createTally}. */
 export type Tally = ReturnType<typeof createTally>;
 
 /**
  * The totals of one delivery and the bookkeeping of its drops: every dropped event is counted,
- * and logged as an error, since lost data must show under the default level, at a bounded rate
- * (one line, then one per {@link DROP_LOG_EVERY}; after `close()` one line in all), and
- * `close()` reports what it dropped in one line.
+ * and logged by {@link createDropLog}.
  */
 export function createTally(log: Log, maxPending: number) {
   const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
   let closed = false;
-  let reportedDropAfterClose = false;
-  let fullDrops = 0;
-  let unreportedFullDrops = 0;
   let failedDuringClose = 0;
+  const drops = createDropLog(log, maxPending);
   /** Counts `events` dropped and logs them (rate-limited); `false`, for `admit`. */
   function drop(events: number): false {
     counts.dropped += events;
-    if (closed) {
-      if (!reportedDropAfterClose) {
-        reportedDropAfterClose = true;
-        log.error(`events: dropped ${events} event(s) sent after close(); later ones are only counted`);
-      }
-      return false;
-    }
-    fullDrops += events;
-    if (fullDrops === events) {
-      log.error(
-        `events: dropped ${events} event(s): ${maxPending} events are already pending (maxPendingEvents); ` +
-          `further drops are summarised every ${DROP_LOG_EVERY}`,
-      );
-      return false;
-    }
-    unreportedFullDrops += events;
-    if (unreportedFullDrops >= DROP_LOG_EVERY) {
-      log.error(`events: dropped ${unreportedFullDrops} more events, the queue being full (${fullDrops} in all)`);
-      unreportedFullDrops = 0;
-    }
+    drops.dropped(events, closed);
     return false;
   }
   return {
@@ -213,18 +245,7 @@ export function createTally(log: Log, maxPending: number) {
     },
     /** Logs, in one line, the events close() dropped (`pastDeadline` of them at its deadline) and drops not reported yet. */
     reportClose(pastDeadline: number, timeoutMs: number): void {
-      const atClose = pastDeadline + failedDuringClose;
-      const earlier =
-        unreportedFullDrops > 0 ? `${unreportedFullDrops} more events dropped earlier, the queue being full (${fullDrops} in all)` : '';
-      unreportedFullDrops = 0;
-      if (atClose > 0) {
-        const reasons: string[] = [];
-        if (pastDeadline > 0) reasons.push(`${pastDeadline} still pending after the ${timeoutMs} ms close timeout`);
-        if (failedDuringClose > 0) reasons.push(`${failedDuringClose} whose last attempt, made at close, failed`);
-        log.error(`events: dropped ${atClose} events at close: ${reasons.join(', ')}${earlier && `; ${earlier}`}`);
-      } else if (earlier) {
-        log.error(`events: ${earlier}`);
-      }
+      drops.reportClose(pastDeadline, failedDuringClose, timeoutMs);
     },
     /** The totals, with `pending` events queued, in flight or waiting now. */
     stats(pending: number): EventStats {
