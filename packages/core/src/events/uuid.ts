@@ -149,13 +149,19 @@ function hashName(name: string, namespace: Int32Array): void {
     const c1 = name.charCodeAt(i + 1);
     const c2 = name.charCodeAt(i + 2);
     const c3 = name.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) >= 0x80) return hashUtf8(name, namespace);
+    if ((c0 | c1 | c2 | c3) >= 0x80) {
+      hashUtf8(name, namespace);
+      return;
+    }
     buffer[4 + (i >> 2)] = (c0 << 24) | (c1 << 16) | (c2 << 8) | c3;
   }
   let word = 0;
   for (; i < length; i++) {
     const code = name.charCodeAt(i);
-    if (code >= 0x80) return hashUtf8(name, namespace);
+    if (code >= 0x80) {
+      hashUtf8(name, namespace);
+      return;
+    }
     word = (word << 8) | code;
   }
   // The last bytes of the name and the 0x80 that ends the message, then zeros and the length
