@@ -213,6 +213,38 @@ describe('the GET writer', () => {
     );
   });
 
+  it('writes the session id of each event, its second kept or changed, whatever events came between', () => {
+    const pinned = { random: 0.5, now: 1_800_000_000_000 };
+    const ctx = contextOf({ accountId: 888888, sdkKey: 'key', eventIds: false } as ContextFields, pinned);
+    // Few seconds and few campaigns, so that heads are reused within a second and across
+    // seconds, back and forth, and a second's head meets another campaign of the same slot.
+    const step = fc.record({
+      type: fc.constantFrom('impression', 'goal', 'push'),
+      time: fc.oneof(
+        fc.integer({ min: 0, max: 4 }).map((k) => 1_800_000_000_000 + k * 400),
+        fc.constantFrom(0, -0, -1, 999.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY),
+      ),
+      campaignId: fc.constantFrom(1, 2, 65, 129),
+      variationId: fc.constantFrom(1, 2),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 2, maxLength: 30 }), (steps) => {
+        for (const { type, time, campaignId, variationId } of steps) {
+          pinned.now = time;
+          const goal = { id: 7, type: 'CUSTOM_GOAL', revenueProp: undefined };
+          const record =
+            type === 'impression'
+              ? impressionEvent(ctx, { id: campaignId }, { id: variationId }, 'Ashley')
+              : type === 'goal'
+                ? goalEvent(ctx, { id: campaignId }, { id: variationId }, goal, 'Ashley')
+                : pushEvent(ctx, 'browser', 'chrome', 'Ashley');
+          expectSameRequest(ctx, record, pinned, 0.5);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('names the path of any other URL by parsing it', () => {
     const pinned = { random: 0.5, now: 1_800_000_000_000 };
     const ctx = contextOf({ accountId: 1, collectorUrl: 'http://localhost:8080/base', eventIds: false } as ContextFields, pinned);

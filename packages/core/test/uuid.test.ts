@@ -143,6 +143,55 @@ describe('visitor UUID (events.md §9)', () => {
   });
 });
 
+/** UUID v5 of `name` in `namespace` through node:crypto's SHA-1 (independent of the core's). */
+function cryptoUuidV5(name: string, namespace: Uint8Array): Uint8Array {
+  const bytes = Uint8Array.from(createHash('sha1').update(namespace).update(name, 'utf8').digest().subarray(0, 16));
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  return bytes;
+}
+
+const VWO_NAMESPACE_BYTES = cryptoUuidV5('https://vwo.com', URL_NAMESPACE);
+
+/** The visitor id by node:crypto: the chain https://vwo.com → account → user, upper-case hex. */
+function cryptoVisitorUuid(accountId: string | number, userId: string): string {
+  const bytes = cryptoUuidV5(userId, cryptoUuidV5(String(accountId), VWO_NAMESPACE_BYTES));
+  return Buffer.from(bytes).toString('hex').toUpperCase();
+}
+
+describe('visitor UUID packing (four code units a step) against node:crypto', () => {
+  const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 130 });
+  // One code unit the ASCII test must catch: Latin-1, BMP, a surrogate half or 0x80 exactly.
+  const wide = fc.oneof(fc.constant(0x80), fc.integer({ min: 0x81, max: 0xff }), fc.integer({ min: 0x100, max: 0xffff }));
+
+  it('equals node:crypto for ASCII ids of any length, every group of four and every tail', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 2_000_000_000 }), fc.string({ minLength: 1 })), ascii, (accountId, userId) => {
+        expect(visitorUuid(accountId, userId)).toBe(cryptoVisitorUuid(accountId, userId));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('switches to UTF-8 wherever the first wide code unit sits in a group of four', () => {
+    fc.assert(
+      fc.property(ascii, wide, fc.nat(), (base, code, at) => {
+        const position = base.length === 0 ? 0 : at % (base.length + 1);
+        const userId = base.slice(0, position) + String.fromCharCode(code) + base.slice(position);
+        expect(visitorUuid(888888, userId)).toBe(cryptoVisitorUuid(888888, userId));
+      }),
+      { numRuns: 5000 },
+    );
+    // Every position of the wide unit within the first groups, for lengths across a block.
+    for (let length = 1; length <= 70; length++) {
+      for (let position = 0; position < length; position++) {
+        const userId = `${'k'.repeat(position)}\u00e9${'k'.repeat(length - position - 1)}`;
+        expect(visitorUuid(888888, userId)).toBe(cryptoVisitorUuid(888888, userId));
+      }
+    }
+  });
+});
+
 /** SHA-1 through one build's rounds: the unrolled ones servers get, or the browser build's compact loop. */
 function sha1With(rounds: typeof unrolledRounds, bytes: Uint8Array): string {
   const words = new Int32Array(paddedWordCount(bytes.length));

@@ -58,17 +58,17 @@ function impressionGet(ctx: EventContext, record: ImpressionRecord): EventReques
   let head: string;
   let headers: Record<string, string>;
   if (noVisitor && typeof campaignId === 'number' && typeof variationId === 'number') {
-    head = parts.impressionHead(campaignId, variationId);
+    head = parts.impressionHead(campaignId, variationId, sessionId(record.time));
     headers = {};
   } else {
     const ua = encodeComponent(userAgent);
     const ip = encodeComponent(userIpAddress);
     head =
       `${parts.trackUser}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&` +
-      `visitor_ua=${ua}&visitor_ip=${ip}&sId=`;
+      `visitor_ua=${ua}&visitor_ip=${ip}&sId=${sessionId(record.time)}&u=`;
     headers = visitorHeaders(userAgent, ua, userIpAddress, ip);
   }
-  let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
+  let url = head + visitorUuidOf(ctx, record.userId) + parts.identity;
   url += randomText(ctx);
   const { eventId } = record;
   url = eventId === undefined ? url + parts.impressionTail : url + parts.impressionTailEid + eventId + AMP;
@@ -78,11 +78,12 @@ function impressionGet(ctx: EventContext, record: ImpressionRecord): EventReques
 function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
   const parts = getParts(ctx);
   const { campaignId, variationId, goalId, userAgent, userIpAddress } = record;
+  const sid = sessionId(record.time);
   const head =
     typeof campaignId === 'number' && typeof variationId === 'number'
-      ? parts.goalHead(campaignId, variationId)
-      : `${parts.trackGoal}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&sId=`;
-  let url = head + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
+      ? parts.goalHead(campaignId, variationId, sid)
+      : `${parts.trackGoal}experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&sId=${sid}&u=`;
+  let url = head + visitorUuidOf(ctx, record.userId) + parts.identity;
   url += randomText(ctx);
   let headers: Record<string, string>;
   if (userAgent === '' && userIpAddress === '' && typeof goalId === 'number') {
@@ -101,7 +102,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
 
 function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   const parts = getParts(ctx);
-  let url = parts.push + sessionId(record.time) + U + visitorUuidOf(ctx, record.userId) + parts.identity;
+  let url = parts.pushHead(sessionId(record.time)) + visitorUuidOf(ctx, record.userId) + parts.identity;
   url += randomText(ctx);
   url += pushTail(record.key, record.value);
   if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
@@ -148,6 +149,8 @@ function pushTail(key: string, value: string | undefined): string {
 }
 
 const U = '&u=';
+/** A session id no second has: makes a slot's head be written on its first use. */
+const NO_SESSION = Number.NaN;
 const AMP = '&';
 /** Slots of the impression and goal heads of a context; a power of two. A key is checked in full, so a shared slot only costs a rebuild. */
 const HEAD_SLOTS = 64;
@@ -189,6 +192,14 @@ class GetParts {
   private readonly headVariations: number[] = new Array(HEAD_SLOTS).fill(Number.NaN);
   private readonly impressionHeads: string[] = new Array(HEAD_SLOTS).fill('');
   private readonly goalHeads: string[] = new Array(HEAD_SLOTS).fill('');
+  // The heads above with the session id of the last event in their slot and `&u=`: the `sId`
+  // is the second of the event, so one event a second writes them and the others reuse them.
+  private readonly impressionSessionSids: number[] = new Array(HEAD_SLOTS).fill(NO_SESSION);
+  private readonly impressionSessionHeads: string[] = new Array(HEAD_SLOTS).fill('');
+  private readonly goalSessionSids: number[] = new Array(HEAD_SLOTS).fill(NO_SESSION);
+  private readonly goalSessionHeads: string[] = new Array(HEAD_SLOTS).fill('');
+  private pushSid = NO_SESSION;
+  private pushSessionHead = '';
   private readonly tailGoals: number[] = new Array(GOAL_SLOTS).fill(Number.NaN);
   private readonly goalTails: string[] = new Array(GOAL_SLOTS).fill('');
 
@@ -235,16 +246,33 @@ class GetParts {
     );
   }
 
-  /** `<track-user URL>?experiment_id=…&combination=…&visitor_ua=&visitor_ip=&sId=` */
-  impressionHead(campaignId: number, variationId: number): string {
+  /** `<track-user URL>?experiment_id=…&combination=…&visitor_ua=&visitor_ip=&sId=<sid>&u=` */
+  impressionHead(campaignId: number, variationId: number, sid: number): string {
     const slot = this.headSlot(campaignId, variationId);
-    return this.impressionHeads[slot] as string;
+    if (this.impressionSessionSids[slot] !== sid) {
+      this.impressionSessionSids[slot] = sid;
+      this.impressionSessionHeads[slot] = solid([this.impressionHeads[slot] as string, String(sid), U]);
+    }
+    return this.impressionSessionHeads[slot] as string;
   }
 
-  /** `<track-goal URL>?experiment_id=…&combination=…&sId=` */
-  goalHead(campaignId: number, variationId: number): string {
+  /** `<track-goal URL>?experiment_id=…&combination=…&sId=<sid>&u=` */
+  goalHead(campaignId: number, variationId: number, sid: number): string {
     const slot = this.headSlot(campaignId, variationId);
-    return this.goalHeads[slot] as string;
+    if (this.goalSessionSids[slot] !== sid) {
+      this.goalSessionSids[slot] = sid;
+      this.goalSessionHeads[slot] = solid([this.goalHeads[slot] as string, String(sid), U]);
+    }
+    return this.goalSessionHeads[slot] as string;
+  }
+
+  /** `<push URL>?sId=<sid>&u=` */
+  pushHead(sid: number): string {
+    if (this.pushSid !== sid) {
+      this.pushSid = sid;
+      this.pushSessionHead = solid([this.push, String(sid), U]);
+    }
+    return this.pushSessionHead;
   }
 
   /** `&ap=server&visitor_ua=&visitor_ip=&goal_id=…&` */
@@ -265,6 +293,8 @@ class GetParts {
       const ids = `experiment_id=${queryValue(jsText(campaignId))}&combination=${queryValue(jsText(variationId))}&`;
       this.impressionHeads[slot] = solid([this.trackUser, ids, 'visitor_ua=&visitor_ip=&sId=']);
       this.goalHeads[slot] = solid([this.trackGoal, ids, 'sId=']);
+      this.impressionSessionSids[slot] = NO_SESSION;
+      this.goalSessionSids[slot] = NO_SESSION;
     }
     return slot;
   }
