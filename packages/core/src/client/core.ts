@@ -189,7 +189,10 @@ export class ClientCore {
 
   /** One record, built just now: queued when batching, else its own request (event architecture when enabled). */
   dispatchSingle(settings: Settings, record: EventRecord): void {
-    if (this.delivery.batching) return this.delivery.enqueue(record);
+    if (this.delivery.batching) {
+      this.delivery.enqueue(record);
+      return;
+    }
     const ctx = this.#context;
     // The record's time is the clock read of this instant when the clock is the real one: the
     // request's deadline counts from it, and a second read would cost ~90 ns (apps/bench/README.md).
