@@ -14,7 +14,7 @@ import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
 import { ClientCore } from './core.js';
 import { type SafeLogger, safeLogger } from './logger.js';
-import { checkOptions, checkString } from './params.js';
+import { checkedOptions, checkOptions, checkString } from './params.js';
 import { pushArgumentsProblem, runPushCall } from './push.js';
 import { runTrack } from './track.js';
 import type {
@@ -76,6 +76,10 @@ export function createClient(config: ClientConfig): VWOClient {
   return new Client(core, log);
 }
 
+/** The option rules of the decision APIs, shared so that a call allocates none. */
+const BUCKETING_API_RULES = Object.freeze({ shouldTrackReturningUser: true });
+const STORED_ONLY_API_RULES = Object.freeze({ shouldTrackReturningUser: false });
+
 class Client implements VWOClient {
   // `#` members: the minifier renames them, as it cannot rename `private` ones.
   #optedOut = false;
@@ -111,16 +115,25 @@ class Client implements VWOClient {
   }
 
   activate(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
-    return this.#guard('activate', null, () => {
-      const call = this.#prepare('activate', campaignKey, userId, options);
-      if (!call) return null;
-      const { settings, campaign, opts } = call;
-      const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
-      // No closure unless the storage made the decision wait: this is the hot path.
-      if (SPEED_PATHS && !isPromiseLike(decided))
-        return this.#impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
-      return chain(decided, (decision) => (this.#impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
-    });
+    // Not through #guard: a hot path, and its closure was one allocation a call.
+    if (this.#optedOut) return this.#optedOutAnswer('activate', null);
+    try {
+      return this.#settle('activate', null, this.#activate(campaignKey, userId, options));
+    } catch (error) {
+      return Promise.resolve(this.#failed('activate', null, error));
+    }
+  }
+
+  #activate(campaignKey: string, userId: string, options: ApiOptions | undefined): MaybePromise<string | null> {
+    const settings = this.#core.settings;
+    const campaign = this.#campaignFor('activate', settings, campaignKey, userId, options);
+    if (!campaign) return null;
+    const opts = checkedOptions(options);
+    const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
+    // No closure unless the storage made the decision wait: this is the hot path.
+    if (SPEED_PATHS && !isPromiseLike(decided))
+      return this.#impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
+    return chain(decided, (decision) => (this.#impressed(settings, campaign, userId, opts, decision) ? decision.variationName : null));
   }
 
   /**
@@ -144,34 +157,45 @@ class Client implements VWOClient {
 
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
     return this.#guard('getVariationName', null, () => {
-      const call = this.#prepare('getVariationName', campaignKey, userId, options);
-      if (!call) return null;
-      const { settings, campaign, opts } = call;
+      const settings = this.#core.settings;
+      const campaign = this.#campaignFor('getVariationName', settings, campaignKey, userId, options);
+      if (!campaign) return null;
+      const opts = checkedOptions(options);
       const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'getVariation', isTrackUser: false });
       return chain(decided, (decision) => answerOf('getVariationName', campaign, decision, '', null) as string | null);
     });
   }
 
   isFeatureEnabled(campaignKey: string, userId: string, options?: ApiOptions): Promise<boolean> {
-    return this.#guard('isFeatureEnabled', false, () => {
-      const call = this.#prepare('isFeatureEnabled', campaignKey, userId, options);
-      if (!call) return false;
-      const { settings, campaign, opts } = call;
-      // An impression goes out whether the feature is on or off for the user (1.73.0).
-      const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true });
-      // No closure unless the storage made the decision wait: this is the hot path.
-      if (SPEED_PATHS && !isPromiseLike(decided)) return this.#featureEnabled(settings, campaign, userId, opts, decided);
-      return chain(decided, (decision) => this.#featureEnabled(settings, campaign, userId, opts, decision));
-    });
+    // Not through #guard: a hot path, and its closure was one allocation a call.
+    if (this.#optedOut) return this.#optedOutAnswer('isFeatureEnabled', false);
+    try {
+      return this.#settle('isFeatureEnabled', false, this.#isFeatureEnabled(campaignKey, userId, options));
+    } catch (error) {
+      return Promise.resolve(this.#failed('isFeatureEnabled', false, error));
+    }
+  }
+
+  #isFeatureEnabled(campaignKey: string, userId: string, options: ApiOptions | undefined): MaybePromise<boolean> {
+    const settings = this.#core.settings;
+    const campaign = this.#campaignFor('isFeatureEnabled', settings, campaignKey, userId, options);
+    if (!campaign) return false;
+    const opts = checkedOptions(options);
+    // An impression goes out whether the feature is on or off for the user (1.73.0).
+    const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true });
+    // No closure unless the storage made the decision wait: this is the hot path.
+    if (SPEED_PATHS && !isPromiseLike(decided)) return this.#featureEnabled(settings, campaign, userId, opts, decided);
+    return chain(decided, (decision) => this.#featureEnabled(settings, campaign, userId, opts, decision));
   }
 
   getFeatureVariableValue(campaignKey: string, variableKey: string, userId: string, options?: ApiOptions): Promise<FeatureVariableValue> {
     return this.#guard('getFeatureVariableValue', null, () => {
       const problem = checkString('variableKey', variableKey);
       if (problem) return this.#reject('getFeatureVariableValue', problem, null);
-      const call = this.#prepare('getFeatureVariableValue', campaignKey, userId, options);
-      if (!call) return null;
-      const { settings, campaign, opts } = call;
+      const settings = this.#core.settings;
+      const campaign = this.#campaignFor('getFeatureVariableValue', settings, campaignKey, userId, options);
+      if (!campaign) return null;
+      const opts = checkedOptions(options);
       const decided = this.#core.decide({
         settings,
         campaign,
@@ -203,14 +227,14 @@ class Client implements VWOClient {
       if (!specifierOk) return this.#reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
       const problem = checkString('userId', userId) ?? checkString('goalIdentifier', goalIdentifier);
       if (problem) return this.#reject('track', problem, null);
-      const checked = checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
-      if ('problem' in checked) return this.#reject('track', checked.problem, null);
+      const optionsProblem = checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
+      if (optionsProblem) return this.#reject('track', optionsProblem, null);
       const settings = this.#core.settings;
       const keyed = typeof specifier === 'string' ? settings.campaignsByKey.get(specifier) : undefined;
       if (keyed?.isMAB && !this.#core.storage) {
         return this.#reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
       }
-      const tracked = runTrack(this.#core, settings, specifier, userId, goalIdentifier, checked.options, keyed);
+      const tracked = runTrack(this.#core, settings, specifier, userId, goalIdentifier, checkedOptions(options), keyed);
       // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
       if (tracked === null) this.#log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
       return tracked;
@@ -284,9 +308,9 @@ class Client implements VWOClient {
       } else if (variableKey !== undefined) {
         return this.#reject('explain', 'options.variableKey goes only with api: getFeatureVariableValue', null);
       }
-      const checked = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
-      if ('problem' in checked) return this.#reject('explain', checked.problem, null);
-      const opts = checked.options;
+      const optionsProblem = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
+      if (optionsProblem) return this.#reject('explain', optionsProblem, null);
+      const opts = checkedOptions(options);
       const call = { campaignKey, userId, api, ...(api === 'getFeatureVariableValue' ? { variableKey: variableKey as string } : {}) };
       const stopped = (outcome: DecisionTrace['outcome'], detail: string): DecisionTrace => ({
         ...call,
@@ -356,13 +380,16 @@ class Client implements VWOClient {
     }
   }
 
-  /** Validation and campaign checks of the decision APIs (decision-flow.md §2–§3). */
-  #prepare(api: CampaignApi, campaignKey: unknown, userId: unknown, options: unknown) {
-    const problem = checkString('campaignKey', campaignKey) ?? checkString('userId', userId);
+  /**
+   * Validation and campaign checks of the decision APIs (decision-flow.md §2–§3): the campaign
+   * the call decides in, or `undefined` (logged) when the call answers null/false.
+   */
+  #campaignFor(api: CampaignApi, settings: Settings, campaignKey: unknown, userId: unknown, options: unknown): Campaign | undefined {
+    const problem =
+      checkString('campaignKey', campaignKey) ??
+      checkString('userId', userId) ??
+      checkOptions(options, bucketsUnstoredUsers(api) ? BUCKETING_API_RULES : STORED_ONLY_API_RULES);
     if (problem) return this.#reject(api, problem, undefined);
-    const checked = checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
-    if ('problem' in checked) return this.#reject(api, checked.problem, undefined);
-    const settings = this.#core.settings;
     const campaign = settings.campaignsByKey.get(campaignKey as string);
     // The same rules as explain's, so that its trace never promises what the call refuses.
     const gate = apiGate(api, campaignKey as string, campaign, this.#core.storage !== undefined);
@@ -371,7 +398,7 @@ class Client implements VWOClient {
       this.#log.warn(`${api}: ${gate.detail}`);
       return undefined;
     }
-    return { settings, campaign: campaign as Campaign, opts: checked.options };
+    return campaign;
   }
 
   #reject<T>(api: string, problem: string, value: T): T {
@@ -381,25 +408,31 @@ class Client implements VWOClient {
 
   /** Opt-out, and the promise to the host that nothing escapes: one log line and the failure value. */
   #guard<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
-    if (this.#optedOut) {
-      this.#log.info(`${api}: the SDK is opted out`);
-      return Promise.resolve(failure);
-    }
+    if (this.#optedOut) return this.#optedOutAnswer(api, failure);
     return this.#protect(api, failure, body);
+  }
+
+  #optedOutAnswer<T>(api: string, failure: T): Promise<T> {
+    this.#log.info(`${api}: the SDK is opted out`);
+    return Promise.resolve(failure);
   }
 
   /** The promise to the host that nothing escapes: one log line and the failure value. */
   #protect<T>(api: string, failure: T, body: () => MaybePromise<T>): Promise<T> {
     try {
-      const result = body();
-      // No closure unless the answer is a promise: the decision APIs are the hot path.
-      // A call that waits (on its storage) is in progress: close() lets it send its events first.
-      return isPromiseLike(result)
-        ? this.#callsWaiting.track(Promise.resolve(result).then(undefined, (error: unknown) => this.#failed(api, failure, error)))
-        : Promise.resolve(result);
+      return this.#settle(api, failure, body());
     } catch (error) {
       return Promise.resolve(this.#failed(api, failure, error));
     }
+  }
+
+  /** The call's answer as the promise it returns; a rejection becomes one log line and the failure value. */
+  #settle<T>(api: string, failure: T, result: MaybePromise<T>): Promise<T> {
+    // No closure unless the answer is a promise: the decision APIs are the hot path.
+    // A call that waits (on its storage) is in progress: close() lets it send its events first.
+    return isPromiseLike(result)
+      ? this.#callsWaiting.track(Promise.resolve(result).then(undefined, (error: unknown) => this.#failed(api, failure, error)))
+      : Promise.resolve(result);
   }
 
   #failed<T>(api: string, failure: T, error: unknown): T {

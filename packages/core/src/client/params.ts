@@ -15,33 +15,35 @@ export function checkString(name: string, value: unknown): ParamCheck {
   return isNonEmptyString(value) ? undefined : `${name} must be a non-empty string, got ${describe(value)}`;
 }
 
-const NO_OPTIONS: { options: ApiOptions } = Object.freeze({ options: Object.freeze({}) });
+const NO_OPTIONS: ApiOptions = Object.freeze({});
 
-/** Validates `options` and returns it (with `{}` for `undefined`), or the problem found. */
-export function checkOptions(
-  options: unknown,
-  rules: { shouldTrackReturningUser?: boolean; goalTypeToTrack?: boolean },
-): { options: ApiOptions } | { problem: string } {
-  if (options === undefined) return NO_OPTIONS;
-  if (!isPlainObject(options)) return { problem: `options must be an object, got ${describe(options)}` };
+/** The options of a call whose `options` passed {@link checkOptions}: `{}` for `undefined`. */
+export function checkedOptions(options: unknown): ApiOptions {
+  return options === undefined ? NO_OPTIONS : (options as ApiOptions);
+}
+
+/** Validates `options` (absent, or a plain object of valid options); the problem found, if any. */
+export function checkOptions(options: unknown, rules: { shouldTrackReturningUser?: boolean; goalTypeToTrack?: boolean }): ParamCheck {
+  if (options === undefined) return undefined;
+  if (!isPlainObject(options)) return `options must be an object, got ${describe(options)}`;
   for (const name of OBJECT_OPTIONS) {
     const value = options[name];
-    if (value !== undefined && !isPlainObject(value)) return { problem: `options.${name} must be an object, got ${describe(value)}` };
+    if (value !== undefined && !isPlainObject(value)) return `options.${name} must be an object, got ${describe(value)}`;
   }
   if (
     rules.shouldTrackReturningUser &&
     options.shouldTrackReturningUser !== undefined &&
     typeof options.shouldTrackReturningUser !== 'boolean'
   ) {
-    return { problem: `options.shouldTrackReturningUser must be a boolean, got ${describe(options.shouldTrackReturningUser)}` };
+    return `options.shouldTrackReturningUser must be a boolean, got ${describe(options.shouldTrackReturningUser)}`;
   }
   if (rules.goalTypeToTrack && options.goalTypeToTrack !== undefined) {
     const goalType = options.goalTypeToTrack;
     if (!isNonEmptyString(goalType) || !GOAL_TYPES.has(goalType)) {
-      return { problem: `options.goalTypeToTrack must be REVENUE_TRACKING, CUSTOM_GOAL or ALL, got ${describe(goalType)}` };
+      return `options.goalTypeToTrack must be REVENUE_TRACKING, CUSTOM_GOAL or ALL, got ${describe(goalType)}`;
     }
   }
-  return { options: options as ApiOptions };
+  return undefined;
 }
 
 export function describe(value: unknown): string {

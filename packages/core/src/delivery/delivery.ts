@@ -151,7 +151,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   const pending = () => queue.length + jobEvents;
 
-  function startJob(request: EventRequest, events: number, payload: string | undefined): Job {
+  /** `sentAt`: the caller's clock read of this instant (see `Delivery.send`), else the clock is read here. */
+  function startJob(request: EventRequest, events: number, payload: string | undefined, sentAt?: number): Job {
     const outboxKey = outbox?.save({ request, events });
     const job: Job = {
       request,
@@ -170,7 +171,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     };
     liveJobs += 1;
     jobEvents += events;
-    attempt(job);
+    attempt(job, sentAt);
     return job;
   }
 
@@ -185,13 +186,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return ticket;
   }
 
-  function attempt(job: Job): void {
+  function attempt(job: Job, sentAt?: number): void {
     job.retryTimer = undefined;
     job.attempts += 1;
     const ticket = tickets.pop() ?? newTicket();
     ticket.job = job;
     job.ticket = ticket;
-    job.deadline = Date.now() - epoch + requestTimeout;
+    job.deadline = (sentAt ?? Date.now()) - epoch + requestTimeout;
     joinFlight(job);
     if (sweepTimer === undefined) sweepTimer = startTimer(sweep, requestTimeout);
     let answer: unknown;
@@ -210,16 +211,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     ticket.job = undefined;
     if (tickets.length < MAX_POOLED_TICKETS) tickets.push(ticket);
     // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
+    // An answer the sweep has not expired yet counts, even if the clock has passed its deadline
+    // (an event loop blocked past it): the request did get its answer, and a retry would send the
+    // event twice. Not reading the clock here saves ~90 ns a request (apps/bench/README.md).
     if (job === undefined) return;
-    const now = Date.now();
-    const expired = now - epoch >= job.deadline;
     leaveFlight(job);
     let result: AttemptResult;
     try {
-      // Past its deadline but not swept yet (a blocked event loop runs due timers in any order):
-      // late all the same, or whether an answer counts would depend on timer order.
-      if (expired) result = { kind: 'retry', problem: noAnswer, retryAfterMs: undefined };
-      else result = rejected ? classifyError(answer) : classify(answer as TransportResponse | undefined, now);
+      result = rejected ? classifyError(answer) : classifyAnswer(answer as TransportResponse | undefined);
     } catch {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
@@ -227,12 +226,21 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (result.kind !== 'sent') {
       job.lastFailure = {
         problem: result.problem,
-        response: rejected || expired ? undefined : (answer as TransportResponse | undefined),
+        response: rejected ? undefined : (answer as TransportResponse | undefined),
         error: rejected ? answer : undefined,
-        timedOut: expired,
+        timedOut: false,
       };
     }
     attemptEnded(job, result);
+  }
+
+  /**
+   * Classifies an answer; the clock is read only for an answer that asks to wait, whose
+   * `Retry-After` may be a date (a delivered answer never needs the time).
+   */
+  function classifyAnswer(answer: TransportResponse | undefined): AttemptResult {
+    const result = classify(answer, NaN);
+    return result.kind === 'retry' && result.retryAfterMs !== undefined ? classify(answer, Date.now()) : result;
   }
 
   /** Ends every attempt whose deadline has passed; re-arms itself for the oldest one left. */
@@ -438,9 +446,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   /** Counts a request's events in, and starts it unless they are dropped or nothing is sent. */
-  function admitJob(request: EventRequest, events: number): void {
+  function admitJob(request: EventRequest, events: number, sentAt?: number): void {
     counts.enqueued += events;
-    if (tally.admit(events, queue.length + jobEvents) && !developmentMode) startJob(request, events, undefined);
+    if (tally.admit(events, queue.length + jobEvents) && !developmentMode) startJob(request, events, undefined, sentAt);
   }
 
   function restore(): void {
@@ -486,8 +494,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
     },
 
-    send(request, events) {
-      admitJob(request, eventCount(events));
+    send(request, events, sentAt) {
+      admitJob(request, eventCount(events), typeof sentAt === 'number' ? sentAt : undefined);
     },
 
     enqueue(record) {

@@ -80,8 +80,12 @@ export interface AttemptFailure {
 
 /** The event pipeline of one client: batching, retries, bounds, flush and close. Never throws. */
 export interface Delivery {
-  /** Sends this request now (one HTTP request carrying `events` events), retrying on failure. */
-  send(request: EventRequest, events: number): void;
+  /**
+   * Sends this request now (one HTTP request carrying `events` events), retrying on failure.
+   * `sentAt`: `Date.now()` as the caller read it a moment ago (an event's own time stamp), which
+   * the attempt's deadline counts from instead of reading the clock again; omit it when unsure.
+   */
+  send(request: EventRequest, events: number, sentAt?: number): void;
   /**
    * Queues one record for the next batch (batch-queue mode). The batch goes out when the queue
    * length equals `eventsPerRequest`, or `requestTimeInterval` seconds after the first event
