@@ -164,8 +164,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
     if (job.attempts !== n || !job.deadline) return;
     const now = Date.now();
-    // Past its deadline but not swept yet: late all the same, whatever the timer order.
-    const timedOut = expired || now >= job.deadline;
+    // Only the sweep times an attempt out: an answer handled before it counts, though a blocked
+    // event loop let the clock pass the deadline (retrying it would send the event twice).
+    const timedOut = expired === true;
     let result: AttemptResult;
     try {
       result = timedOut ? retryFor(noAnswer) : rejected ? classifyError(answer) : classify(answer as TransportResponse | undefined, now);
