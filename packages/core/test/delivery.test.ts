@@ -237,6 +237,17 @@ describe('retries', () => {
     expect(delivery.stats()).toMatchObject({ sent: 1, retried: 1 });
   });
 
+  it('a 503 whose Retry-After is an HTTP date waits until that date (the answer is timed only then)', async () => {
+    const until = new Date(Date.now() + 20_000).toUTCString(); // whole seconds: 19–20 s from now
+    const { transport, delivery } = setup({ answers: [{ status: 503, headers: { 'retry-after': until } }, 200], random: () => 0 });
+    delivery.send(getRequest(), 1);
+    await vi.advanceTimersByTimeAsync(18_900);
+    expect(transport.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(transport.calls).toHaveLength(2);
+    expect(delivery.stats()).toMatchObject({ sent: 1, retried: 1 });
+  });
+
   it('a Retry-After shorter than the schedule is overridden by the schedule, a huge one is capped at 60 s', async () => {
     const { transport, delivery } = setup({
       answers: [{ status: 503, headers: { 'retry-after': '0' } }, { status: 503, headers: { 'retry-after': '86400' } }, 200],

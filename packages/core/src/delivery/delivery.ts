@@ -236,7 +236,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   /**
    * Classifies an answer; the clock is read only for an answer that asks to wait, whose
-   * `Retry-After` may be a date (a delivered answer never needs the time).
+   * `Retry-After` may be a date (a delivered answer never needs the time). Without the time a
+   * date's wait comes out `NaN`, not `undefined`, so it is classified again with the clock.
    */
   function classifyAnswer(answer: TransportResponse | undefined): AttemptResult {
     const result = classify(answer, NaN);
