@@ -37,19 +37,18 @@ const EXPLAINED: readonly CampaignApi[] = ['activate', 'getVariationName', 'isFe
  */
 export function createClient(config: ClientConfig): VWOClient {
   validateClientConfig(config);
-  const { batchEvents, isDevelopmentMode, logger, retry, random, requestTimeout } = config;
+  const { batchEvents, isDevelopmentMode, logger } = config;
   const log = safeLogger(logger, config.logLevel);
+  // The delivery options share their names with createClient's; the hooks createClient does not
+  // take stay unset, as in the server build, whatever else the config object carries.
   const delivery = createDelivery({
+    ...config,
     transport: config.transport,
+    classifyResponse: undefined,
+    onRetriedRequest: undefined,
     context: () => core.eventContext,
     logger: log,
-    batchEvents,
-    isDevelopmentMode,
-    maxPendingEvents: config.maxPendingEvents,
-    retry,
-    random,
     outbox: config.eventOutbox,
-    requestTimeout,
   });
   const given = (value: unknown) => value !== undefined;
   const core = new ClientCore(
@@ -241,7 +240,7 @@ export function createClient(config: ClientConfig): VWOClient {
         const parsed = parseSettings(
           await withDeadline(
             () => fetchSettings(accountId ?? current.accountId, sdkKey ?? current.sdkKey),
-            requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+            config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
             'the settings fetch',
           ),
         );
