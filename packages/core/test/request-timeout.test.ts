@@ -8,7 +8,7 @@
  * the point is that the wait ends, not its exact length.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type ClientConfig, createClient, type EventOutbox, type OutboxEntry, type Transport } from '../src/index.js';
+import { type ClientConfig, createClient, type EventOutbox, type OutboxEntry, type Transport, type VWOClient } from '../src/index.js';
 import { campaign, settingsFile } from './support/files.js';
 import { parsed } from './support/parse.js';
 
@@ -247,32 +247,42 @@ describe('the cost of the deadlines', () => {
     }
   });
 
-  it("an impression's deadline counts from its own time stamp: the attempt expires exactly requestTimeout later", async () => {
-    vi.useFakeTimers();
-    try {
-      const vwo = createClient({
-        settings: parsed(settingsFile([campaign()])),
-        transport: { send: hang },
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        logLevel: 'silent',
-      });
-      // The sent-at time the delivery is given is the record's `Date.now()`; a wrong origin would
-      // move the expiry off the exact millisecond.
-      expect(await vwo.activate('K', 'Ashley')).not.toBeNull();
-      let flushed = false;
-      const flush = vwo.flushEvents().then((result) => {
-        flushed = true;
-        return result;
-      });
-      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
-      expect(flushed).toBe(false);
-      await vi.advanceTimersByTimeAsync(1);
-      expect(flushed).toBe(true);
-      expect(await flush).toMatchObject({ sent: 0, failed: 0, pending: 1 });
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  // Each unbatched event reads the clock once, for its record; the delivery reuses that stamp.
+  const eventsByApi = {
+    activate: (vwo: VWOClient) => vwo.activate('K', 'Ashley'),
+    track: (vwo: VWOClient) => vwo.track('K', 'Ashley', 'CUSTOM'),
+    push: (vwo: VWOClient) => vwo.push('browser', 'chrome', 'Ashley'),
+  };
+  it.each(Object.keys(eventsByApi) as (keyof typeof eventsByApi)[])(
+    "%s: the event's deadline counts from its own time stamp: the attempt expires exactly requestTimeout later",
+    async (api) => {
+      vi.useFakeTimers();
+      try {
+        const vwo = createClient({
+          settings: parsed(settingsFile([campaign()])),
+          transport: { send: hang },
+          requestTimeout: REQUEST_TIMEOUT_MS,
+          logLevel: 'silent',
+        });
+        // The sent-at time the delivery is given is the record's `Date.now()`; a wrong origin would
+        // move the expiry off the exact millisecond.
+        expect(await eventsByApi[api](vwo)).toBeTruthy();
+        expect(vwo.eventStats()).toMatchObject({ pending: 1 });
+        let flushed = false;
+        const flush = vwo.flushEvents().then((result) => {
+          flushed = true;
+          return result;
+        });
+        await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
+        expect(flushed).toBe(false);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(flushed).toBe(true);
+        expect(await flush).toMatchObject({ sent: 0, failed: 0, pending: 1 });
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 
   it('an answer handled before the sweep counts, though the clock passed its deadline (a blocked event loop): no retry, no duplicate', async () => {
     vi.useFakeTimers();

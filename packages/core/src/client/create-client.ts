@@ -79,6 +79,7 @@ export function createClient(config: ClientConfig): VWOClient {
 /** The option rules of the decision APIs, shared so that a call allocates none. */
 const BUCKETING_API_RULES = Object.freeze({ shouldTrackReturningUser: true });
 const STORED_ONLY_API_RULES = Object.freeze({ shouldTrackReturningUser: false });
+const TRACK_RULES = Object.freeze({ shouldTrackReturningUser: true, goalTypeToTrack: true });
 
 class Client implements VWOClient {
   // `#` members: the minifier renames them, as it cannot rename `private` ones.
@@ -220,25 +221,37 @@ class Client implements VWOClient {
     goalIdentifier: string,
     options?: ApiOptions,
   ): Promise<Record<string, boolean> | null> {
-    return this.#guard('track', null, () => {
-      const specifier: unknown = campaignSpecifier;
-      const specifierOk =
-        specifier === null || specifier === undefined || Array.isArray(specifier) || (typeof specifier === 'string' && specifier !== '');
-      if (!specifierOk) return this.#reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
-      const problem = checkString('userId', userId) ?? checkString('goalIdentifier', goalIdentifier);
-      if (problem) return this.#reject('track', problem, null);
-      const optionsProblem = checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
-      if (optionsProblem) return this.#reject('track', optionsProblem, null);
-      const settings = this.#core.settings;
-      const keyed = typeof specifier === 'string' ? settings.campaignsByKey.get(specifier) : undefined;
-      if (keyed?.isMAB && !this.#core.storage) {
-        return this.#reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
-      }
-      const tracked = runTrack(this.#core, settings, specifier, userId, goalIdentifier, checkedOptions(options), keyed);
-      // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
-      if (tracked === null) this.#log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
-      return tracked;
-    });
+    // Not through #guard: the second half of the common activate + track, and its closure was one allocation a call.
+    if (this.#optedOut) return this.#optedOutAnswer('track', null);
+    try {
+      return this.#settle('track', null, this.#track(campaignSpecifier, userId, goalIdentifier, options));
+    } catch (error) {
+      return Promise.resolve(this.#failed('track', null, error));
+    }
+  }
+
+  #track(
+    specifier: unknown,
+    userId: string,
+    goalIdentifier: string,
+    options: ApiOptions | undefined,
+  ): MaybePromise<Record<string, boolean> | null> {
+    const specifierOk =
+      specifier === null || specifier === undefined || Array.isArray(specifier) || (typeof specifier === 'string' && specifier !== '');
+    if (!specifierOk) return this.#reject('track', 'campaignSpecifier must be a campaign key, an array of keys, or null', null);
+    const problem = checkString('userId', userId) ?? checkString('goalIdentifier', goalIdentifier);
+    if (problem) return this.#reject('track', problem, null);
+    const optionsProblem = checkOptions(options, TRACK_RULES);
+    if (optionsProblem) return this.#reject('track', optionsProblem, null);
+    const settings = this.#core.settings;
+    const keyed = typeof specifier === 'string' ? settings.campaignsByKey.get(specifier) : undefined;
+    if (keyed?.isMAB && !this.#core.storage) {
+      return this.#reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
+    }
+    const tracked = runTrack(this.#core, settings, specifier, userId, goalIdentifier, checkedOptions(options), keyed);
+    // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
+    if (tracked === null) this.#log.error(`track: no campaign to track ${JSON.stringify(goalIdentifier)} in`);
+    return tracked;
   }
 
   push(...args: unknown[]): Promise<Record<string, boolean> | null> {

@@ -2,7 +2,7 @@
 import { pushEvent, toBatchRequest, toEventArchRequest, toGetRequest, visitorPropsEvent } from '../events/index.js';
 import { SPEED_PATHS } from '../util/speed-paths.js';
 import { isPlainObject } from '../util/types.js';
-import type { ClientCore } from './core.js';
+import { type ClientCore, sentAtOf } from './core.js';
 import { checkString, describe } from './params.js';
 
 const MAX_LENGTH = 255;
@@ -62,7 +62,8 @@ export function runPushCall(core: ClientCore, args: readonly unknown[]): Record<
       const ctx = core.eventContext;
       const result: Record<string, boolean> = {};
       result[tagKey] = true;
-      core.delivery.send(toGetRequest(ctx, pushEvent(ctx, tagKey, tagValue, args[2] as string)), 1);
+      const record = pushEvent(ctx, tagKey, tagValue, args[2] as string);
+      core.delivery.send(toGetRequest(ctx, record), 1, sentAtOf(ctx, record.time));
       return result;
     }
   }
@@ -89,7 +90,8 @@ export function runPush(core: ClientCore, dimensions: Record<string, unknown>, u
   if (keys.length === 1) {
     const key = keys[0] as string;
     result[key] = true;
-    core.delivery.send(toGetRequest(ctx, pushEvent(ctx, key, dimensions[key], userId)), 1);
+    const record = pushEvent(ctx, key, dimensions[key], userId);
+    core.delivery.send(toGetRequest(ctx, record), 1, sentAtOf(ctx, record.time));
     return result;
   }
   const records = keys.map((key) => pushEvent(ctx, key, dimensions[key], userId));

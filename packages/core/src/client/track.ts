@@ -7,7 +7,7 @@ import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaig
 import type { Campaign, Goal, Settings } from '../settings/model.js';
 import { isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
 import { SPEED_PATHS } from '../util/speed-paths.js';
-import { type ClientCore, NO_VARIATION } from './core.js';
+import { type ClientCore, NO_VARIATION, sentAtOf } from './core.js';
 import type { ApiOptions } from './types.js';
 
 const GOAL_SEPARATOR = '_vwo_';
@@ -198,9 +198,11 @@ function send(run: TrackRun, severalCampaigns: boolean): void {
   const { goalRecords, converted } = run;
   if (goalRecords) {
     const [first] = goalRecords;
-    if (!severalCampaigns && first) core.delivery.send(toGetRequest(ctx, first), 1);
+    // Every conversion of the call carries the one time stamp read for it (conversionTime).
+    const sentAt = sentAtOf(ctx, run.time);
+    if (!severalCampaigns && first) core.delivery.send(toGetRequest(ctx, first), 1, sentAt);
     // The records were built with the client's own context: their ids need no escaping check (batch-body.ts).
-    else core.delivery.send(batchRequest(ctx, goalRecords, true), goalRecords.length);
+    else core.delivery.send(batchRequest(ctx, goalRecords, true), goalRecords.length, sentAt);
   }
   if (converted) {
     const record = conversionEvent(ctx, run.goalIdentifier, converted, run.userId, {
