@@ -204,10 +204,11 @@ export class ClientCore {
  * When an event's request starts, for `Delivery.send`: the record's own time stamp, if the
  * client's clock is the real one (a record is sent the instant it is built), so the delivery
  * does not read the clock again (~90 ns a read, apps/bench/README.md). An injected clock or fake
- * timers keep the delivery's own read.
+ * timers keep the delivery's own read. The browser build's delivery reads the clock itself
+ * (SPEED_PATHS), so it gets nothing here.
  */
 export function sentAtOf(ctx: EventContext, time: number | undefined): number | undefined {
-  return ctx.now === Date.now ? time : undefined;
+  return SPEED_PATHS && ctx.now === Date.now ? time : undefined;
 }
 
 const TRACK_USER: DecideOptions = Object.freeze({ isTrackUser: true });
