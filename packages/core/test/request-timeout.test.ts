@@ -284,6 +284,52 @@ describe('the cost of the deadlines', () => {
     },
   );
 
+  it("a track that waited on its storage: its request's deadline counts from the send, not from the conversion's time stamp", async () => {
+    vi.useFakeTimers();
+    try {
+      const wait = REQUEST_TIMEOUT_MS / 2;
+      const sent: string[] = [];
+      const vwo = createClient({
+        settings: parsed(settingsFile([campaign()])),
+        transport: {
+          send: (request) => {
+            sent.push(request.url.includes('/track-goal') ? 'goal' : 'push');
+            return new Promise(() => undefined);
+          },
+        },
+        // The stored user converts; the conversion's record is written after the decision, then
+        // the goal is stored: `wait` ms between the time stamp and the request.
+        userStorage: {
+          get: async () => ({ userId: 'Ashley', campaignKey: 'K', variationName: 'Control' }),
+          set: () => new Promise<void>((resolve) => setTimeout(resolve, wait)),
+        },
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        retry: { baseDelayMs: 100, jitter: 0 },
+        logLevel: 'silent',
+      });
+      // A request in flight from the start arms the sweep for REQUEST_TIMEOUT_MS from now (t0).
+      expect(await vwo.push('browser', 'chrome', 'Ashley')).toEqual({ browser: true });
+      const tracked = vwo.track('K', 'Ashley', 'CUSTOM');
+      await vi.advanceTimersByTimeAsync(wait);
+      expect(await tracked).toEqual({ K: true });
+      expect(sent).toEqual(['push', 'goal']);
+      // t0 + timeout + 200: the push expired at the sweep and was retried 100 ms later; the goal's
+      // request, sent at t0 + wait, has time left (timed from the conversion's stamp, it would have
+      // expired with the push and gone out twice).
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - wait + 200);
+      expect(sent).toEqual(['push', 'goal', 'push']);
+      // t0 + wait + timeout + 150: now the goal's attempt has expired and its retry gone out.
+      await vi.advanceTimersByTimeAsync(wait - 50);
+      expect(sent).toEqual(['push', 'goal', 'push', 'goal']);
+      // The transport never answers: close() gives up at its closeTimeout.
+      const closed = vwo.close();
+      await vi.advanceTimersByTimeAsync(3000);
+      await closed;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('an answer handled before the sweep counts, though the clock passed its deadline (a blocked event loop): no retry, no duplicate', async () => {
     vi.useFakeTimers();
     try {

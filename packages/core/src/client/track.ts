@@ -30,6 +30,8 @@ interface TrackRun {
   readonly byKey: boolean;
   /** When the conversions happened: one moment for every campaign of the call, read once (not per campaign). */
   time: number | undefined;
+  /** The call waited (on its storage) after `time` may have been read: its requests start later. */
+  waited: boolean;
   /** `track`'s answer: campaign key → converted. */
   readonly result: Record<string, boolean>;
   // Filled only by the modes that need them: most calls never allocate these.
@@ -78,6 +80,7 @@ export function runTrack(
     targets: trackTargets(settings, specifier, goalIdentifier, goalTypeToTrack, keyed),
     byKey: typeof specifier === 'string' || Array.isArray(specifier),
     time: undefined,
+    waited: false,
     result: {},
     goalRecords: undefined,
     converted: undefined,
@@ -93,6 +96,7 @@ function trackFrom(run: TrackRun, start: number): MaybePromise<Record<string, bo
     const target = targets[i] as Campaign | Placeholder;
     const tracked = trackCampaign(run, target);
     if (isPromiseLike(tracked)) {
+      run.waited = true;
       return tracked.then((ok) => {
         result[String(target.key)] = ok;
         return trackFrom(run, i + 1);
@@ -198,8 +202,9 @@ function send(run: TrackRun, severalCampaigns: boolean): void {
   const { goalRecords, converted } = run;
   if (goalRecords) {
     const [first] = goalRecords;
-    // Every conversion of the call carries the one time stamp read for it (conversionTime).
-    const sentAt = sentAtOf(ctx, run.time);
+    // Every conversion of the call carries the one time stamp read for it (conversionTime): the
+    // request starts at that moment unless the call waited since (the delivery reads the clock).
+    const sentAt = run.waited ? undefined : sentAtOf(ctx, run.time);
     if (!severalCampaigns && first) core.delivery.send(toGetRequest(ctx, first), 1, sentAt);
     // The records were built with the client's own context: their ids need no escaping check (batch-body.ts).
     else core.delivery.send(batchRequest(ctx, goalRecords, true), goalRecords.length, sentAt);
