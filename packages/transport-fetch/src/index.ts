@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { Transport, TransportResponse } from '@vwo/core';
+import type { Transport } from '@vwo/core';
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
