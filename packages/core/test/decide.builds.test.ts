@@ -5,12 +5,13 @@
  * numbers), and the same `explain` steps — step by step the same name, verdict and data, and a
  * text naming the same numbers and quoted values. The texts themselves may be shorter. Groups
  * include the broken ones 1.73.0 fails on (`p`/`wt` null, `campaigns` not a list, a missing
- * group). DECIDE_BUILDS_CASES sets the number of decisions (default 20,000).
+ * group, a bucket in the gap of an equal split). DECIDE_BUILDS_CASES sets the number of decisions (default 20,000).
  */
 import { describe, expect, it } from 'vitest';
 import { decide as compactDecide } from '../src/decision/decide.compact.js';
 import { decide } from '../src/decision/decide.js';
 import type { DecideOptions, Decision } from '../src/decision/types.js';
+import { campaign, settingsFile as fileOf } from './support/files.js';
 import * as generate from './support/generate.js';
 import { parsed } from './support/parse.js';
 import { Random } from './support/random.js';
@@ -68,6 +69,7 @@ describe('the browser build decides as the server build', () => {
     const mismatches: unknown[] = [];
     let cases = 0;
     const outcomes = new Set<string>();
+    const errors = new Set<string>();
     for (let seed = 1; cases < TARGET_CASES; seed++) {
       const rng = new Random(seed);
       const file = settingsFile(rng);
@@ -88,6 +90,7 @@ describe('the browser build decides as the server build', () => {
           const browser = compactDecide(settings, key, userId, options);
           cases++;
           outcomes.add(server.outcome);
+          if (server.error) errors.add(server.error.replace(/\d+/g, 'N'));
           if (server.steps) expect(browser.steps?.every((step) => step.detail.length > 0)).toBe(true);
           const [ours, theirs] = [meaning(browser), meaning(server)];
           const same = browser.variation === server.variation && browser.campaign === server.campaign;
@@ -98,7 +101,13 @@ describe('the browser build decides as the server build', () => {
       }
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
-    // The generated cases reach every way a decision ends.
+    // The generated cases reach every way a decision ends, and every error of a group.
+    expect([...errors].sort()).toEqual([
+      'campaignGroups maps campaign N to a group that groups does not define',
+      'groups.N.campaigns is not a list',
+      'groups.N.p is null',
+      'groups.N.wt is null',
+    ]);
     expect([...outcomes].sort()).toEqual(
       [
         'bucketed',
@@ -116,5 +125,22 @@ describe('the browser build decides as the server build', () => {
         'whitelisted',
       ].sort(),
     );
+  });
+
+  it('on the gap of an equal split, where 1.73.0 fails every member of the group', () => {
+    const members = ['A', 'B', 'C'].map((key, i) => campaign({ id: i + 1, key }));
+    const groups = { 5: { name: 'G', campaigns: [1, 2, 3] } };
+    const settings = parsed(fileOf(members, { campaignGroups: { 1: 5, 2: 5, 3: 5 }, groups }));
+    const failures: string[] = [];
+    for (let u = 0; u < 600; u++) {
+      for (const key of ['A', 'B', 'C']) {
+        const server = decide(settings, key, `user${u}`, { trace: true });
+        expect(meaning(compactDecide(settings, key, `user${u}`, { trace: true }))).toEqual(meaning(server));
+        if (server.error) failures.push(server.error);
+      }
+    }
+    // Three members split 33/33/33: about 1 user in 100 draws a bucket above 9900.
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((error) => error.includes('equal split'))).toBe(true);
   });
 });

@@ -19,10 +19,8 @@ import { record, type Trace } from './trace.js';
 import type { DecideOptions, Decision, DecisionOutcome } from './types.js';
 import { whitelistedVariation } from './whitelisting.js';
 
-const NO_OPTIONS: DecideOptions = Object.freeze({});
-
 /** {@link decide} of decide.ts (its documentation is the public one), in the browser build. */
-export function decide(settings: Settings, key: Campaign | string, userId: string, options: DecideOptions = NO_OPTIONS): Decision {
+export function decide(settings: Settings, key: Campaign | string, userId: string, options: DecideOptions = {}): Decision {
   const trace: Trace = options.trace ? [] : null;
   const campaign = typeof key === 'string' ? settings.campaignsByKey.get(key) : key;
   if (!campaign?.isRunning) {
@@ -148,15 +146,16 @@ function draw(group: Group, id: string, eligible: readonly Campaign[], groupBuck
     const weight = Math.floor(100 / eligible.length);
     weights = eligible.map(() => weight);
   } else {
-    const priority = group.priority === undefined ? {} : group.priority;
+    const priority = group.priority as ArrayLike<unknown> | null | undefined;
     if (priority === null) return `groups.${id}.p is null`;
-    const length = (priority as { length?: unknown }).length as number;
-    for (let i = 0; i < length; i++) {
-      const hit = eligible.find((c) => c.id === (priority as Record<number, unknown>)[i]);
+    // A list, or anything else as 1.73.0 reads it: by its `length` and indices (none for `{}`).
+    for (let i = 0; i < (priority?.length as number); i++) {
+      const hit = eligible.find((c) => c.id === priority?.[i]);
       if (hit) return hit;
     }
-    const table = group.weights === undefined ? {} : group.weights;
+    const table = group.weights;
     if (table === null && eligible.length > 0) return `groups.${id}.wt is null`;
+    // Object() reads a missing (or, with no eligible campaign, null) table as `{}`.
     const weightOf = (c: Campaign) => (Object(table) as Record<string, unknown>)[String(c.id)];
     pool = eligible.filter((c) => weightOf(c) !== undefined);
     weights = pool.map(weightOf);
