@@ -1,16 +1,30 @@
 /**
  * encoding.ts for the browser build: the same text and bytes, without the fast paths that
  * spare a server's hot loop a regular expression or a native call (encoding.ts says why each
- * exists). Lone surrogates are U+FFFD in both.
+ * exists), and UTF-8 read from `encodeURIComponent`'s escapes instead of written by hand
+ * (utf8.ts). Lone surrogates are U+FFFD in both.
  */
 
-import { maxUtf8Length, writeUtf8 } from './utf8.js';
+/** The UTF-8 bytes of `text`, one part each: `%XX` as `encodeURIComponent` escapes it, or the ASCII character it leaves. */
+const utf8Parts = (text: string) => encodeComponent(text).match(/%..|./gs) ?? [];
 
-export { maxUtf8Length, writeUtf8 };
+/** Upper bound of the UTF-8 length of a string: 3 bytes per UTF-16 code unit. */
+export function maxUtf8Length(text: string): number {
+  return text.length * 3;
+}
+
+/**
+ * Writes the UTF-8 bytes of `text` into `out` from `offset` (lone surrogates as U+FFFD) and
+ * returns the offset after the last byte. `out` must have room for {@link maxUtf8Length}.
+ */
+export function writeUtf8(text: string, out: Uint8Array, offset: number): number {
+  for (const part of utf8Parts(text)) out[offset++] = part[1] ? Number.parseInt(part.slice(1), 16) : part.charCodeAt(0);
+  return offset;
+}
 
 /** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
 export function utf8Length(text: string): number {
-  return writeUtf8(text, new Uint8Array(maxUtf8Length(text)), 0);
+  return utf8Parts(text).length;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
