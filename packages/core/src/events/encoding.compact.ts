@@ -27,7 +27,9 @@ export function utf8Length(text: string): number {
   return utf8Parts(text).length;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Read by code points (`u`), a surrogate pair is one code point above U+FFFF: what this
+// class matches is a lone surrogate.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
 
 /** `encodeURIComponent`, except that lone surrogates become `%EF%BF%BD` instead of throwing. */
 export function encodeComponent(text: string): string {

@@ -7,8 +7,8 @@
 
 // One message schedule, reused: every call is synchronous and non-reentrant.
 const schedule = new Int32Array(16);
-/** The round constants, one per 20 rounds. */
-const K = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc | 0, 0xca62c1d6 | 0];
+/** The round constants, one per 20 rounds: ⌊2^30·√2⌋, ⌊2^30·√3⌋, ⌊2^30·√5⌋, ⌊2^30·√10⌋ (FIPS 180-4 §4.2.1), as int32. */
+const K = [2, 3, 5, 10].map((n) => (Math.sqrt(n) * 2 ** 30) | 0);
 
 const rotateLeft = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
