@@ -79,7 +79,12 @@ export function parseSettings(input: unknown): ParseResult {
   if (!file.campaigns || isPlainObject(file.campaigns)) file.campaigns = [];
   const { campaignGroups, groups, campaigns, isNB, isNBv2, accountId } = file;
   fields(file, FILE_FIELDS.split(' '), '');
-  if (isObjectLike(campaignGroups)) fields(campaignGroups, Object.keys(campaignGroups).map((id) => `${id}:n`), 'campaignGroups');
+  if (isObjectLike(campaignGroups))
+    fields(
+      campaignGroups,
+      Object.keys(campaignGroups).map((id) => `${id}:n`),
+      'campaignGroups',
+    );
   fields(file, ['campaigns:A'], '');
   if (!Array.isArray(campaigns)) return failed();
 
