@@ -1,12 +1,12 @@
 /**
  * The 80 rounds of SHA-1 in one loop: the browser build's `sha1Words` (tsup.config.ts swaps it in
  * for sha1-rounds.ts), smaller than the unrolled rounds and slower per visitor id, which a page
- * derives a few of. The schedule is computed round by round in a 16-word ring instead of 80 words
- * up front, and the round function is picked in each round.
+ * derives a few of. The schedule is computed round by round, and the round function is picked in
+ * each round.
  */
 
 // One message schedule, reused: every call is synchronous and non-reentrant.
-const schedule = new Int32Array(16);
+const schedule = new Int32Array(80);
 /** The round constants, one per 20 rounds: ⌊2^30·√2⌋, ⌊2^30·√3⌋, ⌊2^30·√5⌋, ⌊2^30·√10⌋ (FIPS 180-4 §4.2.1), as int32. */
 const K = [2, 3, 5, 10].map((n) => (Math.sqrt(n) * 2 ** 30) | 0);
 
@@ -24,9 +24,10 @@ export function sha1Words(words: Int32Array, wordCount: number, state: Int32Arra
     let [a, b, c, d, e] = state as unknown as number[];
     for (let i = 0; i < 80; i++) {
       // The first 16 rounds read the message itself, the others the ring.
-      const x = i < 16 ? words[offset + i] | 0 : rotateLeft(w[(i + 13) & 15] ^ w[(i + 8) & 15] ^ w[(i + 2) & 15] ^ w[i & 15], 1);
-      w[i & 15] = x;
-      const f = i < 20 ? (b & c) | (~b & d) : i < 40 || i >= 60 ? b ^ c ^ d : (b & c) | (b & d) | (c & d);
+      const x = i < 16 ? words[offset + i] | 0 : rotateLeft(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+      w[i] = x;
+      // Ch, Parity, Maj, Parity (FIPS 180-4 §4.1.1), each written with the fewest operations.
+      const f = i < 20 ? d ^ (b & (c ^ d)) : i < 40 || i >= 60 ? b ^ c ^ d : (b & c) | (d & (b | c));
       const t = (rotateLeft(a, 5) + f + e + (K[(i / 20) | 0] as number) + x) | 0;
       e = d;
       d = c;
