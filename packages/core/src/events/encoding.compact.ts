@@ -1,12 +1,15 @@
 /**
  * encoding.ts for the browser build: the same text and bytes, without the fast paths that
  * spare a server's hot loop a regular expression or a native call (encoding.ts says why each
- * exists), and UTF-8 read from `encodeURIComponent`'s escapes instead of written by hand
+ * exists), and UTF-8 read back from `encodeURIComponent`'s escapes instead of written by hand
  * (utf8.ts). Lone surrogates are U+FFFD in both.
  */
 
-/** The UTF-8 bytes of `text`, one part each: `%XX` as `encodeURIComponent` escapes it, or the ASCII character it leaves. */
-const utf8Parts = (text: string) => encodeComponent(text).match(/%..|./gs) ?? [];
+/**
+ * The UTF-8 bytes of `text` as a string of char codes 0–255: `encodeURIComponent`'s escapes read
+ * back by `unescape` (ECMAScript Annex B, which every browser has), both native.
+ */
+const utf8Bytes = (text: string) => unescape(encodeComponent(text));
 
 /** Upper bound of the UTF-8 length of a string: 3 bytes per UTF-16 code unit. */
 export function maxUtf8Length(text: string): number {
@@ -18,13 +21,14 @@ export function maxUtf8Length(text: string): number {
  * returns the offset after the last byte. `out` must have room for {@link maxUtf8Length}.
  */
 export function writeUtf8(text: string, out: Uint8Array, offset: number): number {
-  for (const part of utf8Parts(text)) out[offset++] = part[1] ? Number.parseInt(part.slice(1), 16) : part.charCodeAt(0);
+  const bytes = utf8Bytes(text);
+  for (let i = 0; i < bytes.length; i++) out[offset++] = bytes.charCodeAt(i);
   return offset;
 }
 
 /** The UTF-8 byte length of a string (lone surrogates count as U+FFFD, 3 bytes), for `Content-Length`. */
 export function utf8Length(text: string): number {
-  return utf8Parts(text).length;
+  return utf8Bytes(text).length;
 }
 
 // Read by code points (`u`), a surrogate pair is one code point above U+FFFF: what this

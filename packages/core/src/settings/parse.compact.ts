@@ -153,8 +153,9 @@ export function parseSettings(input: unknown): ParseResult {
   const resolved = new Map<unknown, Group | undefined>();
   for (const [id, groupId] of Object.entries(isObjectLike(campaignGroups) ? campaignGroups : {})) {
     if (!groupId) continue; // a group id of 0 means "no group" in 1.73.0
-    const at = `groups.${String(groupId)}`;
-    const definition = groups?.[String(groupId)];
+    // Group ids are numbers by now (checked above): as a text and as a key, they read as String() writes them.
+    const at = `groups.${groupId}`;
+    const definition = groups?.[groupId];
     const { campaigns: ids, name, et, p, wt } = definition ?? {};
     if (!isObjectLike(definition)) warn(`campaignGroups.${id}`, `${at} undefined: decisions fail`);
     else if (!Array.isArray(ids)) warn(`${at}.campaigns`, 'not an array: decisions fail');
