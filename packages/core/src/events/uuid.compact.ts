@@ -1,9 +1,10 @@
 /**
  * uuid.ts for the browser build: the same visitor ids, derived plainly (fresh arrays for each
- * id, no namespace cache, hex by `toString`). uuid.ts documents the ids; a page derives a few.
+ * id, no namespace cache, the message padded in place, hex by `toString`). uuid.ts documents the
+ * ids; a page derives a few.
  */
 import { maxUtf8Length, writeUtf8 } from './encoding.js';
-import { packBytes, paddedWordCount, padWords, sha1Words } from './sha1.js';
+import { sha1Words } from './sha1-rounds.js';
 import type { EventContext } from './types.js';
 
 /** The VWO namespace UUID (`uuidv5('https://vwo.com', URL namespace)`) as four words. */
@@ -25,12 +26,16 @@ export function uuidV5Bytes(name: string, namespace: Uint8Array): Uint8Array {
 
 /** SHA-1 of the namespace then UTF-8(name), version 5 and the RFC 4122 variant set, into `state`. */
 function uuidV5(name: string, namespace: Int32Array): void {
-  const bytes = new Uint8Array(maxUtf8Length(name));
+  const bytes = new Uint8Array(maxUtf8Length(name) + 1);
   const length = writeUtf8(name, bytes, 0);
-  const words = new Int32Array(paddedWordCount(16 + length));
+  // SHA-1's padding: 0x80 after the message, zeros, then its length in bits as 64 bits.
+  bytes[length] = 0x80;
+  const words = new Int32Array((((length + 24) >>> 6) + 1) * 16);
   words.set(namespace);
-  packBytes(bytes, length, words, 16);
-  sha1Words(words, padWords(words, 16 + length), state);
+  for (let i = 0; i <= length; i++) words[4 + (i >>> 2)] |= (bytes[i] as number) << (24 - ((i & 3) << 3));
+  words[words.length - 2] = (16 + length) / 2 ** 29;
+  words[words.length - 1] = (16 + length) * 8;
+  sha1Words(words, words.length, state);
   state[1] = ((state[1] as number) & ~0xf000) | 0x5000;
   state[2] = ((state[2] as number) & 0x3fffffff) | 0x80000000;
 }

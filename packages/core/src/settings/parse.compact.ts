@@ -6,7 +6,7 @@
  */
 import { allocateRanges, rangeStep } from '../bucketing/ranges.js';
 import { compileSegment, hasSegmentConditions } from '../segments/index.js';
-import { describeValue, hasOwn, isPlainObject } from '../util/types.js';
+import { hasOwn, isPlainObject } from '../util/types.js';
 import { buildCampaign } from './campaign.js';
 import { type SettingsIssue, SettingsValidationError } from './issues.js';
 import type { Campaign, Group, Settings, Variation } from './model.js';
@@ -18,6 +18,8 @@ export type { ParseResult } from './parse.js';
 type Json = Record<string, any>;
 
 const isNumber = (v: unknown) => typeof v === 'number' && !Number.isNaN(v);
+/** A value of the JSON copy as it reads in the file, cut to one short line (`nothing` for a missing field). */
+const shown = (v: unknown) => (v === undefined ? 'nothing' : (JSON.stringify(v) as string).slice(0, 40));
 /** superstruct 0.10's `object()`: any non-null object, arrays included. */
 const isObjectLike = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
@@ -26,10 +28,12 @@ const TYPES: Record<string, [check: (v: unknown) => boolean, expected: string]> 
   n: [isNumber, 'a number'],
   s: [(v) => typeof v === 'string', 'a string'],
   b: [(v) => typeof v === 'boolean', 'a boolean'],
-  o: [isObjectLike, 'an object or an array'],
+  // superstruct 0.10's `object()` and `record()` take arrays too.
+  o: [isObjectLike, 'an object'],
   x: [(v) => isNumber(v) || typeof v === 'string', 'a number or a string'],
+  a: [Array.isArray, 'an array'],
 };
-const FILE_FIELDS = 'sdkKey:s version:X accountId:X isEventArchEnabled:b collectionPrefix:s groups:o';
+const FILE_FIELDS = 'sdkKey:s version:X accountId:X isEventArchEnabled:b collectionPrefix:s groups:o campaignGroups:o';
 const CAMPAIGN_FIELDS =
   'id:X key:S status:S type:S percentTraffic:N segments:O goals:O variations:O variables:o name:s ' +
   'isBucketingSeedEnabled:b isForcedVariationEnabled:b isUserListEnabled:b isMAB:b';
@@ -43,14 +47,16 @@ export function parseSettings(input: unknown): ParseResult {
   const warnings: SettingsIssue[] = [];
   const error = (path: string, message: string) => void errors.push({ path, message });
   const warn = (path: string, message: string) => warnings.push({ path, message });
-  const fields = (owner: Json, list: string, base: string) => {
-    for (const field of list.split(' ')) {
-      const [key, code] = field.split(':') as [string, string];
+  /** Checks each `key:code` field of `list` (a key may hold colons: the code follows the last). */
+  const fields = (owner: Json, list: string[], base: string) => {
+    for (const field of list) {
+      const key = field.slice(0, field.lastIndexOf(':'));
+      const code = field.slice(key.length + 1);
       const [check, expected] = TYPES[code.toLowerCase()] as [(v: unknown) => boolean, string];
       const value = owner[key];
       // A required field left out is reported as any other bad value: `got nothing`.
       if ((value !== undefined || code < 'a') && !check(value)) {
-        error(base ? `${base}.${key}` : key, `expected ${expected}, got ${describeValue(value)}`);
+        error(base ? `${base}.${key}` : key, `expected ${expected}, got ${shown(value)}`);
       }
     }
   };
@@ -65,41 +71,37 @@ export function parseSettings(input: unknown): ParseResult {
     return failed();
   }
   if (!isPlainObject(copy)) {
-    error('', `expected a settings object, got ${describeValue(copy)}`);
+    error('', `expected a settings object, got ${shown(copy)}`);
     return failed();
   }
   const file: Json = copy;
   // 1.73.0 turns a missing or object-valued `campaigns` into [] before validating.
   if (!file.campaigns || isPlainObject(file.campaigns)) file.campaigns = [];
-  fields(file, FILE_FIELDS, '');
   const { campaignGroups, groups, campaigns, isNB, isNBv2, accountId } = file;
-  if (campaignGroups !== undefined) {
-    // superstruct's record() takes any non-null object, arrays included.
-    if (!isObjectLike(campaignGroups)) error('campaignGroups', `expected an object, got ${describeValue(campaignGroups)}`);
-    else
-      for (const [id, groupId] of Object.entries(campaignGroups)) {
-        if (!isNumber(groupId)) error(`campaignGroups.${id}`, `expected a number, got ${describeValue(groupId)}`);
-      }
-  }
-  if (!Array.isArray(campaigns)) {
-    error('campaigns', `expected an array, got ${describeValue(campaigns)}`);
-    return failed();
-  }
+  fields(file, FILE_FIELDS.split(' '), '');
+  if (isObjectLike(campaignGroups))
+    fields(
+      campaignGroups,
+      Object.keys(campaignGroups).map((id) => `${id}:n`),
+      'campaignGroups',
+    );
+  fields(file, ['campaigns:A'], '');
+  if (!Array.isArray(campaigns)) return failed();
 
   const flags = { isNB: Boolean(isNB), isNBv2: Boolean(isNBv2), accountId };
   const byKey = new Map<string, Campaign>();
   // A campaign that is not an object leaves a hole, and the file is refused before the model is read.
   const built = campaigns.map((raw: unknown, index) => {
     const path = `campaigns[${index}]`;
-    if (!isPlainObject(raw)) return error(path, `expected an object, got ${describeValue(raw)}`);
-    fields(raw, CAMPAIGN_FIELDS, path);
+    if (!isPlainObject(raw)) return error(path, `expected an object, got ${shown(raw)}`);
+    fields(raw, CAMPAIGN_FIELDS.split(' '), path);
     const { key, status, goals, variations } = raw as Json;
     if (typeof status === 'string' && status !== 'RUNNING' && status.toUpperCase() === 'RUNNING') {
-      warn(`${path}.status`, 'not "RUNNING": not running');
+      warn(`${path}.status`, `got ${shown(status)}: not running`);
     }
-    if (isObjectLike(goals) && !Array.isArray(goals)) warn(`${path}.goals`, 'not an array: no goal tracked');
+    if (isObjectLike(goals) && !Array.isArray(goals)) warn(`${path}.goals`, 'not an array: no goals');
     const variationList = Array.isArray(variations) ? buildVariations(variations, `${path}.variations`) : [];
-    if (isObjectLike(variations) && !Array.isArray(variations)) warn(`${path}.variations`, 'not an array: no variation');
+    if (isObjectLike(variations) && !Array.isArray(variations)) warn(`${path}.variations`, 'not an array: no variations');
     const first = byKey.get(key);
     if (typeof key === 'string' && first) warn(`${path}.key`, `duplicate: campaigns[${first.index}] wins`);
 
@@ -117,14 +119,14 @@ export function parseSettings(input: unknown): ParseResult {
     const out = list.map((v, index) => {
       const at = `${path}[${index}]`;
       // 1.73.0 does not validate variations but fails at launch on one that is not an object.
-      if (!isPlainObject(v)) return error(at, `expected an object, got ${describeValue(v)}`);
+      if (!isPlainObject(v)) return error(at, `expected an object, got ${shown(v)}`);
       const { id, name, weight } = v;
-      if (id === undefined) warn(`${at}.id`, 'is missing: no combination id');
-      if (typeof name !== 'string' || name === '') warn(`${at}.name`, `got ${describeValue(name)}: never returned`);
+      if (id === undefined) warn(`${at}.id`, 'is missing');
+      if (typeof name !== 'string' || name === '') warn(`${at}.name`, `got ${shown(name)}: never returned`);
       if (typeof weight === 'string') {
         const numeric = weight.trim() !== '' && Number.isFinite(Number(weight));
-        warn(`${at}.weight`, `got ${describeValue(weight)}: ${numeric ? 'read as a number' : 'this and later variations unreachable'}`);
-      } else if (weight != null && typeof weight !== 'number') warn(`${at}.weight`, `got ${describeValue(weight)}`);
+        warn(`${at}.weight`, `got ${shown(weight)}: ${numeric ? 'read as a number' : 'this and later ones unreachable'}`);
+      } else if (weight != null && typeof weight !== 'number') warn(`${at}.weight`, `got ${shown(weight)}`);
       total += rangeStep(weight) || 0;
       const { start, end } = ranges[index] as { start: number; end: number };
       return Object.freeze({
@@ -151,8 +153,9 @@ export function parseSettings(input: unknown): ParseResult {
   const resolved = new Map<unknown, Group | undefined>();
   for (const [id, groupId] of Object.entries(isObjectLike(campaignGroups) ? campaignGroups : {})) {
     if (!groupId) continue; // a group id of 0 means "no group" in 1.73.0
-    const at = `groups.${String(groupId)}`;
-    const definition = groups?.[String(groupId)];
+    // Group ids are numbers by now (checked above): as a text and as a key, they read as String() writes them.
+    const at = `groups.${groupId}`;
+    const definition = groups?.[groupId];
     const { campaigns: ids, name, et, p, wt } = definition ?? {};
     if (!isObjectLike(definition)) warn(`campaignGroups.${id}`, `${at} undefined: decisions fail`);
     else if (!Array.isArray(ids)) warn(`${at}.campaigns`, 'not an array: decisions fail');
