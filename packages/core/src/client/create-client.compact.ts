@@ -1,8 +1,27 @@
 import { apiGate, bucketsUnstoredUsers, type CampaignApi } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
+import type { Decision } from '../decision/types.js';
 import { createDelivery } from '../delivery/index.js';
+import {
+  conversionEvent,
+  type EventContext,
+  type EventRecord,
+  eventIdSource,
+  type GoalRecord,
+  goalEvent,
+  impressionEvent,
+  type PushRecord,
+  pushEvent,
+  toBatchRequest,
+  toEventArchRequest,
+  toGetRequest,
+  visitorPropsEvent,
+} from '../events/index.js';
+import { batchRequest } from '../events/requests.js';
 import { usageStats } from '../events/usage-stats.js';
-import type { Settings } from '../settings/model.js';
+import { accountNamespace, visitorUuidIn, visitorUuidOf } from '../events/uuid.js';
+import { type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
+import type { Campaign, Goal, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
 import { callsInProgress } from '../util/calls-in-progress.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
@@ -10,17 +29,31 @@ import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js'
 import { errorMessage, isPlainObject } from '../util/types.js';
 import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
-import { ClientCore } from './core.js';
+import { DecisionFailure } from './errors.js';
+import { type CallbackSource, notifyDecision } from './integrations.js';
 import { safeLogger } from './logger.js';
 import { checkedOptions, checkOptions, checkString } from './params.js';
-import { pushArgumentsProblem, runPushCall } from './push.js';
-import { runTrack } from './track.js';
-import type { ClientConfig, DecisionTrace, FlushResult, VWOClient } from './types.js';
+import { pushArgumentsProblem } from './push.js';
+import { assignmentRecord, StorageAccess } from './storage.js';
+import { trackTargets } from './track.js';
+import type { ApiOptions, ClientConfig, DecisionTrace, FlushResult, VWOClient } from './types.js';
 
 // The browser build's client (tsup.config.ts): the same calls, answers, events and log lines as
 // create-client.ts, written for size. Its state lives in closures (the minifier shortens their
 // names, not `this.#x` member reads); the four campaign APIs share one path (`decided`) and every
 // call goes through `guard`; the server build keeps per-API hot paths that allocate less.
+
+const GOAL_SEPARATOR = '_vwo_';
+/** The variation of a decision that has none, for the event records that read its id. */
+const NO_VARIATION = { id: undefined };
+
+/**
+ * In event-architecture settings a revenue goal may take its value from `eventProperties`
+ * (decision-flow.md §7 step 5); reading a property of `null` fails the call, as in 1.73.0.
+ */
+const revenueFromEventProperties = (settings: Settings, goal: Goal, { eventProperties }: ApiOptions): boolean =>
+  settings.isEventArchEnabled &&
+  ((goal.mca === -1 && !goal.revenueProp) || (eventProperties !== undefined && Object.hasOwn(eventProperties, goal.revenueProp as string)));
 
 const EXPLAINED: readonly CampaignApi[] = ['activate', 'getVariationName', 'isFeatureEnabled', 'getFeatureVariableValue'];
 
@@ -46,26 +79,192 @@ export function createClient(config: ClientConfig): VWOClient {
     transport: config.transport,
     classifyResponse: undefined,
     onRetriedRequest: undefined,
-    context: () => core.eventContext,
+    context: () => ctx,
     logger: log,
     outbox: config.eventOutbox,
   });
   const given = (value: unknown) => value !== undefined;
-  const core = new ClientCore(
-    config,
-    log,
-    delivery,
-    usageStats({
-      batchEvents: given(batchEvents),
-      integrations: given(config.integrations),
-      userStorage: Boolean(config.userStorage),
-      customLogger: given(logger),
-      shouldTrackReturningUser: config.shouldTrackReturningUser,
-      goalTypeToTrack: given(config.goalTypeToTrack),
-      isDevelopmentMode,
-      ...config.usage,
-    }),
-  );
+  const stats = usageStats({
+    batchEvents: given(batchEvents),
+    integrations: given(config.integrations),
+    userStorage: Boolean(config.userStorage),
+    customLogger: given(logger),
+    shouldTrackReturningUser: config.shouldTrackReturningUser,
+    goalTypeToTrack: given(config.goalTypeToTrack),
+    isDevelopmentMode,
+    ...config.usage,
+  });
+  // 1.73.0 takes the collection prefix from the settings given at launch only.
+  const collectionPrefix = config.settings.collectionPrefix;
+  // Opt-in: 1.73.0 names no events, and VWO's endpoints cannot be tested from here to accept `eid`.
+  const eventId = config.eventIds === true ? eventIdSource() : undefined;
+  const storage = config.userStorage ? new StorageAccess(config.userStorage, config.storageTimeout ?? 1000, log) : undefined;
+  let current: Settings;
+  let ctx: EventContext;
+  /** Swaps the settings by reference: a call in flight keeps the object it started with. */
+  const use = (settings: Settings): void => {
+    const namespace = accountNamespace(settings.accountId);
+    current = settings;
+    ctx = {
+      settings: {
+        accountId: settings.accountId,
+        sdkKey: settings.sdkKey,
+        isEventArchEnabled: settings.isEventArchEnabled,
+        collectionPrefix,
+      },
+      collectorUrl: config.collectorUrl,
+      usageStats: stats,
+      visitorUuid: (userId) => visitorUuidIn(namespace, userId),
+      now: config.now ?? Date.now,
+      random: config.random ?? Math.random,
+      eventId,
+    };
+  };
+  use(config.settings);
+
+  /** Writes a record the way 1.73.0's `_saveUserData` does; nothing without a storage. */
+  const save = (userId: string, name: string, campaignKey: string, goalIdentifier: string | undefined, options: ApiOptions) =>
+    storage?.set(assignmentRecord(userId, name, campaignKey, goalIdentifier, options.metaData));
+
+  /**
+   * Decides with storage reads before and writes after, then calls the integrations callback
+   * (decision-flow.md §4–§5, §14). Synchronous unless the storage is asynchronous.
+   */
+  const decideFor = (
+    settings: Settings,
+    campaign: Campaign,
+    userId: string,
+    options: ApiOptions,
+    source: CallbackSource,
+    isTrackUser: boolean,
+    goalIdentifier?: string,
+  ): MaybePromise<Decision> =>
+    chain(storage?.snapshot(userId, campaign, options.userStorageData), (snapshot) => {
+      const { customVariables, variationTargetingVariables } = options;
+      const decision = decide(settings, campaign, userId, { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot });
+      if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
+      const stored =
+        decision.store && decision.campaign
+          ? save(userId, decision.variationName as string, decision.campaign.key, goalIdentifier, options)
+          : undefined;
+      return chain(stored, () => {
+        const callback = config.integrations?.callback;
+        if (callback && decision.notifies) {
+          const vwoUserId = visitorUuidOf(ctx, userId);
+          notifyDecision(callback, log, campaign, decision, { userId, vwoUserId, source, options, goalIdentifier });
+        }
+        return decision;
+      });
+    });
+
+  /** One record, built just now: queued when batching, else its own request (event architecture for an impression when enabled). */
+  const dispatch = (settings: Settings, record: EventRecord): void => {
+    if (delivery.batching) delivery.enqueue(record);
+    else
+      delivery.send(
+        settings.isEventArchEnabled && record.type === 'impression' ? toEventArchRequest(ctx, record) : toGetRequest(ctx, record),
+        1,
+      );
+  };
+
+  /**
+   * `track` with checked arguments (decision-flow.md §7): its campaigns one after the other, as
+   * 1.73.0 does (their storage writes are ordered), then the requests of their conversions;
+   * `null` when it has no campaign at all. `keyed`: the campaign of a key specifier.
+   */
+  const runTrack = (
+    settings: Settings,
+    specifier: unknown,
+    userId: string,
+    goalIdentifier: string,
+    options: ApiOptions,
+    keyed: Campaign | undefined,
+  ): MaybePromise<Record<string, boolean>> | null => {
+    const goalType = (options.goalTypeToTrack || config.goalTypeToTrack || 'ALL') as GoalTypeToTrack;
+    const launchValue = config.shouldTrackReturningUser;
+    // Unlike activate, a call-level false here does override a launch-level true.
+    const returning = options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false);
+    const targets = trackTargets(settings, specifier, goalIdentifier, goalType, keyed);
+    if (targets.length === 0) return null;
+    const eventArch = settings.isEventArchEnabled;
+    const result: Record<string, boolean> = {};
+    const goalRecords: GoalRecord[] = [];
+    const converted: { campaign: Campaign; goal: Goal }[] = [];
+    const revenueProps: unknown[] = [];
+    // When the conversions happened: one moment for every campaign of the call.
+    let time: number | undefined;
+
+    const convert = (campaign: Campaign, goal: Goal, decision: Decision): MaybePromise<boolean> => {
+      const name = decision.variationName;
+      if (name === null) return false;
+      const stored = decision.storedGoalIdentifier;
+      let joined: MaybePromise<void> | undefined;
+      if (stored) {
+        // 1.73.0 splits with String.prototype.split: a non-string record fails the call, as there.
+        if (!(stored as string).split(GOAL_SEPARATOR).includes(goalIdentifier)) {
+          if (!eventArch) joined = save(userId, name, campaign.key, `${stored}${GOAL_SEPARATOR}${goalIdentifier}`, options);
+        } else if (!returning && goal.mca !== -1) {
+          log.info(`track: ${userId} already converted ${goalIdentifier} in ${campaign.key}`);
+          return false;
+        }
+      }
+      return chain(joined, () => {
+        if (eventArch && !delivery.batching) {
+          converted.push({ campaign, goal });
+          return true;
+        }
+        time ??= ctx.now();
+        const record = goalEvent(ctx, campaign, decision.variation ?? NO_VARIATION, goal, userId, options, time);
+        if (delivery.batching) delivery.enqueue(record);
+        else goalRecords.push(record);
+        // The record ends up with only this goal, replacing the joined list written above (1.73.0).
+        return eventArch || chain(save(userId, name, campaign.key, goalIdentifier, options), () => true);
+      });
+    };
+
+    const trackOne = (target: Campaign | { key: unknown }): MaybePromise<boolean> => {
+      if (!('isRunning' in target) || !target.isRunning || target.type === 'FEATURE_ROLLOUT') return false;
+      const goal = goalOf(settings, target, goalIdentifier);
+      if (!goal || (goalType !== 'ALL' && goal.type !== goalType)) return false;
+      if (goal.type === 'REVENUE_TRACKING') {
+        if (!options.revenueValue && !revenueFromEventProperties(settings, goal, options)) {
+          log.error(`track: goal ${goalIdentifier} of ${target.key} is a revenue goal and needs a revenueValue`);
+          return false;
+        }
+        if (goal.revenueProp && !revenueProps.includes(goal.revenueProp)) revenueProps.push(goal.revenueProp);
+      }
+      return chain(decideFor(settings, target, userId, options, 'track', false, goalIdentifier), (decision) =>
+        convert(target, goal, decision),
+      );
+    };
+
+    const trackFrom = (start: number): MaybePromise<Record<string, boolean>> => {
+      for (let i = start; i < targets.length; i++) {
+        const key = String((targets[i] as { key: unknown }).key);
+        const tracked = trackOne(targets[i] as Campaign);
+        if (isPromiseLike(tracked)) {
+          return tracked.then((ok) => {
+            result[key] = ok;
+            return trackFrom(i + 1);
+          });
+        }
+        result[key] = tracked;
+      }
+      if (!delivery.batching) {
+        const count = goalRecords.length;
+        // The records were built with the client's own context: their ids need no escaping check (batch-body.ts).
+        if (count)
+          delivery.send(targets.length > 1 ? batchRequest(ctx, goalRecords, true) : toGetRequest(ctx, goalRecords[0] as GoalRecord), count);
+        if (converted.length) {
+          const record = conversionEvent(ctx, goalIdentifier, converted, userId, { ...options, revenueProps });
+          delivery.send(toEventArchRequest(ctx, record), converted.length);
+        }
+      }
+      return result;
+    };
+    return trackFrom(0);
+  };
+
   let optedOut = false;
   let stopped = false;
   let closing: Promise<void> | undefined;
@@ -123,10 +322,10 @@ export function createClient(config: ClientConfig): VWOClient {
         checkString('userId', userId) ??
         checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
       if (problem) return reject(api, problem, failure);
-      const settings = core.settings;
+      const settings = current;
       const campaign = settings.campaignsByKey.get(campaignKey as string);
       // The same rules as explain's, so that its trace never promises what the call refuses.
-      const gate = apiGate(api, campaignKey as string, campaign, core.storage !== undefined);
+      const gate = apiGate(api, campaignKey as string, campaign, storage !== undefined);
       if (gate?.outcome === 'bandit-without-storage') return reject(api, gate.detail, failure);
       if (gate || !campaign) {
         log.warn(`${api}: ${gate?.detail}`);
@@ -136,7 +335,7 @@ export function createClient(config: ClientConfig): VWOClient {
       const user = userId as string;
       const isTrackUser = bucketsUnstoredUsers(api);
       const source = api === 'getVariationName' ? 'getVariation' : api;
-      return chain(core.decide({ settings, campaign, userId: user, options: opts, source, isTrackUser }), (decision) => {
+      return chain(decideFor(settings, campaign, user, opts, source, isTrackUser), (decision) => {
         const bucketed = decision.variationName !== null;
         // An impression goes out whether the feature is on or off for the user (1.73.0).
         if (
@@ -144,7 +343,7 @@ export function createClient(config: ClientConfig): VWOClient {
           bucketed &&
           (decision.outcome !== 'stored' || opts.shouldTrackReturningUser || config.shouldTrackReturningUser)
         ) {
-          core.sendImpression(settings, campaign, decision.variation, user, opts);
+          dispatch(settings, impressionEvent(ctx, campaign, decision.variation ?? NO_VARIATION, user, opts));
         }
         const value = answerOf(api, campaign, decision, variableKey, null) as T;
         if (value === null && bucketed && api === 'getFeatureVariableValue') {
@@ -166,12 +365,12 @@ export function createClient(config: ClientConfig): VWOClient {
 
   return {
     get settings(): Settings {
-      return core.settings;
+      return current;
     },
 
     updateSettings(settings) {
       try {
-        if (typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map) core.settings = settings;
+        if (typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map) use(settings);
         else log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
       } catch (error) {
         log.error(`updateSettings failed, keeping the current settings: ${errorMessage(error)}`);
@@ -200,12 +399,12 @@ export function createClient(config: ClientConfig): VWOClient {
           checkString('goalIdentifier', goalIdentifier) ??
           checkOptions(options, { shouldTrackReturningUser: true, goalTypeToTrack: true });
         if (problem) return reject('track', problem, null);
-        const settings = core.settings;
+        const settings = current;
         const keyed = typeof specifier === 'string' ? settings.campaignsByKey.get(specifier) : undefined;
-        if (keyed?.isMAB && !core.storage) {
+        if (keyed?.isMAB && !storage) {
           return reject('track', `${specifier} is a multi-armed bandit campaign and needs a user storage`, null);
         }
-        const tracked = runTrack(core, settings, specifier, userId, goalIdentifier, checkedOptions(options), keyed);
+        const tracked = runTrack(settings, specifier, userId as string, goalIdentifier as string, checkedOptions(options), keyed);
         // `null` (no campaign at all) is only ever answered synchronously, before any storage wait.
         return tracked === null ? reject('track', `no campaign to track ${JSON.stringify(goalIdentifier)} in`, null) : tracked;
       });
@@ -214,7 +413,28 @@ export function createClient(config: ClientConfig): VWOClient {
     push(...args: unknown[]) {
       return guard('push', null, () => {
         const problem = pushArgumentsProblem(args);
-        return problem === undefined ? runPushCall(core, args) : reject('push', problem, null);
+        if (problem !== undefined) return reject('push', problem, null);
+        // 1.73.0 reads the arguments by their count; a tag of one space (its "none") is left out.
+        const single = args.length === 3;
+        const dimensions: Record<string, unknown> = single ? {} : { ...(args[0] as object) };
+        if (single && args[0] !== ' ' && args[1] !== ' ') dimensions[args[0] as string] = args[1];
+        const userId = args[single ? 2 : 1] as string;
+        if (!delivery.batching && current.isEventArchEnabled) {
+          delivery.send(toEventArchRequest(ctx, visitorPropsEvent(ctx, dimensions, userId)), 1);
+          return { success: true };
+        }
+        const result: Record<string, boolean> = {};
+        const records = Object.keys(dimensions).map((key) => {
+          const record = pushEvent(ctx, key, dimensions[key], userId);
+          if (delivery.batching) delivery.enqueue(record);
+          result[key] = true;
+          return record;
+        });
+        // One key → a GET; several (or, as in 1.73.0, none) → one batch POST.
+        if (!delivery.batching) {
+          delivery.send(records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : toBatchRequest(ctx, records), records.length);
+        }
+        return result;
       });
     },
 
@@ -235,7 +455,6 @@ export function createClient(config: ClientConfig): VWOClient {
       return guard(api, null, async () => {
         const fetchSettings = config.fetchSettings;
         if (!fetchSettings) return reject(api, 'this client was created without a settings source', null);
-        const current = core.settings;
         // The facades' fetch is bounded already; this bounds one given to createClient too.
         const parsed = parseSettings(
           await withDeadline(
@@ -245,7 +464,7 @@ export function createClient(config: ClientConfig): VWOClient {
           ),
         );
         if (!parsed.ok) return reject(api, `the fetched settings are invalid, keeping the current ones: ${parsed.error.message}`, null);
-        core.settings = parsed.settings;
+        use(parsed.settings);
         return parsed.settings.raw;
       });
     },
@@ -254,7 +473,7 @@ export function createClient(config: ClientConfig): VWOClient {
       // Not guarded by opt-out: explaining why every call now answers null/false is the point.
       return protect('explain', null, () => {
         const given = isPlainObject(options) ? options : {};
-        const settings = core.settings;
+        const settings = current;
         const campaign = settings.campaignsByKey.get(campaignKey);
         const requested = given.api as CampaignApi | undefined;
         const api = requested ?? (campaign === undefined || campaign.type === 'VISUAL_AB' ? 'activate' : 'isFeatureEnabled');
@@ -287,7 +506,6 @@ export function createClient(config: ClientConfig): VWOClient {
           log.info('explain: the SDK is opted out');
           return stopped('opted-out', 'setOptOut() was called');
         }
-        const storage = core.storage;
         const gate = apiGate(api, campaignKey, campaign, storage !== undefined);
         // A missing or paused campaign is the decision's own first step; the other rules are the API's.
         if (gate && gate.outcome !== 'campaign-not-found' && gate.outcome !== 'campaign-not-running')
