@@ -1,6 +1,6 @@
 import { apiGate, bucketsUnstoredUsers, type CampaignApi } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
-import type { Decision } from '../decision/types.js';
+import type { Decision, StorageSnapshot } from '../decision/types.js';
 import { createDelivery } from '../delivery/index.js';
 import {
   conversionEvent,
@@ -20,23 +20,21 @@ import {
 import { batchRequest } from '../events/requests.js';
 import { usageStats } from '../events/usage-stats.js';
 import { accountNamespace, visitorUuidIn, visitorUuidOf } from '../events/uuid.js';
-import { type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
+import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
 import { parseSettings } from '../settings/parse.js';
 import { callsInProgress } from '../util/calls-in-progress.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, withDeadline } from '../util/deadline.js';
 import { chain, isPromiseLike, type MaybePromise } from '../util/maybe-async.js';
+import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import { errorMessage, isPlainObject } from '../util/types.js';
 import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
 import { DecisionFailure } from './errors.js';
 import { type CallbackSource, notifyDecision } from './integrations.js';
 import { safeLogger } from './logger.js';
-import { checkedOptions, checkOptions, checkString } from './params.js';
-import { pushArgumentsProblem } from './push.js';
-import { assignmentRecord, StorageAccess } from './storage.js';
-import { trackTargets } from './track.js';
-import type { ApiOptions, ClientConfig, DecisionTrace, FlushResult, VWOClient } from './types.js';
+import { checkedOptions, checkOptions, checkString, describe } from './params.js';
+import type { ApiOptions, ClientConfig, DecisionTrace, FlushResult, UserStorage, VWOClient } from './types.js';
 
 // The browser build's client (tsup.config.ts): the same calls, answers, events and log lines as
 // create-client.ts, written for size. Its state lives in closures (the minifier shortens their
@@ -54,6 +52,24 @@ const NO_VARIATION = { id: undefined };
 const revenueFromEventProperties = (settings: Settings, goal: Goal, { eventProperties }: ApiOptions): boolean =>
   settings.isEventArchEnabled &&
   ((goal.mca === -1 && !goal.revenueProp) || (eventProperties !== undefined && Object.hasOwn(eventProperties, goal.revenueProp as string)));
+
+/** What is wrong with `push`'s arguments (1.73.0's checks, in its order), or `undefined`. */
+const pushProblem = (args: unknown[]): string | undefined => {
+  const count = args.length;
+  if (count !== 2 && count !== 3) return `push takes (tagKey, tagValue, userId) or (customDimensionMap, userId), got ${count} arguments`;
+  // The map form's tag is 1.73.0's "none", one space; the tag form's map a fresh `{}`.
+  const [tagKey, tagValue, map] = count > 2 ? [args[0], args[1], {}] : [' ', ' ', args[0]];
+  const long = (name: string, value: unknown) => ((value as string).length > 255 ? `${name} is longer than 255 characters` : undefined);
+  return (
+    checkString('tagKey', tagKey) ??
+    checkString('tagValue', tagValue) ??
+    checkString('userId', args[count - 1]) ??
+    (count > 2 || isPlainObject(map) ? undefined : `customDimensionMap must be an object, got ${describe(map)}`) ??
+    long('tagKey', tagKey) ??
+    long('tagValue', tagValue) ??
+    (tagKey === ' ' && tagValue === ' ' && Object.keys(map as object).length === 0 ? 'customDimensionMap is empty' : undefined)
+  );
+};
 
 const EXPLAINED: readonly CampaignApi[] = ['activate', 'getVariationName', 'isFeatureEnabled', 'getFeatureVariableValue'];
 
@@ -98,7 +114,6 @@ export function createClient(config: ClientConfig): VWOClient {
   const collectionPrefix = config.settings.collectionPrefix;
   // Opt-in: 1.73.0 names no events, and VWO's endpoints cannot be tested from here to accept `eid`.
   const eventId = config.eventIds === true ? eventIdSource() : undefined;
-  const storage = config.userStorage ? new StorageAccess(config.userStorage, config.storageTimeout ?? 1000, log) : undefined;
   let current: Settings;
   let ctx: EventContext;
   /** Swaps the settings by reference: a call in flight keeps the object it started with. */
@@ -122,9 +137,81 @@ export function createClient(config: ClientConfig): VWOClient {
   };
   use(config.settings);
 
+  // The user storage (storage.ts in the server build). A `get` that throws, rejects or outlasts
+  // the time-out is a miss, logged once per call: the user still gets an answer (spec README,
+  // "do better, on purpose"); 1.73.0 failed the whole call instead.
+  const storage = config.userStorage as UserStorage | undefined;
+  const storageTimeout = config.storageTimeout ?? 1000;
+  const quoted = JSON.stringify;
+
+  /** `call()`, bounded: a throw or rejection is an error line, a late answer a warning; both answer `undefined`. */
+  const bounded = (what: string, miss: string, call: () => unknown): MaybePromise<unknown> => {
+    const failed = (error: unknown) => {
+      log.error(`user storage ${what} failed: ${errorMessage(error)}${miss}`);
+    };
+    try {
+      const pending = call();
+      if (!isPromiseLike(pending)) return pending;
+      let timer: TimerHandle | undefined;
+      // The deadline is checked as well as raced: when a blocked event loop lets both the
+      // storage's own timer and ours fall due, a late answer must still count as late.
+      const deadline = Date.now() + storageTimeout;
+      return Promise.race([
+        Promise.resolve(pending).then((value) => (Date.now() > deadline ? bounded : value)),
+        new Promise((resolve) => {
+          timer = startTimer(() => resolve(bounded), storageTimeout);
+        }),
+      ])
+        .finally(() => stopTimer(timer))
+        .then((value) => {
+          // `bounded` itself marks the time-out: no storage can answer with it.
+          if (value !== bounded) return value;
+          log.warn(`user storage ${what} took longer than ${storageTimeout} ms${miss}`);
+        }, failed);
+    } catch (error) {
+      return failed(error);
+    }
+  };
+
+  /** The stored record, or `undefined` when the storage failed or was too slow. */
+  const storedRecord = (userId: string, campaignKey: string) =>
+    bounded(`get(${quoted(userId)}, ${quoted(campaignKey)})`, ': treated as no record', () =>
+      (storage as UserStorage).get(userId, campaignKey),
+    );
+
+  /** The records `decide` needs: the called campaign's and, in a group, the other members'. */
+  const snapshot = (
+    userId: string,
+    campaign: Campaign,
+    userStorageData: Readonly<Record<string, unknown>> | undefined,
+  ): MaybePromise<StorageSnapshot> => {
+    const members = campaign.membership?.group?.members;
+    if (!members || members.length < 2) return chain(storedRecord(userId, campaign.key), (record) => ({ record, userStorageData }));
+    const keys = [campaign.key, ...members.filter((m) => m.id !== campaign.id).map((m) => m.key)];
+    const pending = keys.map((key) => storedRecord(userId, key));
+    // `indexOf` finds a key's first record, as a group listing a campaign twice needs.
+    return chain(pending.some(isPromiseLike) ? Promise.all(pending) : pending, (records) => ({
+      record: records[0],
+      groupRecord: (key: string) => records[keys.indexOf(key)],
+      userStorageData,
+    }));
+  };
+
   /** Writes a record the way 1.73.0's `_saveUserData` does; nothing without a storage. */
-  const save = (userId: string, name: string, campaignKey: string, goalIdentifier: string | undefined, options: ApiOptions) =>
-    storage?.set(assignmentRecord(userId, name, campaignKey, goalIdentifier, options.metaData));
+  const save = (userId: string, name: string, campaignKey: string, goalIdentifier: string | undefined, options: ApiOptions) => {
+    if (storage) {
+      // 1.73.0's key order; a spread of `false` adds nothing, so absent fields stay absent.
+      const { metaData } = options;
+      const record = {
+        userId,
+        variationName: name,
+        campaignKey,
+        ...(goalIdentifier !== undefined && { goalIdentifier }),
+        ...(metaData !== undefined && { metaData: metaData as Record<string, unknown> }),
+      };
+      return bounded(`set for ${quoted(userId)}`, '', () => storage.set(record));
+    }
+  };
 
   /**
    * Decides with storage reads before and writes after, then calls the integrations callback
@@ -139,15 +226,15 @@ export function createClient(config: ClientConfig): VWOClient {
     isTrackUser: boolean,
     goalIdentifier?: string,
   ): MaybePromise<Decision> =>
-    chain(storage?.snapshot(userId, campaign, options.userStorageData), (snapshot) => {
+    chain(storage ? snapshot(userId, campaign, options.userStorageData) : undefined, (stored) => {
       const { customVariables, variationTargetingVariables } = options;
-      const decision = decide(settings, campaign, userId, { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot });
+      const decision = decide(settings, campaign, userId, { customVariables, variationTargetingVariables, isTrackUser, storage: stored });
       if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
-      const stored =
+      const written =
         decision.store && decision.campaign
           ? save(userId, decision.variationName as string, decision.campaign.key, goalIdentifier, options)
           : undefined;
-      return chain(stored, () => {
+      return chain(written, () => {
         const callback = config.integrations?.callback;
         if (callback && decision.notifies) {
           const vwoUserId = visitorUuidOf(ctx, userId);
@@ -184,7 +271,14 @@ export function createClient(config: ClientConfig): VWOClient {
     const launchValue = config.shouldTrackReturningUser;
     // Unlike activate, a call-level false here does override a launch-level true.
     const returning = options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false);
-    const targets = trackTargets(settings, specifier, goalIdentifier, goalType, keyed);
+    // A key or keys name the campaigns (a key no campaign has answers false); else the goal does.
+    const keyOf = (key: unknown) => (typeof key === 'string' && settings.campaignsByKey.get(key)) || { key };
+    const targets: (Campaign | { key: unknown })[] =
+      typeof specifier === 'string'
+        ? [keyed ?? keyOf(specifier)]
+        : Array.isArray(specifier)
+          ? specifier.map(keyOf)
+          : campaignsForGoal(settings, goalIdentifier, goalType);
     if (targets.length === 0) return null;
     const eventArch = settings.isEventArchEnabled;
     const result: Record<string, boolean> = {};
@@ -198,7 +292,7 @@ export function createClient(config: ClientConfig): VWOClient {
       const name = decision.variationName;
       if (name === null) return false;
       const stored = decision.storedGoalIdentifier;
-      let joined: MaybePromise<void> | undefined;
+      let joined: unknown;
       if (stored) {
         // 1.73.0 splits with String.prototype.split: a non-string record fails the call, as there.
         if (!(stored as string).split(GOAL_SEPARATOR).includes(goalIdentifier)) {
@@ -412,7 +506,7 @@ export function createClient(config: ClientConfig): VWOClient {
 
     push(...args: unknown[]) {
       return guard('push', null, () => {
-        const problem = pushArgumentsProblem(args);
+        const problem = pushProblem(args);
         if (problem !== undefined) return reject('push', problem, null);
         // 1.73.0 reads the arguments by their count; a tag of one space (its "none") is left out.
         const single = args.length === 3;
@@ -510,7 +604,7 @@ export function createClient(config: ClientConfig): VWOClient {
         // A missing or paused campaign is the decision's own first step; the other rules are the API's.
         if (gate && gate.outcome !== 'campaign-not-found' && gate.outcome !== 'campaign-not-running')
           return stopped(gate.outcome, gate.detail);
-        return chain(storage && campaign ? storage.snapshot(userId, campaign, userStorageData) : undefined, (stored) => {
+        return chain(storage && campaign ? snapshot(userId, campaign, userStorageData) : undefined, (stored) => {
           const isTrackUser = bucketsUnstoredUsers(api);
           const traced = { customVariables, variationTargetingVariables, isTrackUser, storage: stored, trace: true };
           const decision = decide(settings, campaign ?? campaignKey, userId, traced);
