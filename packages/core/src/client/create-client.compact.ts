@@ -5,13 +5,13 @@ import { createDelivery } from '../delivery/index.js';
 import {
   conversionEvent,
   type EventContext,
-  type EventRecord,
   eventIdSource,
   type GoalRecord,
   goalEvent,
   impressionEvent,
   type PushRecord,
   pushEvent,
+  SDK_VERSION,
   toBatchRequest,
   toEventArchRequest,
   toGetRequest,
@@ -30,11 +30,9 @@ import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import { errorMessage, isPlainObject } from '../util/types.js';
 import { answerOf, noAnswer } from './answers.js';
 import { validateClientConfig } from './config.js';
-import { DecisionFailure } from './errors.js';
-import { type CallbackSource, notifyDecision } from './integrations.js';
 import { safeLogger } from './logger.js';
 import { checkedOptions, checkOptions, checkString, describe } from './params.js';
-import type { ApiOptions, ClientConfig, DecisionTrace, FlushResult, UserStorage, VWOClient } from './types.js';
+import type { ApiOptions, ClientConfig, DecisionProperties, DecisionTrace, FlushResult, UserStorage, VWOClient } from './types.js';
 
 // The browser build's client (tsup.config.ts): the same calls, answers, events and log lines as
 // create-client.ts, written for size. Its state lives in closures (the minifier shortens their
@@ -222,37 +220,56 @@ export function createClient(config: ClientConfig): VWOClient {
     campaign: Campaign,
     userId: string,
     options: ApiOptions,
-    source: CallbackSource,
+    source: DecisionProperties['source'],
     isTrackUser: boolean,
     goalIdentifier?: string,
   ): MaybePromise<Decision> =>
     chain(storage ? snapshot(userId, campaign, options.userStorageData) : undefined, (stored) => {
       const { customVariables, variationTargetingVariables } = options;
       const decision = decide(settings, campaign, userId, { customVariables, variationTargetingVariables, isTrackUser, storage: stored });
-      if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
+      // 1.73.0 fails the call (a missing group, a bucket in a group's gap): `protect` logs it.
+      if (decision.outcome === 'error') throw new Error(`${campaign.key}: ${decision.error}`);
       const written =
         decision.store && decision.campaign
           ? save(userId, decision.variationName as string, decision.campaign.key, goalIdentifier, options)
           : undefined;
       return chain(written, () => {
+        // integrations.ts in the server build: the keys in 1.73.0's order (decision-flow.md §14).
         const callback = config.integrations?.callback;
         if (callback && decision.notifies) {
-          const vwoUserId = visitorUuidOf(ctx, userId);
-          notifyDecision(callback, log, campaign, decision, { userId, vwoUserId, source, options, goalIdentifier });
+          const { outcome, variation } = decision;
+          const named = decision.variationName !== null;
+          const group = campaign.membership?.group;
+          const properties = {
+            fromUserStorageService: outcome === 'stored',
+            isUserWhitelisted: outcome === 'whitelisted' && named,
+            ...(campaign.type === 'FEATURE_ROLLOUT'
+              ? { isFeatureEnabled: named }
+              : { variationName: variation?.name, variationId: variation?.id }),
+            campaignId: campaign.id,
+            campaignKey: campaign.key,
+            campaignType: campaign.type,
+            campaignName: campaign.name,
+            customVariables: options.customVariables,
+            event: 'CAMPAIGN_DECISION',
+            goalIdentifier,
+            isForcedVariationEnabled: campaign.raw.isForcedVariationEnabled,
+            sdkVersion: SDK_VERSION,
+            source,
+            userId,
+            variationTargetingVariables: options.variationTargetingVariables ?? {},
+            vwoUserId: visitorUuidOf(ctx, userId),
+            ...(group && { groupId: group.id, groupName: group.name }),
+          } as const;
+          try {
+            callback(properties);
+          } catch (error) {
+            log.error(`integrations.callback threw: ${errorMessage(error)}`);
+          }
         }
         return decision;
       });
     });
-
-  /** One record, built just now: queued when batching, else its own request (event architecture for an impression when enabled). */
-  const dispatch = (settings: Settings, record: EventRecord): void => {
-    if (delivery.batching) delivery.enqueue(record);
-    else
-      delivery.send(
-        settings.isEventArchEnabled && record.type === 'impression' ? toEventArchRequest(ctx, record) : toGetRequest(ctx, record),
-        1,
-      );
-  };
 
   /**
    * `track` with checked arguments (decision-flow.md §7): its campaigns one after the other, as
@@ -437,7 +454,10 @@ export function createClient(config: ClientConfig): VWOClient {
           bucketed &&
           (decision.outcome !== 'stored' || opts.shouldTrackReturningUser || config.shouldTrackReturningUser)
         ) {
-          dispatch(settings, impressionEvent(ctx, campaign, decision.variation ?? NO_VARIATION, user, opts));
+          const record = impressionEvent(ctx, campaign, decision.variation ?? NO_VARIATION, user, opts);
+          // Queued when batching, else its own request (event architecture when enabled).
+          if (delivery.batching) delivery.enqueue(record);
+          else delivery.send(settings.isEventArchEnabled ? toEventArchRequest(ctx, record) : toGetRequest(ctx, record), 1);
         }
         const value = answerOf(api, campaign, decision, variableKey, null) as T;
         if (value === null && bucketed && api === 'getFeatureVariableValue') {
