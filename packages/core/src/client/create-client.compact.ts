@@ -305,34 +305,6 @@ export function createClient(config: ClientConfig): VWOClient {
     // When the conversions happened: one moment for every campaign of the call.
     let time: number | undefined;
 
-    const convert = (campaign: Campaign, goal: Goal, decision: Decision): MaybePromise<boolean> => {
-      const name = decision.variationName;
-      if (name === null) return false;
-      const stored = decision.storedGoalIdentifier;
-      let joined: unknown;
-      if (stored) {
-        // 1.73.0 splits with String.prototype.split: a non-string record fails the call, as there.
-        if (!(stored as string).split(GOAL_SEPARATOR).includes(goalIdentifier)) {
-          if (!eventArch) joined = save(userId, name, campaign.key, `${stored}${GOAL_SEPARATOR}${goalIdentifier}`, options);
-        } else if (!returning && goal.mca !== -1) {
-          log.info(`track: ${userId} already converted ${goalIdentifier} in ${campaign.key}`);
-          return false;
-        }
-      }
-      return chain(joined, () => {
-        if (eventArch && !delivery.batching) {
-          converted.push({ campaign, goal });
-          return true;
-        }
-        time ??= ctx.now();
-        const record = goalEvent(ctx, campaign, decision.variation ?? NO_VARIATION, goal, userId, options, time);
-        if (delivery.batching) delivery.enqueue(record);
-        else goalRecords.push(record);
-        // The record ends up with only this goal, replacing the joined list written above (1.73.0).
-        return eventArch || chain(save(userId, name, campaign.key, goalIdentifier, options), () => true);
-      });
-    };
-
     const trackOne = (target: Campaign | { key: unknown }): MaybePromise<boolean> => {
       if (!('isRunning' in target) || !target.isRunning || target.type === 'FEATURE_ROLLOUT') return false;
       const goal = goalOf(settings, target, goalIdentifier);
@@ -344,9 +316,34 @@ export function createClient(config: ClientConfig): VWOClient {
         }
         if (goal.revenueProp && !revenueProps.includes(goal.revenueProp)) revenueProps.push(goal.revenueProp);
       }
-      return chain(decideFor(settings, target, userId, options, 'track', false, goalIdentifier), (decision) =>
-        convert(target, goal, decision),
-      );
+      return chain(decideFor(settings, target, userId, options, 'track', false, goalIdentifier), (decision) => {
+        const name = decision.variationName;
+        if (name === null) return false;
+        const write = (goals: string) => save(userId, name, target.key, goals, options);
+        const stored = decision.storedGoalIdentifier;
+        let joined: unknown;
+        if (stored) {
+          // 1.73.0 splits with String.prototype.split: a non-string record fails the call, as there.
+          if (!(stored as string).split(GOAL_SEPARATOR).includes(goalIdentifier)) {
+            if (!eventArch) joined = write(`${stored}${GOAL_SEPARATOR}${goalIdentifier}`);
+          } else if (!returning && goal.mca !== -1) {
+            log.info(`track: ${userId} already converted ${goalIdentifier} in ${target.key}`);
+            return false;
+          }
+        }
+        return chain(joined, () => {
+          if (eventArch && !delivery.batching) {
+            converted.push({ campaign: target, goal });
+            return true;
+          }
+          time ??= ctx.now();
+          const record = goalEvent(ctx, target, decision.variation ?? NO_VARIATION, goal, userId, options, time);
+          if (delivery.batching) delivery.enqueue(record);
+          else goalRecords.push(record);
+          // The record ends up with only this goal, replacing the joined list written above (1.73.0).
+          return eventArch || chain(write(goalIdentifier), () => true);
+        });
+      });
     };
 
     const trackFrom = (start: number): MaybePromise<Record<string, boolean>> => {
