@@ -61,7 +61,7 @@ function storageFor(kind: StorageKind, seen: Seen, records: Map<string, unknown>
     return kind === 'async' ? Promise.resolve(value()) : value();
   };
   return {
-    get: (userId, campaignKey) => answer(userId, () => records.get(`${userId}/${campaignKey}`)),
+    get: (userId, campaignKey) => answer(userId, () => records.get(`${userId}/${campaignKey}`) as StoredAssignment | undefined),
     set: (record: StoredAssignment) =>
       answer(
         record.userId,
