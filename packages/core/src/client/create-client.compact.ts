@@ -138,7 +138,8 @@ export function createClient(config: ClientConfig): VWOClient {
   // The user storage (storage.ts in the server build). A `get` that throws, rejects or outlasts
   // the time-out is a miss, logged once per call: the user still gets an answer (spec README,
   // "do better, on purpose"); 1.73.0 failed the whole call instead.
-  const storage = config.userStorage as UserStorage | undefined;
+  // `null` is accepted as no storage (config.ts): no storage rules apply then.
+  const storage = config.userStorage || undefined;
   const storageTimeout = config.storageTimeout ?? 1000;
   const quoted = JSON.stringify;
 
