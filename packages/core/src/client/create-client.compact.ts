@@ -37,7 +37,11 @@ import type { ApiOptions, ClientConfig, DecisionProperties, DecisionTrace, Flush
 // The browser build's client (tsup.config.ts): the same calls, answers, events and log lines as
 // create-client.ts, written for size. Its state lives in closures (the minifier shortens their
 // names, not `this.#x` member reads); the four campaign APIs share one path (`decided`) and every
-// call goes through `guard`; the server build keeps per-API hot paths that allocate less.
+// call goes through `guard`; the server build keeps per-API hot paths that allocate less. What the
+// server build's modules beside it do (core.ts: the decision with its storage reads and writes
+// and the integrations callback; track.ts, push.ts, storage.ts, integrations.ts) is done here in
+// closures over the same state, so that none of those modules reaches a page (-955 B gzip).
+// test/client.builds.test.ts holds both clients to the same answers, requests and log lines.
 
 const GOAL_SEPARATOR = '_vwo_';
 /** The variation of a decision that has none, for the event records that read its id. */
