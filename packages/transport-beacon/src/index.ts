@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { Transport, TransportResponse } from '@vwo/core';
+import { createFetchTransport } from '@vwo/transport-fetch';
 
 /**
  * The largest body, in UTF-8 bytes, sent by beacon or with `keepalive`: Chromium gives all the
@@ -58,7 +59,8 @@ const BROWSER_SET = /^(content-length|user-agent)$/;
  *   keepalive: true, mode: 'cors', credentials: 'omit' })`: a GET (classic events, settings), a
  *   POST with an `Authorization` header (batches) or visitor headers. A body over
  *   {@link BEACON_MAX_BYTES} goes without `keepalive` (which the browser would refuse for it), so
- *   it may be cancelled if the page unloads first. `send` resolves `{ status, body, headers }` for every
+ *   it may be cancelled if the page unloads first. This path is a `@vwo/transport-fetch`
+ *   transport underneath: `send` resolves `{ status, statusText, body, headers }` for every
  *   HTTP answer, 4xx and 5xx included, and rejects only when no answer came (network error,
  *   CORS refusal, keepalive quota exhausted, time-out); the client retries those. The error's
  *   message names the method and the URL without its query string, which carries the SDK key.
@@ -77,10 +79,19 @@ export function createBeaconTransport(options: BeaconTransportOptions = {}): Tra
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw new RangeError(`createBeaconTransport: timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
   }
-  const wait = Math.ceil(timeoutMs);
+  // The fetch path is @vwo/transport-fetch's (its time-out, answers and errors), sent with
+  // `keepalive` when the body fits the browser's quota, without cookies, as a CORS request.
+  const viaFetch = (keepalive: boolean) =>
+    createFetchTransport({
+      timeoutMs,
+      fetch: (url, init) => (options.fetch ?? fetch)(url, { ...init, keepalive, mode: 'cors', credentials: 'omit' }),
+    });
+  const keptAlive = viaFetch(true);
+  const plain = viaFetch(false);
 
   return {
-    async send({ method, url, headers = {}, body }): Promise<TransportResponse> {
+    async send(request): Promise<TransportResponse> {
+      const { method, url, headers = {}, body } = request;
       const sent: Record<string, string> = {};
       let beacon = method === 'POST';
       for (const name of Object.keys(headers)) {
@@ -102,33 +113,7 @@ export function createBeaconTransport(options: BeaconTransportOptions = {}): Tra
           // An invalid URL, an unsupported scheme, a navigator stub: fetch says what is wrong.
         }
       }
-
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), wait);
-      try {
-        const response = await (options.fetch ?? fetch)(url, {
-          method,
-          headers: sent,
-          // fetch refuses a GET with a body; a GET's body means nothing anyway.
-          body: method === 'GET' ? undefined : body,
-          keepalive: small,
-          mode: 'cors',
-          credentials: 'omit',
-          signal: controller.signal,
-        });
-        // Read inside the time-out: an answer whose body stalls must not hang the client.
-        const text = await response.text();
-        const answerHeaders: Record<string, string> = {};
-        response.headers.forEach((value, name) => {
-          answerHeaders[name] = value;
-        });
-        return { status: response.status, body: text, headers: answerHeaders };
-      } catch (error) {
-        const why = controller.signal.aborted ? `timed out after ${wait} ms` : `network error (${(error as Error)?.message ?? error})`;
-        throw new Error(`${method} ${url.split(/[?#]/)[0]} failed: ${why}`, { cause: error });
-      } finally {
-        clearTimeout(timer);
-      }
+      return (small ? keptAlive : plain).send({ ...request, headers: sent });
     },
   };
 }

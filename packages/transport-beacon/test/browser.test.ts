@@ -29,6 +29,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 requireChromium('the beacon tests in Chromium');
 
 const DIST = new URL('../dist/index.js', import.meta.url);
+/** The fetch path's transport, which the page imports as `@vwo/transport-fetch` (an import map). */
+const FETCH_DIST = new URL('../../transport-fetch/dist/index.js', import.meta.url);
 
 const ACCOUNT_ID = 888888;
 const SDK_KEY = 'sdkkey123';
@@ -59,6 +61,7 @@ navigator.sendBeacon = function (url, data) {
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>transport-beacon</title>
 <script>${INSTRUMENT}</script>
+<script type="importmap">{ "imports": { "@vwo/transport-fetch": "/transport-fetch.js" } }</script>
 <script type="module">import * as beacon from '/transport-beacon.js'; globalThis.beacon = beacon;</script>`;
 
 describe('createBeaconTransport in headless Chromium, sending to the collector', () => {
@@ -72,10 +75,15 @@ describe('createBeaconTransport in headless Chromium, sending to the collector',
 
   beforeAll(async () => {
     if (!existsSync(DIST)) throw new Error(`build @vwo/transport-beacon first: ${DIST.pathname} is missing`);
-    const moduleText = readFileSync(DIST, 'utf8');
+    if (!existsSync(FETCH_DIST)) throw new Error(`build @vwo/transport-fetch first: ${FETCH_DIST.pathname} is missing`);
+    const modules: Record<string, string> = {
+      '/transport-beacon.js': readFileSync(DIST, 'utf8'),
+      '/transport-fetch.js': readFileSync(FETCH_DIST, 'utf8'),
+    };
     collector = await startCollector({ settings: { accountId: ACCOUNT_ID, sdkKey: SDK_KEY, version: 1, campaigns: [] } });
     server = createServer((req, res) => {
-      if (req.url === '/transport-beacon.js') {
+      const moduleText = modules[req.url ?? ''];
+      if (moduleText !== undefined) {
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
         res.end(moduleText);
       } else if (req.url === '/' || req.url === '/next') {

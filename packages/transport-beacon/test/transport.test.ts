@@ -101,7 +101,12 @@ describe('which way a request goes', () => {
   ])('%s: the request goes by keepalive fetch instead', async (_name, navigator) => {
     const { options, fetches } = fake();
     const response = await createBeaconTransport({ ...options, navigator }).send(post('{"ev":[]}'));
-    expect(response).toEqual({ status: 200, body: 'ok', headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-answer': 'yes' } });
+    expect(response).toEqual({
+      status: 200,
+      statusText: '',
+      body: 'ok',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-answer': 'yes' },
+    });
     expect(fetches).toHaveLength(1);
     expect(fetches[0].init).toMatchObject({ method: 'POST', body: '{"ev":[]}', keepalive: true, mode: 'cors', credentials: 'omit' });
   });

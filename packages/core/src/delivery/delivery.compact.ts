@@ -9,7 +9,7 @@
  * in flight, expires those past their deadline (no timer per request); and a flush waits for the
  * attempts in flight through each attempt's own promise. test/delivery.test.ts runs on both builds.
  */
-import type { FlushResult, TransportResponse } from '../client/types.js';
+import type { FlushResult } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
@@ -56,6 +56,11 @@ interface Job {
 }
 
 const retryFor = (problem: string): AttemptResult => ({ kind: 'retry', problem, retryAfterMs: undefined });
+
+/** How an attempt came to its end: the transport resolved, rejected, or the sweep expired it. */
+const RESOLVED = 0;
+const REJECTED = 1;
+const EXPIRED = 2;
 
 /** Creates the event pipeline of one client (see delivery.ts). */
 export function createDelivery(options: DeliveryOptions): Delivery {
@@ -153,83 +158,74 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // A transport that throws synchronously failed its attempt like one that rejects.
       answer = Promise.reject(error);
     }
-    // A transport may also return a non-promise, or a promise that never settles (the sweep ends that attempt).
+    // A transport may also return a non-promise, or a promise that never settles (the sweep ends
+    // that attempt). `Promise.resolve` hands a promise on as it is: its answer is handled in the
+    // tick the server build handles it, which a flush right after a send observes.
     Promise.resolve(answer).then(
-      (response) => answered(job, n, response, false),
-      (error: unknown) => answered(job, n, error, true),
+      (response) => answered(job, n, response, RESOLVED),
+      (error: unknown) => answered(job, n, error, REJECTED),
     );
-  }
-
-  function answered(job: Job, n: number, answer: unknown, rejected: boolean, expired?: boolean): void {
-    // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
-    if (job.attempts !== n || !job.deadline) return;
-    const now = Date.now();
-    // Only the sweep times an attempt out: an answer handled before it counts, though a blocked
-    // event loop let the clock pass the deadline (retrying it would send the event twice).
-    const timedOut = expired === true;
-    let result: AttemptResult;
-    try {
-      result = timedOut ? retryFor(noAnswer) : rejected ? classifyError(answer) : classify(answer as TransportResponse | undefined, now);
-    } catch {
-      // An answer whose fields throw when read is no answer.
-      result = retryFor('the transport resolved something unreadable');
-    }
-    if (result.kind !== 'sent') {
-      job.lastFailure = {
-        problem: result.problem,
-        response: rejected || timedOut ? undefined : (answer as TransportResponse | undefined),
-        error: rejected ? answer : undefined,
-        timedOut,
-      };
-    }
-    job.deadline = 0;
-    let end: AttemptEnd;
-    try {
-      end = afterAttempt(job, n, result);
-    } catch (error) {
-      // Only a bug of ours gets here; the job must still end, or close() would wait for it.
-      log.error(`events: request to ${endpointPath(job.request.url)} failed unexpectedly: ${errorText(error)}`);
-      if (live.has(job)) finish(job, 'failed', toError(error));
-      end = 'failed';
-    }
-    job.ended?.(end);
   }
 
   /**
    * Ends attempt `n` of `job` with the log line it deserves: delivered; refused or the last retry
    * failed (the job fails); failed once closed (dropped); else its retry is scheduled.
    */
-  function afterAttempt(job: Job, n: number, result: AttemptResult): AttemptEnd {
-    if (result.kind === 'sent') {
-      outbox?.remove(job.outboxKey);
-      return finish(job, 'sent', null);
+  function answered(job: Job, n: number, answer: unknown, how: number) {
+    // Expired at its deadline, or dropped at close, before this answer: it changes nothing.
+    // Only the sweep times an attempt out: an answer handled before it counts, though a blocked
+    // event loop let the clock pass the deadline (retrying it would send the event twice).
+    if (job.attempts !== n || !job.deadline) return;
+    job.deadline = 0;
+    let result: AttemptResult;
+    try {
+      result = how === EXPIRED ? retryFor(noAnswer) : how ? classifyError(answer) : classify(answer as never, Date.now());
+    } catch {
+      // An answer whose fields throw when read has no status to read.
+      result = classifyResponse(undefined, 0);
     }
-    const { problem } = result;
-    // Named only for the log lines and errors of a failed attempt: a request that goes out never needs it.
-    const path = endpointPath(job.request.url);
-    if (result.kind === 'refused') {
-      log.error(`events: ${path} refused ${job.events} event(s): ${problem}; not retried`);
-      // The collector will refuse it again: the outbox need not keep it.
-      outbox?.remove(job.outboxKey);
-      return finish(job, 'failed', new Error(`VWO refused the request to ${path}: ${problem}`));
+    try {
+      if (result.kind === 'sent') {
+        outbox?.remove(job.outboxKey);
+        return finish(job, 'sent', null);
+      }
+      const { problem } = result;
+      job.lastFailure = {
+        problem,
+        response: how ? undefined : (answer as never),
+        error: how === REJECTED ? answer : undefined,
+        timedOut: how === EXPIRED,
+      };
+      // Named only for the log lines and errors of a failed attempt: a request that goes out never needs it.
+      // The error a failed job hands to `flushCallback` is its log line.
+      const path = endpointPath(job.request.url);
+      const failure = `events: ${path} failed (${problem})`;
+      if (result.kind === 'refused' || n > policy.retries) {
+        const line =
+          result.kind === 'refused'
+            ? `events: ${path} refused ${job.events} event(s): ${problem}; not retried`
+            : `events: gave up on ${job.events} event(s) to ${path} after ${n} attempts; last: ${problem}` +
+              (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start');
+        log.error(line);
+        // The collector will refuse it again: the outbox need not keep it.
+        if (result.kind === 'refused') outbox?.remove(job.outboxKey);
+        return finish(job, 'failed', new Error(line));
+      }
+      if (closed) {
+        // The attempt close() made at once failed too: no waiting any more.
+        failedDuringClose += job.events;
+        return finish(job, 'dropped', new Error(`${failure} during close`));
+      }
+      const delay = retryDelay(policy, n - 1, random, result.retryAfterMs);
+      log.debug(`${failure}; retry ${n} of ${policy.retries} in ${Math.round(delay)} ms`);
+      job.timer = startTimer(() => retryNow(job), delay);
+      toBack(job);
+      job.ended?.('retrying');
+    } catch (error) {
+      // Only a bug of ours gets here; the job must still end, or close() would wait for it.
+      log.error(`events: ${endpointPath(job.request.url)} failed: ${errorText(error)}`);
+      if (live.has(job)) finish(job, 'failed', toError(error));
     }
-    if (n > policy.retries) {
-      log.error(
-        `events: gave up on ${job.events} event(s) to ${path} after ${n} attempts; last: ${problem}` +
-          (job.outboxKey === undefined ? '' : '; kept in the outbox for the next start'),
-      );
-      return finish(job, 'failed', new Error(`Request to ${path} failed after ${n} attempts: ${problem}`));
-    }
-    if (closed) {
-      // The attempt close() made at once failed too: no waiting any more.
-      failedDuringClose += job.events;
-      return finish(job, 'dropped', new Error(`Request to ${path} failed during close: ${problem}`));
-    }
-    const delay = retryDelay(policy, n - 1, random, result.retryAfterMs);
-    log.debug(`events: ${path} failed (${problem}); retry ${n} of ${policy.retries} in ${Math.round(delay)} ms`);
-    job.timer = startTimer(() => retryNow(job), delay);
-    toBack(job);
-    return 'retrying';
   }
 
   /** Expires the attempts past their deadline (or more than requestTimeout ahead: the clock was set back). */
@@ -240,7 +236,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     for (const job of inFlight()) {
       const left = job.deadline - now;
       if (left > 0 && left <= requestTimeout) next ||= left;
-      else answered(job, job.attempts, undefined, false, true);
+      else answered(job, job.attempts, undefined, EXPIRED);
     }
     if (next) sweepTimer = startTimer(sweep, next);
   }
@@ -256,16 +252,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     for (const job of [...live]) if (job.timer !== undefined) retryNow(job);
   }
 
-  function finish(job: Job, outcome: Outcome, error: Error | null): Outcome {
+  /** Ends `job`; a flush waiting for its attempt in flight (dropped at close) learns how. */
+  function finish(job: Job, outcome: Outcome, error: Error | null): void {
     stopTimer(job.timer);
     live.delete(job);
     jobEvents -= job.events;
     counts[outcome] += job.events;
-    // Still in flight: dropped at the close deadline. Its attempt ends here, and a late answer is ignored.
-    if (job.deadline) {
-      job.deadline = 0;
-      job.ended?.(outcome);
-    }
+    // A late answer to an attempt dropped at close is ignored.
+    job.deadline = 0;
+    job.ended?.(outcome);
     if (job.payload !== undefined) notifyFlushCallback(error, job.payload);
     const { lastFailure } = job;
     if (lastFailure && outcome !== 'dropped') {
@@ -274,7 +269,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       );
     }
     if (!live.size) onIdle?.();
-    return outcome;
   }
 
   /** Empties the batch queue into one request: the job, or the events it leaves unsent (development mode, or unbuildable). */
@@ -297,14 +291,19 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return startJob(request, events, request.body ?? '');
   }
 
+  const flushResult = (message: string, sent = 0, failed = 0): FlushResult => ({
+    status: message === FLUSH_MESSAGES.sent || message === FLUSH_MESSAGES.developmentMode,
+    message,
+    sent,
+    failed,
+    pending: pending(),
+  });
+
   /** Sends the queue (if any) and waits for that request's attempt and every other attempt in flight at the call. */
   async function flushNow(): Promise<FlushResult> {
     const dispatched = batch ? dispatchQueue() : 0;
-    const job = typeof dispatched === 'number' ? undefined : dispatched;
     if (typeof dispatched === 'number' && dispatched) {
-      return developmentMode
-        ? { status: true, message: FLUSH_MESSAGES.developmentMode, sent: 0, failed: 0, pending: pending() }
-        : { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: -dispatched, pending: pending() };
+      return developmentMode ? flushResult(FLUSH_MESSAGES.developmentMode) : flushResult(FLUSH_MESSAGES.failed, 0, -dispatched);
     }
     const jobs = inFlight();
     const ends = await Promise.all(jobs.map((each) => each.end));
@@ -315,10 +314,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       else if (ends[i] !== 'retrying') failed += each.events;
     });
     disarmSweepIfIdle();
-    let message: string = FLUSH_MESSAGES.noBatchQueue;
     if (!batch) log.info(`flushEvents: no batchEvents config; waited for ${jobs.length} request(s)`);
-    else message = !job ? FLUSH_MESSAGES.empty : ends[jobs.indexOf(job)] === 'sent' ? FLUSH_MESSAGES.sent : FLUSH_MESSAGES.failed;
-    return { status: message === FLUSH_MESSAGES.sent, message, sent, failed, pending: pending() };
+    return flushResult(
+      !batch
+        ? FLUSH_MESSAGES.noBatchQueue
+        : !dispatched
+          ? FLUSH_MESSAGES.empty
+          : ends[jobs.indexOf(dispatched as Job)] === 'sent'
+            ? FLUSH_MESSAGES.sent
+            : FLUSH_MESSAGES.failed,
+      sent,
+      failed,
+    );
   }
 
   /** Called where the host waits for the pipeline (flush, close), never per request, as the server build does. */
@@ -342,7 +349,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let pastDeadline = 0;
     for (const job of [...live]) {
       pastDeadline += job.events;
-      finish(job, 'dropped', new Error(`Dropped at close: no answer from ${endpointPath(job.request.url)} within ${timeoutMs} ms`));
+      finish(job, 'dropped', new Error(`events: ${endpointPath(job.request.url)} dropped at close: no answer within ${timeoutMs} ms`));
     }
     disarmSweepIfIdle();
     drops.reportClose(pastDeadline, failedDuringClose, timeoutMs);
@@ -392,7 +399,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return await flushNow();
       } catch (error) {
         log.error(`flushEvents failed: ${errorText(error)}`);
-        return { status: false, message: FLUSH_MESSAGES.failed, sent: 0, failed: 0, pending: pending() };
+        return flushResult(FLUSH_MESSAGES.failed);
       }
     },
 
