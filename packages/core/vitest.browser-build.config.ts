@@ -28,6 +28,7 @@ export default defineConfig({
       'test/client.settings-swap.test.ts',
       'test/explain.test.ts',
       'test/storage-timeout.test.ts',
+      'test/storage-faults.test.ts',
       'test/close.test.ts',
       'test/events.reference.test.ts',
       'test/events.cases.test.ts',
