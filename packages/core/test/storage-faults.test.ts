@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type StoredAssignment, type UserStorage } from '../src/index.js';
 import { campaign, settingsFile } from './support/files.js';
+import { warnAndErrorLines } from './support/line-logger.js';
 import { parsed } from './support/parse.js';
 
 const TIMEOUT_MS = 20;
@@ -20,12 +21,7 @@ function clientWith(userStorage: UserStorage, lines: string[], callback?: () => 
     storageTimeout: TIMEOUT_MS,
     userStorage,
     integrations: callback && { callback },
-    logger: {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: (line: string) => lines.push(`warn: ${line}`),
-      error: (line: string) => lines.push(`error: ${line}`),
-    },
+    logger: warnAndErrorLines(lines),
     logLevel: 'warn',
   });
 }

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type StoredAssignment } from '../src/index.js';
 import { campaign, settingsFile } from './support/files.js';
+import { warnAndErrorLines } from './support/line-logger.js';
 import { parsed } from './support/parse.js';
 
 const TIMEOUT_MS = 25;
@@ -35,12 +36,7 @@ function clientWithLateStorage(lines: string[], order: string[] = []) {
         }),
       set: () => undefined,
     },
-    logger: {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: (line: string) => lines.push(`warn: ${line}`),
-      error: (line: string) => lines.push(`error: ${line}`),
-    },
+    logger: warnAndErrorLines(lines),
     logLevel: 'warn',
   });
 }
