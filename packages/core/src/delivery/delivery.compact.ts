@@ -12,7 +12,7 @@
 import type { FlushResult } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import {
   type AttemptEnd,
@@ -23,7 +23,6 @@ import {
   eventCount,
   FLUSH_MESSAGES,
   type Outcome,
-  positiveInteger,
   saveQueuedRecord,
   toError,
 } from './parts.js';
@@ -71,9 +70,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const classify = options.classifyResponse ?? classifyResponse;
   const random = options.random ?? Math.random;
   const batch = options.batchEvents && batchSettings(options.batchEvents);
-  const requestTimeout = positiveMs(options.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Both clients hand over options already checked (createClient's config rules; the FME client
+  // normalises its own time-outs): unlike the server build, this one does not check them again.
+  const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const noAnswer = `no answer within ${requestTimeout} ms (requestTimeout)`;
-  const maxPending = positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS;
+  const maxPending = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
   const outbox = createOutboxAccess(options.outbox, log);
   const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
   /** Jobs not finished: in flight, in the order their attempts started, or waiting for a retry. */
@@ -366,17 +367,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     batching: !!batch,
 
-    retryWaitingNow() {
-      try {
-        retryWaiting();
-      } catch (error) {
-        log.error(`events: sending pending events failed: ${errorText(error)}`);
-      }
-    },
+    // Nothing in it throws (a transport that does fails its attempt); `flushEvents`, its only
+    // caller, catches all the same.
+    retryWaitingNow: retryWaiting,
 
-    send(request, events) {
-      admitJob(request, eventCount(events));
-    },
+    // The clients pass the count of events they built; only the outbox's entries need reading.
+    send: admitJob,
 
     enqueue(record) {
       counts.enqueued += 1;
@@ -406,9 +402,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     close(timeoutMs) {
       if (!closing) {
         closed = true;
-        closing = closeNow(typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : 0).catch((error: unknown) =>
-          log.error(`events: close failed: ${errorText(error)}`),
-        );
+        closing = closeNow(timeoutMs).catch((error: unknown) => log.error(`events: close failed: ${errorText(error)}`));
       }
       return closing;
     },
