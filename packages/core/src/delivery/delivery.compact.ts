@@ -54,8 +54,6 @@ interface Job {
   ended?: (end: AttemptEnd) => void;
 }
 
-const retryFor = (problem: string): AttemptResult => ({ kind: 'retry', problem, retryAfterMs: undefined });
-
 /** How an attempt came to its end: the transport resolved, rejected, or the sweep expired it. */
 const RESOLVED = 0;
 const REJECTED = 1;
@@ -180,7 +178,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     job.deadline = 0;
     let result: AttemptResult;
     try {
-      result = how === EXPIRED ? retryFor(noAnswer) : how ? classifyError(answer) : classify(answer as never, Date.now());
+      result =
+        how === EXPIRED
+          ? { kind: 'retry', problem: noAnswer, retryAfterMs: undefined }
+          : how
+            ? classifyError(answer)
+            : classify(answer as never, Date.now());
     } catch {
       // An answer whose fields throw when read has no status to read.
       result = classifyResponse(undefined, 0);
@@ -302,7 +305,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   /** Sends the queue (if any) and waits for that request's attempt and every other attempt in flight at the call. */
   async function flushNow(): Promise<FlushResult> {
-    const dispatched = batch ? dispatchQueue() : 0;
+    // Without a batch queue the queue is always empty: nothing to dispatch.
+    const dispatched = dispatchQueue();
     if (typeof dispatched === 'number' && dispatched) {
       return developmentMode ? flushResult(FLUSH_MESSAGES.developmentMode) : flushResult(FLUSH_MESSAGES.failed, 0, -dispatched);
     }
@@ -337,7 +341,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   async function closeNow(timeoutMs: number): Promise<void> {
-    if (batch) dispatchQueue();
+    dispatchQueue();
     retryWaiting();
     if (live.size) {
       let deadline: TimerHandle | undefined;
