@@ -53,19 +53,14 @@ export interface LaunchConfig
  * button.onclick = () => vwo.track('checkout-button', visitorId, 'purchase');
  */
 export async function launch(config: LaunchConfig): Promise<VWOClient> {
-  checkLaunchOptions(config);
   const page = pageParts(config);
-  try {
-    const file =
-      config.settingsFile ??
-      (await page.fetcher.atLaunch(config.accountId as string | number, config.sdkKey as string).catch((error: unknown) => {
-        throw settingsFetchFailed(config.accountId, error);
-      }));
-    return startClient(config, page, file);
-  } catch (error) {
-    page.watch.stop();
-    throw error;
-  }
+  const file =
+    config.settingsFile ??
+    (await page.fetcher.atLaunch(config.accountId as string | number, config.sdkKey as string).catch((error: unknown) => {
+      page.watch.stop();
+      throw settingsFetchFailed(config.accountId, error);
+    }));
+  return startClient(config, page, file);
 }
 
 /**
@@ -76,14 +71,7 @@ export async function launch(config: LaunchConfig): Promise<VWOClient> {
  * @internal
  */
 export function launchFromSettingsFile(config: LaunchConfig, file: unknown): VWOClient {
-  checkLaunchOptions(config);
-  const page = pageParts(config);
-  try {
-    return startClient(config, page, file);
-  } catch (error) {
-    page.watch.stop();
-    throw error;
-  }
+  return startClient(config, pageParts(config), file);
 }
 
 /** What a launch needs before it has settings: the page watch, the transport, the settings fetcher. */
@@ -94,64 +82,66 @@ interface PageParts {
   client?: VWOClient;
 }
 
+/** Checks the options, then builds what the launch needs before it has settings. */
 function pageParts(config: LaunchConfig): PageParts {
+  checkLaunchOptions(config);
   const { requestTimeout, transport: given } = config;
   // The page may never come back once hidden: send what is queued, and retries due later, while it still can.
   const parts: { -readonly [K in keyof PageParts]: PageParts[K] } = {} as PageParts;
   parts.watch = watchPage(() => void parts.client?.flushEvents({ retryWaiting: true }));
-  parts.transport =
-    given ??
-    pageAwareTransport(
-      createFetchTransport(requestTimeout === undefined ? {} : { timeoutMs: requestTimeout }),
-      createBeaconTransport(),
-      parts.watch,
-    );
+  parts.transport = given ?? pageAwareTransport(createFetchTransport({ timeoutMs: requestTimeout }), createBeaconTransport(), parts.watch);
   parts.fetcher = settingsFetcher(parts.transport, config.collectorUrl, requestTimeout);
   return parts;
 }
 
 function startClient(config: LaunchConfig, page: PageParts, file: unknown): VWOClient {
-  const {
-    settingsFile,
-    accountId,
-    sdkKey,
-    pollingInterval,
-    requestTimeout,
-    transport: given,
-    persistEvents,
-    storageNamespace,
-    ...clientOptions
-  } = config;
-  const log = safeLogger(config.logger, config.logLevel);
-  const settings: Settings = settingsForLaunch(file, log);
+  // Whatever fails from here on leaves no listener behind.
+  try {
+    const {
+      settingsFile,
+      accountId,
+      sdkKey,
+      pollingInterval,
+      requestTimeout,
+      transport: given,
+      persistEvents,
+      storageNamespace,
+      ...clientOptions
+    } = config;
+    const log = safeLogger(config.logger, config.logLevel);
+    const settings: Settings = settingsForLaunch(file, log);
 
-  let eventOutbox: ClientConfig['eventOutbox'];
-  if (persistEvents !== false && config.isDevelopmentMode !== true) {
-    const storage = pageLocalStorage();
-    if (storage === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
-    else eventOutbox = localStorageOutbox(storage, `${storageNamespace ?? 'vwo'}:outbox:`);
-  }
+    let eventOutbox: ClientConfig['eventOutbox'];
+    if (persistEvents !== false && config.isDevelopmentMode !== true) {
+      const storage = pageLocalStorage();
+      if (storage === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
+      else eventOutbox = localStorageOutbox(storage, `${storageNamespace ?? 'vwo'}:outbox:`);
+    }
 
-  let stopPolling: (() => void) | undefined;
-  const client = createClient({
-    ...clientOptions,
-    settings,
-    transport: page.transport,
-    eventOutbox,
-    requestTimeout,
-    fetchSettings: page.fetcher.refresh,
-    onClose: () => {
-      stopPolling?.();
-      page.watch.stop();
-    },
-    usage: launchUsage(config),
-  });
-  page.client = client;
-  if (pollingInterval !== undefined) {
-    const timer = setInterval(() => void client.getAndUpdateSettingsFile(), pollingInterval);
-    stopPolling = () => clearInterval(timer);
+    let stopPolling: (() => void) | undefined;
+    const client = createClient({
+      ...clientOptions,
+      settings,
+      transport: page.transport,
+      eventOutbox,
+      requestTimeout,
+      fetchSettings: page.fetcher.refresh,
+      onClose: () => {
+        stopPolling?.();
+        page.watch.stop();
+      },
+      usage: launchUsage(config),
+    });
+    page.client = client;
+    if (pollingInterval !== undefined) {
+      const timer = setInterval(() => void client.getAndUpdateSettingsFile(), pollingInterval);
+      stopPolling = () => clearInterval(timer);
+    }
+    return client;
+  } catch (error) {
+    page.watch.stop();
+    throw error;
   }
-  return client;
 }
 
 function checkLaunchOptions(config: LaunchConfig): void {

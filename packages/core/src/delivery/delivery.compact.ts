@@ -12,7 +12,7 @@
 import type { FlushResult } from '../client/types.js';
 import { batchRequest, toGetRequest } from '../events/requests.js';
 import type { EventRecord, EventRequest } from '../events/types.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, positiveMs } from '../util/deadline.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../util/deadline.js';
 import { startTimer, stopTimer, type TimerHandle } from '../util/timers.js';
 import {
   type AttemptEnd,
@@ -23,7 +23,6 @@ import {
   eventCount,
   FLUSH_MESSAGES,
   type Outcome,
-  positiveInteger,
   saveQueuedRecord,
   toError,
 } from './parts.js';
@@ -55,8 +54,6 @@ interface Job {
   ended?: (end: AttemptEnd) => void;
 }
 
-const retryFor = (problem: string): AttemptResult => ({ kind: 'retry', problem, retryAfterMs: undefined });
-
 /** How an attempt came to its end: the transport resolved, rejected, or the sweep expired it. */
 const RESOLVED = 0;
 const REJECTED = 1;
@@ -71,9 +68,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const classify = options.classifyResponse ?? classifyResponse;
   const random = options.random ?? Math.random;
   const batch = options.batchEvents && batchSettings(options.batchEvents);
-  const requestTimeout = positiveMs(options.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Both clients hand over options already checked (createClient's config rules; the FME client
+  // normalises its own time-outs): unlike the server build, this one does not check them again.
+  const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const noAnswer = `no answer within ${requestTimeout} ms (requestTimeout)`;
-  const maxPending = positiveInteger(options.maxPendingEvents) ?? DEFAULT_MAX_PENDING_EVENTS;
+  const maxPending = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
   const outbox = createOutboxAccess(options.outbox, log);
   const counts = { enqueued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
   /** Jobs not finished: in flight, in the order their attempts started, or waiting for a retry. */
@@ -179,7 +178,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     job.deadline = 0;
     let result: AttemptResult;
     try {
-      result = how === EXPIRED ? retryFor(noAnswer) : how ? classifyError(answer) : classify(answer as never, Date.now());
+      result =
+        how === EXPIRED
+          ? { kind: 'retry', problem: noAnswer, retryAfterMs: undefined }
+          : how
+            ? classifyError(answer)
+            : classify(answer as never, Date.now());
     } catch {
       // An answer whose fields throw when read has no status to read.
       result = classifyResponse(undefined, 0);
@@ -301,7 +305,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   /** Sends the queue (if any) and waits for that request's attempt and every other attempt in flight at the call. */
   async function flushNow(): Promise<FlushResult> {
-    const dispatched = batch ? dispatchQueue() : 0;
+    // Without a batch queue the queue is always empty: nothing to dispatch.
+    const dispatched = dispatchQueue();
     if (typeof dispatched === 'number' && dispatched) {
       return developmentMode ? flushResult(FLUSH_MESSAGES.developmentMode) : flushResult(FLUSH_MESSAGES.failed, 0, -dispatched);
     }
@@ -336,7 +341,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   async function closeNow(timeoutMs: number): Promise<void> {
-    if (batch) dispatchQueue();
+    dispatchQueue();
     retryWaiting();
     if (live.size) {
       let deadline: TimerHandle | undefined;
@@ -366,17 +371,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     batching: !!batch,
 
-    retryWaitingNow() {
-      try {
-        retryWaiting();
-      } catch (error) {
-        log.error(`events: sending pending events failed: ${errorText(error)}`);
-      }
-    },
+    // Nothing in it throws (a transport that does fails its attempt); `flushEvents`, its only
+    // caller, catches all the same.
+    retryWaitingNow: retryWaiting,
 
-    send(request, events) {
-      admitJob(request, eventCount(events));
-    },
+    // The clients pass the count of events they built; only the outbox's entries need reading.
+    send: admitJob,
 
     enqueue(record) {
       counts.enqueued += 1;
@@ -406,9 +406,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     close(timeoutMs) {
       if (!closing) {
         closed = true;
-        closing = closeNow(typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : 0).catch((error: unknown) =>
-          log.error(`events: close failed: ${errorText(error)}`),
-        );
+        closing = closeNow(timeoutMs).catch((error: unknown) => log.error(`events: close failed: ${errorText(error)}`));
       }
       return closing;
     },
