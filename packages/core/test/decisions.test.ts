@@ -184,8 +184,8 @@ describe('decision traces', () => {
 });
 
 describe('campaigns built by hand', () => {
-  // The server build reads a frozen campaign's variations from a copy it keeps (decide.ts): a
-  // campaign that is not frozen must be read afresh on every decision.
+  // Decisions read the variations as they are now: nothing about a campaign may be kept from one
+  // decision to the next (a kept copy of frozen lists was tried, apps/bench/README.md).
   it('a variation list changed between decisions is read as it is now', () => {
     const settings = parsed(settingsFile([campaign()]));
     const frozen = settings.campaignsByKey.get('K');

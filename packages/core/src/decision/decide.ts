@@ -1,6 +1,6 @@
 import { bucketFromHash, HASH_SEED, MAX_TRAFFIC_PERCENT, MAX_TRAFFIC_VALUE } from '../bucketing/bucket.js';
 import { murmurhash3 } from '../bucketing/murmurhash.js';
-import { findRange } from '../bucketing/ranges.js';
+import { itemInRange } from '../bucketing/ranges.js';
 import { visitorUuid } from '../events/index.js';
 import type { SegmentVariables } from '../segments/types.js';
 import type { Campaign, Settings, Variation } from '../settings/model.js';
@@ -113,9 +113,9 @@ function allocate(campaign: Campaign, userId: string, knownHash: number | undefi
   const seeding = campaign.variationSeeding;
   const hash = knownHash ?? murmurhash3(seeding.prefix + userId, HASH_SEED);
   const bucket = bucketFromHash(hash, MAX_TRAFFIC_VALUE, seeding.multiplier);
-  const variations = SPEED_PATHS ? unfrozenVariations(campaign) : campaign.variations;
-  const index = findRange(variations, bucket);
-  const variation = index < 0 ? undefined : variations[index];
+  // The range's own item, not its index: the variations are frozen, and Node 20 reads an element
+  // of a frozen array through a generic stub (~70 instructions, apps/bench/README.md).
+  const variation = itemInRange(campaign.variations, bucket);
   if (trace) {
     const data = { bucket, seed: seeding.prefix + userId, multiplier: seeding.multiplier };
     record(
@@ -127,40 +127,6 @@ function allocate(campaign: Campaign, userId: string, knownHash: number | undefi
     );
   }
   return variation;
-}
-
-/**
- * Slots of {@link unfrozenVariations}; a power of two. A campaign is checked by reference, so a
- * shared slot only costs a copy; campaign ids are mostly consecutive, so an account's campaigns
- * rarely share one (with 16 slots, `track(null, …)` over 50 campaigns copied on every decision
- * and ran 2× slower).
- */
-const VARIATION_SLOTS = 256;
-const slotCampaigns: Array<Campaign | undefined> = new Array(VARIATION_SLOTS).fill(undefined);
-const slotVariations: Array<readonly Variation[]> = new Array(VARIATION_SLOTS).fill(Object.freeze([]));
-
-/**
- * The campaign's variations in an array that is not frozen. Parsed settings are frozen, and
- * Node 20's optimised code reads an element of a frozen array through V8's generic keyed-load
- * stub (~70 instructions a read, two or three a decision: ~1.5 % of an unbatched `activate`,
- * apps/bench/README.md); a plain array's elements are read inline. The copy holds the same
- * variation objects, and a frozen campaign never changes, so it never goes stale; direct-mapped
- * on the campaign's id and checked by reference.
- */
-function unfrozenVariations(campaign: Campaign): readonly Variation[] {
-  const { id } = campaign;
-  const slot = typeof id === 'number' ? id & (VARIATION_SLOTS - 1) : 0;
-  if (slotCampaigns[slot] === campaign) return slotVariations[slot] as readonly Variation[];
-  const { variations } = campaign;
-  // Only a frozen campaign and list are kept: nothing can change them later. A campaign built
-  // by hand, unfrozen, is read as it is.
-  if (!(Object.isFrozen(campaign) && Object.isFrozen(variations))) return variations;
-  // Copied element by element: `slice` of a frozen array takes V8's slow path.
-  const copy: Variation[] = [];
-  for (let i = 0; i < variations.length; i++) copy.push(variations[i] as Variation);
-  slotCampaigns[slot] = campaign;
-  slotVariations[slot] = copy;
-  return copy;
 }
 
 function finish(
