@@ -182,3 +182,21 @@ describe('decision traces', () => {
     expect(decide(settings, 'K', 'u', { trace: true })).toMatchObject({ outcome: 'campaign-not-running', variationName: null });
   });
 });
+
+describe('campaigns built by hand', () => {
+  // Decisions read the variations as they are now: nothing about a campaign may be kept from one
+  // decision to the next (a kept copy of frozen lists was tried, apps/bench/README.md).
+  it('a variation list changed between decisions is read as it is now', () => {
+    const settings = parsed(settingsFile([campaign()]));
+    const frozen = settings.campaignsByKey.get('K');
+    if (frozen === undefined) throw new Error('no campaign K');
+    const variations = [...frozen.variations];
+    const handMade = { ...frozen, variations };
+    const handSettings = { ...settings, campaignsByKey: new Map([['K', handMade]]) } as Settings;
+    const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+    const before = users.map((user) => decide(handSettings, handMade, user).variationName);
+    expect(before).toEqual(users.map((user) => decide(settings, frozen, user).variationName));
+    variations.splice(0, variations.length, ...frozen.variations.map((v) => ({ ...v, name: `renamed ${String(v.name)}` })));
+    expect(users.map((user) => decide(handSettings, handMade, user).variationName)).toEqual(before.map((name) => `renamed ${name}`));
+  });
+});

@@ -290,3 +290,18 @@ describe('reading the variables', () => {
     expect(inner).toEqual([false]);
   });
 });
+
+describe('numbers and booleans as variables', () => {
+  // The server build writes small integers from a table and booleans without a call: the texts
+  // must be String()'s, on every side of the table's bounds, and 1.73.0 must agree.
+  const values = [0, -0, 1, 7, 33, 1023, 1024, 1025, -1, 12.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY, true, false];
+  const operands = ['0', '1', '33', '1023', '1024', '12.5', 'true', 'false', 'NaN', 'regex(^10)', 'wildcard(*3)', 'gte(33)', 'lt(1024)'];
+  it.each(values.map((value) => [String(value), value]))('%s compares as 1.73.0 compares it, twice in a row', (_, value) => {
+    for (const operand of operands) {
+      const dsl = { or: [{ custom_variable: { n: operand } }] };
+      const evaluate = compileSegment(dsl);
+      const expected = reference(dsl, { n: value }) === true;
+      expect([evaluate({ n: value }), evaluate({ n: value })], operand).toEqual([expected, expected]);
+    }
+  });
+});

@@ -35,9 +35,15 @@ export function allocateRanges(weights: readonly unknown[]): Range[] {
 
 /** Index of the first range that holds `bucket`, or -1. */
 export function findRange(ranges: readonly Range[], bucket: number): number {
+  const item = itemInRange(ranges, bucket);
+  return item === undefined ? -1 : ranges.indexOf(item);
+}
+
+/** The first item whose range holds `bucket`, or `undefined`: {@link findRange} without reading the list a second time. */
+export function itemInRange<T extends Range>(ranges: readonly T[], bucket: number): T | undefined {
   for (let i = 0; i < ranges.length; i++) {
-    const range = ranges[i] as Range;
-    if (bucket >= range.start && bucket <= range.end) return i;
+    const range = ranges[i] as T;
+    if (bucket >= range.start && bucket <= range.end) return range;
   }
-  return -1;
+  return undefined;
 }

@@ -18,7 +18,6 @@ import {
   SDK_NAME,
   SDK_VERSION,
 } from './types.js';
-import { rememberUrlPath, urlPath } from './url-path.js';
 import type { UsageStats } from './usage-stats.js';
 import { visitorUuidOf } from './uuid.js';
 
@@ -72,7 +71,7 @@ function impressionGet(ctx: EventContext, record: ImpressionRecord): EventReques
   url += randomText(ctx);
   const { eventId } = record;
   url = eventId === undefined ? url + parts.impressionTail : url + parts.impressionTailEid + eventId + AMP;
-  return { method: 'GET', url: rememberUrlPath(url, parts.trackUserPath), headers };
+  return { method: 'GET', url, headers };
 }
 
 function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
@@ -97,7 +96,7 @@ function goalGet(ctx: EventContext, record: GoalRecord): EventRequest {
   }
   if (record.hasRevenue) url += `r=${queryValue(jsText(record.revenue))}&`;
   if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
-  return { method: 'GET', url: rememberUrlPath(url, parts.trackGoalPath), headers };
+  return { method: 'GET', url, headers };
 }
 
 function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
@@ -106,7 +105,7 @@ function pushGet(ctx: EventContext, record: PushRecord): EventRequest {
   url += randomText(ctx);
   url += pushTail(record.key, record.value);
   if (record.eventId !== undefined) url += `eid=${record.eventId}&`;
-  return { method: 'GET', url: rememberUrlPath(url, parts.pushPath), headers: {} };
+  return { method: 'GET', url, headers: {} };
 }
 
 /**
@@ -178,10 +177,6 @@ class GetParts {
   readonly trackGoal: string;
   /** `<push URL>?sId=` */
   readonly push: string;
-  /** The paths of the three URLs, as the delivery's log lines name them (url-path.ts). */
-  readonly trackUserPath: string;
-  readonly trackGoalPath: string;
-  readonly pushPath: string;
   /** `&sdk=…&sdk-v=…&env=…&account_id=…&random=`, between the visitor id and `random`. */
   readonly identity: string;
   /** `&ap=server&<usage statistics>ed={"p":"server"}&`, after an impression's `random`. */
@@ -219,10 +214,6 @@ class GetParts {
     this.trackUser = solid([trackUser, '?']);
     this.trackGoal = solid([trackGoal, '?']);
     this.push = solid([push, '?sId=']);
-    // A URL's path ends where its query starts: the endpoint's URL parses as the request's does.
-    this.trackUserPath = urlPath(trackUser);
-    this.trackGoalPath = urlPath(trackGoal);
-    this.pushPath = urlPath(push);
     this.identity = solid([
       `&sdk=${queryValue(ctx.sdkName ?? SDK_NAME)}&sdk-v=${queryValue(ctx.sdkVersion ?? SDK_VERSION)}&`,
       `env=${queryValue(jsText(settings.sdkKey))}&account_id=${queryValue(jsText(settings.accountId))}&random=`,

@@ -2,9 +2,10 @@
  * The path of an event URL, for log lines (the query carries the SDK key). The delivery asks
  * for it once per request, right after the request was written. Parsing the URL again cost
  * ~10 % of an unbatched `isFeatureEnabled`: the URL is still a rope of the pieces it was
- * written from, and a regular expression first copies it into one block. So the GET writer
- * hands over the path it already knows along with the URL (a single slot: the request just
- * written), and any other URL is parsed.
+ * written from, and a regular expression first copies it into one block. The delivery now names
+ * a path only for the log line of a failed attempt, so the server's GET writer no longer hands it
+ * over (the slot's store cost a write barrier on every request, apps/bench/README.md); a writer
+ * may still remember the URL it just wrote, and any other URL is parsed.
  */
 
 let lastUrl: string | undefined;

@@ -121,14 +121,19 @@ export function readVariables(table: VariableTable, variables: SegmentVariables,
   return into;
 }
 
-function readValue(value: unknown, slot: number, { tags, numbers }: Readings): void {
+function readValue(value: unknown, slot: number, into: Readings): void {
+  const { tags, numbers } = into;
   if (typeof value === 'string') {
     tags[slot] = value;
     numbers[slot] = parseNumber(value);
   } else if (typeof value === 'number') {
     // parseFloat(String(x)) is x for every number but -0, which reads as 0: neither normalises.
-    tags[slot] = String(value);
+    tags[slot] = numberText(value);
     numbers[slot] = value;
+  } else if (typeof value === 'boolean') {
+    // tagOf's `String(value)` without the call; neither text starts a number.
+    tags[slot] = value ? 'true' : 'false';
+    numbers[slot] = Number.NaN;
   } else {
     const tag = tagOf(value);
     if (typeof tag === 'string') {
@@ -140,4 +145,26 @@ function readValue(value: unknown, slot: number, { tags, numbers }: Readings): v
       numbers[slot] = Number.NaN;
     }
   }
+}
+
+/** Integers below this have their text kept in {@link SMALL_INTEGER_TEXTS}. */
+const SMALL_INTEGERS = 1024;
+/** `String(n)` of the small integers met so far, filled as they are met. */
+const SMALL_INTEGER_TEXTS: Array<string | undefined> = new Array(SMALL_INTEGERS).fill(undefined);
+
+/**
+ * `String(value)`. Numeric variables are mostly small integers (an age, a count of visits),
+ * whose texts are kept in a table: a load instead of the builtin call and V8's number-string
+ * cache look-up (~150 instructions). `-0` reads as "0" in both.
+ */
+function numberText(value: number): string {
+  if (value >= 0 && value < SMALL_INTEGERS && (value | 0) === value) {
+    let text = SMALL_INTEGER_TEXTS[value];
+    if (text === undefined) {
+      text = String(value);
+      SMALL_INTEGER_TEXTS[value] = text;
+    }
+    return text;
+  }
+  return String(value);
 }
