@@ -1,6 +1,6 @@
 /**
- * UTF-8 by hand (the core has no `TextEncoder` or `Buffer`), shared by the server and browser
- * builds of encoding.ts: lone surrogates are written as U+FFFD (EF BF BD), as `TextEncoder`
+ * UTF-8 by hand (the core has no `TextEncoder` or `Buffer`) for the server build of encoding.ts
+ * (the browser build reads UTF-8 back from `encodeURIComponent`'s escapes): lone surrogates are written as U+FFFD (EF BF BD), as `TextEncoder`
  * writes them, where 1.73.0's `encodeURIComponent` would throw.
  */
 

@@ -1,7 +1,7 @@
 /**
- * The comparisons both builds of compare.ts share: 1.73.0's order tests, and its steps 4–5 made
- * one by one on any tag (the server build's fallback for tags that are neither strings nor
- * null; every comparison of the browser build).
+ * The server build's comparisons beside compare.ts: 1.73.0's order tests, and its steps 4–5 made
+ * one by one on any tag (the fallback for tags that are neither strings nor null). The browser
+ * build compares in nodes.compact.ts, without this module or operand.ts.
  */
 import { isNormalisable, normalisedText } from './normalise.js';
 import type { OperandKind } from './operand.js';
