@@ -1,7 +1,7 @@
 import { apiGate, bucketsUnstoredUsers, type CampaignApi } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
 import type { Decision, StorageSnapshot } from '../decision/types.js';
-import { createDelivery } from '../delivery/index.js';
+import { createDelivery, type DeliveryOptions } from '../delivery/index.js';
 import {
   conversionEvent,
   type EventContext,
@@ -12,7 +12,6 @@ import {
   type PushRecord,
   pushEvent,
   SDK_VERSION,
-  toBatchRequest,
   toEventArchRequest,
   toGetRequest,
   visitorPropsEvent,
@@ -91,16 +90,16 @@ export function createClient(config: ClientConfig): VWOClient {
   const { batchEvents, isDevelopmentMode, logger } = config;
   const log = safeLogger(logger, config.logLevel);
   // The delivery options share their names with createClient's; the hooks createClient does not
-  // take stay unset, as in the server build, whatever else the config object carries.
+  // take stay unset, as in the server build, whatever else the config object carries. Without a
+  // transport (development mode, checked above) the delivery sends nothing.
   const delivery = createDelivery({
     ...config,
-    transport: config.transport,
     classifyResponse: undefined,
     onRetriedRequest: undefined,
     context: () => ctx,
     logger: log,
     outbox: config.eventOutbox,
-  });
+  } as DeliveryOptions);
   const given = (value: unknown) => value !== undefined;
   const stats = usageStats({
     batchEvents: given(batchEvents),
@@ -486,7 +485,7 @@ export function createClient(config: ClientConfig): VWOClient {
 
     updateSettings(settings) {
       try {
-        if (typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map) use(settings);
+        if (settings?.campaignsByKey instanceof Map) use(settings);
         else log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
       } catch (error) {
         log.error(`updateSettings failed, keeping the current settings: ${errorMessage(error)}`);
@@ -548,7 +547,7 @@ export function createClient(config: ClientConfig): VWOClient {
         });
         // One key → a GET; several (or, as in 1.73.0, none) → one batch POST.
         if (!delivery.batching) {
-          delivery.send(records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : toBatchRequest(ctx, records), records.length);
+          delivery.send(records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : batchRequest(ctx, records, true), records.length);
         }
         return result;
       });
@@ -558,7 +557,7 @@ export function createClient(config: ClientConfig): VWOClient {
       const failed = (message: string, pending: number): FlushResult => ({ status: false, message, sent: 0, failed: 0, pending });
       if (optedOut) return failed('The SDK is opted out: nothing to flush.', 0);
       try {
-        if (typeof options === 'object' && options !== null && options.retryWaiting === true) delivery.retryWaitingNow();
+        if (options?.retryWaiting === true) delivery.retryWaitingNow();
         return await delivery.flush();
       } catch (error) {
         log.error(`flushEvents failed: ${errorMessage(error)}`);
