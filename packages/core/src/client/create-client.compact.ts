@@ -547,7 +547,10 @@ export function createClient(config: ClientConfig): VWOClient {
         });
         // One key → a GET; several (or, as in 1.73.0, none) → one batch POST.
         if (!delivery.batching) {
-          delivery.send(records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : batchRequest(ctx, records, true), records.length);
+          delivery.send(
+            records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : batchRequest(ctx, records, true),
+            records.length,
+          );
         }
         return result;
       });
