@@ -17,7 +17,7 @@ import {
   visitorPropsEvent,
 } from '../events/index.js';
 import { batchRequest } from '../events/requests.js';
-import { usageStats } from '../events/usage-stats.js';
+import { type UsageStatsInput, usageStats } from '../events/usage-stats.js';
 import { accountNamespace, visitorUuidIn, visitorUuidOf } from '../events/uuid.js';
 import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
@@ -100,17 +100,18 @@ export function createClient(config: ClientConfig): VWOClient {
     logger: log,
     outbox: config.eventOutbox,
   } as DeliveryOptions);
-  const given = (value: unknown) => value !== undefined;
+  // usageStats counts an option as given when it is truthy: each of these, when given, passed the
+  // config check as an object or a non-empty string, so the options go in as they are.
   const stats = usageStats({
-    batchEvents: given(batchEvents),
-    integrations: given(config.integrations),
-    userStorage: Boolean(config.userStorage),
-    customLogger: given(logger),
+    batchEvents,
+    integrations: config.integrations,
+    userStorage: config.userStorage,
+    customLogger: logger,
     shouldTrackReturningUser: config.shouldTrackReturningUser,
-    goalTypeToTrack: given(config.goalTypeToTrack),
+    goalTypeToTrack: config.goalTypeToTrack,
     isDevelopmentMode,
     ...config.usage,
-  });
+  } as UsageStatsInput);
   // 1.73.0 takes the collection prefix from the settings given at launch only.
   const collectionPrefix = config.settings.collectionPrefix;
   // Opt-in: 1.73.0 names no events, and VWO's endpoints cannot be tested from here to accept `eid`.
@@ -382,8 +383,9 @@ export function createClient(config: ClientConfig): VWOClient {
   let closing: Promise<void> | undefined;
   const callsWaiting = callsInProgress();
 
-  const reject = <T>(api: string, problem: string, value: T): T => {
-    log.error(`${api}: ${problem}`);
+  /** One line (an error unless said) for a call that stops, and its answer then. */
+  const reject = <T>(api: string, problem: string, value: T, level: 'error' | 'warn' = 'error'): T => {
+    log[level](`${api}: ${problem}`);
     return value;
   };
 
@@ -435,14 +437,11 @@ export function createClient(config: ClientConfig): VWOClient {
         checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
       if (problem) return reject(api, problem, failure);
       const settings = current;
-      const campaign = settings.campaignsByKey.get(campaignKey as string);
+      const campaign = settings.campaignsByKey.get(campaignKey as string) as Campaign;
       // The same rules as explain's, so that its trace never promises what the call refuses.
       const gate = apiGate(api, campaignKey as string, campaign, storage !== undefined);
-      if (gate?.outcome === 'bandit-without-storage') return reject(api, gate.detail, failure);
-      if (gate || !campaign) {
-        log.warn(`${api}: ${gate?.detail}`);
-        return failure;
-      }
+      // apiGate stops every campaign not found: past it, `campaign` is defined.
+      if (gate) return reject(api, gate.detail, failure, gate.outcome === 'bandit-without-storage' ? 'error' : 'warn');
       const opts = checkedOptions(options);
       const user = userId as string;
       const isTrackUser = bucketsUnstoredUsers(api);
