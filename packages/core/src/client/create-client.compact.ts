@@ -610,14 +610,14 @@ export function createClient(config: ClientConfig): VWOClient {
           checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
         if (problem) return reject('explain', problem, null);
         const { customVariables, variationTargetingVariables, userStorageData } = checkedOptions(options);
-        const call = { campaignKey, userId, api, ...(forVariable ? { variableKey: variableKey as string } : {}) };
+        const call = { campaignKey, userId, api, ...(forVariable && { variableKey: variableKey as string }) };
         const none = noAnswer(api);
         const stopped = (outcome: DecisionTrace['outcome'], detail: string): DecisionTrace => ({
           ...call,
           answer: none,
           variationName: null,
           outcome,
-          steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${String(none)}` }],
+          steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${none}` }],
         });
         if (optedOut) {
           log.info('explain: the SDK is opted out');
