@@ -290,9 +290,8 @@ export function createClient(config: ClientConfig): VWOClient {
     keyed: Campaign | undefined,
   ): MaybePromise<Record<string, boolean>> | null => {
     const goalType = (options.goalTypeToTrack || config.goalTypeToTrack || 'ALL') as GoalTypeToTrack;
-    const launchValue = config.shouldTrackReturningUser;
-    // Unlike activate, a call-level false here does override a launch-level true.
-    const returning = options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false);
+    // Unlike activate, a call-level false here does override a launch-level true (both checked booleans).
+    const returning = options.shouldTrackReturningUser ?? config.shouldTrackReturningUser;
     // A key or keys name the campaigns (a key no campaign has answers false); else the goal does.
     const keyOf = (key: unknown) => (typeof key === 'string' && settings.campaignsByKey.get(key)) || { key };
     const targets: (Campaign | { key: unknown })[] =
@@ -430,11 +429,12 @@ export function createClient(config: ClientConfig): VWOClient {
     firstProblem?: string,
   ): Promise<T> =>
     guard(api, failure, () => {
+      const isTrackUser = bucketsUnstoredUsers(api);
       const problem =
         firstProblem ??
         checkString('campaignKey', campaignKey) ??
         checkString('userId', userId) ??
-        checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
+        checkOptions(options, { shouldTrackReturningUser: isTrackUser });
       if (problem) return reject(api, problem, failure);
       const settings = current;
       const campaign = settings.campaignsByKey.get(campaignKey as string) as Campaign;
@@ -444,7 +444,6 @@ export function createClient(config: ClientConfig): VWOClient {
       if (gate) return reject(api, gate.detail, failure, gate.outcome === 'bandit-without-storage' ? 'error' : 'warn');
       const opts = checkedOptions(options);
       const user = userId as string;
-      const isTrackUser = bucketsUnstoredUsers(api);
       const source = api === 'getVariationName' ? 'getVariation' : api;
       return chain(decideFor(settings, campaign, user, opts, source, isTrackUser), (decision) => {
         const bucketed = decision.variationName !== null;
