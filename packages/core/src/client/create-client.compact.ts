@@ -1,7 +1,7 @@
 import { apiGate, bucketsUnstoredUsers, type CampaignApi } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
 import type { Decision, StorageSnapshot } from '../decision/types.js';
-import { createDelivery } from '../delivery/index.js';
+import { createDelivery, type DeliveryOptions } from '../delivery/index.js';
 import {
   conversionEvent,
   type EventContext,
@@ -12,13 +12,12 @@ import {
   type PushRecord,
   pushEvent,
   SDK_VERSION,
-  toBatchRequest,
   toEventArchRequest,
   toGetRequest,
   visitorPropsEvent,
 } from '../events/index.js';
 import { batchRequest } from '../events/requests.js';
-import { usageStats } from '../events/usage-stats.js';
+import { type UsageStatsInput, usageStats } from '../events/usage-stats.js';
 import { accountNamespace, visitorUuidIn, visitorUuidOf } from '../events/uuid.js';
 import { campaignsForGoal, type GoalTypeToTrack, goalOf } from '../goals/campaigns-for-goal.js';
 import type { Campaign, Goal, Settings } from '../settings/model.js';
@@ -91,27 +90,28 @@ export function createClient(config: ClientConfig): VWOClient {
   const { batchEvents, isDevelopmentMode, logger } = config;
   const log = safeLogger(logger, config.logLevel);
   // The delivery options share their names with createClient's; the hooks createClient does not
-  // take stay unset, as in the server build, whatever else the config object carries.
+  // take stay unset, as in the server build, whatever else the config object carries. Without a
+  // transport (development mode, checked above) the delivery sends nothing.
   const delivery = createDelivery({
     ...config,
-    transport: config.transport,
     classifyResponse: undefined,
     onRetriedRequest: undefined,
     context: () => ctx,
     logger: log,
     outbox: config.eventOutbox,
-  });
-  const given = (value: unknown) => value !== undefined;
+  } as DeliveryOptions);
+  // usageStats counts an option as given when it is truthy: each of these, when given, passed the
+  // config check as an object or a non-empty string, so the options go in as they are.
   const stats = usageStats({
-    batchEvents: given(batchEvents),
-    integrations: given(config.integrations),
-    userStorage: Boolean(config.userStorage),
-    customLogger: given(logger),
+    batchEvents,
+    integrations: config.integrations,
+    userStorage: config.userStorage,
+    customLogger: logger,
     shouldTrackReturningUser: config.shouldTrackReturningUser,
-    goalTypeToTrack: given(config.goalTypeToTrack),
+    goalTypeToTrack: config.goalTypeToTrack,
     isDevelopmentMode,
     ...config.usage,
-  });
+  } as UsageStatsInput);
   // 1.73.0 takes the collection prefix from the settings given at launch only.
   const collectionPrefix = config.settings.collectionPrefix;
   // Opt-in: 1.73.0 names no events, and VWO's endpoints cannot be tested from here to accept `eid`.
@@ -290,9 +290,8 @@ export function createClient(config: ClientConfig): VWOClient {
     keyed: Campaign | undefined,
   ): MaybePromise<Record<string, boolean>> | null => {
     const goalType = (options.goalTypeToTrack || config.goalTypeToTrack || 'ALL') as GoalTypeToTrack;
-    const launchValue = config.shouldTrackReturningUser;
-    // Unlike activate, a call-level false here does override a launch-level true.
-    const returning = options.shouldTrackReturningUser ?? (typeof launchValue === 'boolean' ? launchValue : false);
+    // Unlike activate, a call-level false here does override a launch-level true (both checked booleans).
+    const returning = options.shouldTrackReturningUser ?? config.shouldTrackReturningUser;
     // A key or keys name the campaigns (a key no campaign has answers false); else the goal does.
     const keyOf = (key: unknown) => (typeof key === 'string' && settings.campaignsByKey.get(key)) || { key };
     const targets: (Campaign | { key: unknown })[] =
@@ -383,8 +382,9 @@ export function createClient(config: ClientConfig): VWOClient {
   let closing: Promise<void> | undefined;
   const callsWaiting = callsInProgress();
 
-  const reject = <T>(api: string, problem: string, value: T): T => {
-    log.error(`${api}: ${problem}`);
+  /** One line (an error unless said) for a call that stops, and its answer then. */
+  const reject = <T>(api: string, problem: string, value: T, level: 'error' | 'warn' = 'error'): T => {
+    log[level](`${api}: ${problem}`);
     return value;
   };
 
@@ -429,24 +429,21 @@ export function createClient(config: ClientConfig): VWOClient {
     firstProblem?: string,
   ): Promise<T> =>
     guard(api, failure, () => {
+      const isTrackUser = bucketsUnstoredUsers(api);
       const problem =
         firstProblem ??
         checkString('campaignKey', campaignKey) ??
         checkString('userId', userId) ??
-        checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
+        checkOptions(options, { shouldTrackReturningUser: isTrackUser });
       if (problem) return reject(api, problem, failure);
       const settings = current;
-      const campaign = settings.campaignsByKey.get(campaignKey as string);
+      const campaign = settings.campaignsByKey.get(campaignKey as string) as Campaign;
       // The same rules as explain's, so that its trace never promises what the call refuses.
       const gate = apiGate(api, campaignKey as string, campaign, storage !== undefined);
-      if (gate?.outcome === 'bandit-without-storage') return reject(api, gate.detail, failure);
-      if (gate || !campaign) {
-        log.warn(`${api}: ${gate?.detail}`);
-        return failure;
-      }
+      // apiGate stops every campaign not found: past it, `campaign` is defined.
+      if (gate) return reject(api, gate.detail, failure, gate.outcome === 'bandit-without-storage' ? 'error' : 'warn');
       const opts = checkedOptions(options);
       const user = userId as string;
-      const isTrackUser = bucketsUnstoredUsers(api);
       const source = api === 'getVariationName' ? 'getVariation' : api;
       return chain(decideFor(settings, campaign, user, opts, source, isTrackUser), (decision) => {
         const bucketed = decision.variationName !== null;
@@ -486,7 +483,7 @@ export function createClient(config: ClientConfig): VWOClient {
 
     updateSettings(settings) {
       try {
-        if (typeof settings === 'object' && settings !== null && settings.campaignsByKey instanceof Map) use(settings);
+        if (settings?.campaignsByKey instanceof Map) use(settings);
         else log.error('updateSettings: expected parsed settings (parseSettings(file).settings); keeping the current ones');
       } catch (error) {
         log.error(`updateSettings failed, keeping the current settings: ${errorMessage(error)}`);
@@ -548,7 +545,10 @@ export function createClient(config: ClientConfig): VWOClient {
         });
         // One key → a GET; several (or, as in 1.73.0, none) → one batch POST.
         if (!delivery.batching) {
-          delivery.send(records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : toBatchRequest(ctx, records), records.length);
+          delivery.send(
+            records.length === 1 ? toGetRequest(ctx, records[0] as PushRecord) : batchRequest(ctx, records, true),
+            records.length,
+          );
         }
         return result;
       });
@@ -558,7 +558,7 @@ export function createClient(config: ClientConfig): VWOClient {
       const failed = (message: string, pending: number): FlushResult => ({ status: false, message, sent: 0, failed: 0, pending });
       if (optedOut) return failed('The SDK is opted out: nothing to flush.', 0);
       try {
-        if (typeof options === 'object' && options !== null && options.retryWaiting === true) delivery.retryWaitingNow();
+        if (options?.retryWaiting === true) delivery.retryWaitingNow();
         return await delivery.flush();
       } catch (error) {
         log.error(`flushEvents failed: ${errorMessage(error)}`);
@@ -609,14 +609,14 @@ export function createClient(config: ClientConfig): VWOClient {
           checkOptions(options, { shouldTrackReturningUser: bucketsUnstoredUsers(api) });
         if (problem) return reject('explain', problem, null);
         const { customVariables, variationTargetingVariables, userStorageData } = checkedOptions(options);
-        const call = { campaignKey, userId, api, ...(forVariable ? { variableKey: variableKey as string } : {}) };
+        const call = { campaignKey, userId, api, ...(forVariable && { variableKey: variableKey as string }) };
         const none = noAnswer(api);
         const stopped = (outcome: DecisionTrace['outcome'], detail: string): DecisionTrace => ({
           ...call,
           answer: none,
           variationName: null,
           outcome,
-          steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${String(none)}` }],
+          steps: [{ step: 'api', passed: false, detail: `${detail}: ${api} answers ${none}` }],
         });
         if (optedOut) {
           log.info('explain: the SDK is opted out');
