@@ -11,8 +11,12 @@ import { launchReference } from './reference.mjs';
 import * as w from './workloads.mjs';
 
 const require = createRequire(import.meta.url);
-/** Issue 5: @vwo/browser with its default adapters, bundled and minified, at most 8 KB gzip. */
-const BROWSER_BUDGET_BYTES = 8 * 1024;
+/**
+ * Issue 17: an app importing `launch` from @vwo/browser, bundled and minified, at most 15 KiB gzip
+ * (it replaced issue 5's 8 KB budget for every export; packages/browser/scripts/check-size.mjs
+ * holds the CI ceiling).
+ */
+const LAUNCH_GOAL_BYTES = 15 * 1024;
 
 function heapAfterGc() {
   globalThis.gc();
@@ -92,7 +96,7 @@ export const MEASURES = {
     ];
   },
 
-  /** Bundled for the browser, minified and gzipped; @vwo/browser beside issue 5's budget. */
+  /** Bundled for the browser, minified and gzipped; an app importing `launch` beside issue 17's goal. */
   size: async () => {
     const rows = [];
     const bundle = async (label, contents, resolveDir, budgetBytes, platform = 'browser') => {
@@ -109,7 +113,7 @@ export const MEASURES = {
       const budget =
         budgetBytes === undefined
           ? ''
-          : `; budget ${(budgetBytes / 1024).toFixed(1)} KiB (issue 5): ${gzip <= budgetBytes ? 'met' : `not met, ${((gzip - budgetBytes) / 1024).toFixed(1)} KiB over`}`;
+          : `; goal ${(budgetBytes / 1024).toFixed(1)} KiB (issue 17): ${gzip <= budgetBytes ? 'met' : `not met, ${((gzip - budgetBytes) / 1024).toFixed(1)} KiB over`}`;
       rows.push({
         measure: label,
         value: `${(gzip / 1024).toFixed(1)} KiB gzip`,
@@ -121,7 +125,13 @@ export const MEASURES = {
     // Servers and the edge get the build with unrolled SHA-1 rounds (faster visitor ids).
     await bundle('@vwo/core (everything), server build', "export * from '@vwo/core';", here, undefined, 'neutral');
     await bundle('@vwo/core, decide only (parseSettings + decide)', "export { parseSettings, decide } from '@vwo/core';", here);
-    await bundle('@vwo/browser with its default adapters', "export * from '@vwo/browser';", here, BROWSER_BUDGET_BYTES);
+    await bundle('@vwo/browser, every export', "export * from '@vwo/browser';", here);
+    await bundle(
+      '@vwo/browser, an app importing launch',
+      "import { launch } from '@vwo/browser'; globalThis.launch = launch;",
+      here,
+      LAUNCH_GOAL_BYTES,
+    );
     const referenceSize = readFileSync(require.resolve('vwo-node-sdk/dist/vwo-javascript-sdk.min.js')).length;
     rows.push({
       measure: 'vwo-node-sdk browser build (dist/vwo-javascript-sdk.min.js)',
