@@ -19,6 +19,16 @@ const SLACK_MS = 500;
 
 const hang = () => new Promise<never>(() => undefined);
 
+/** A silent client of one campaign whose requests go to `send`, with `REQUEST_TIMEOUT_MS` unless `extra` says otherwise. */
+const silentClient = (send: Transport['send'], extra: Partial<ClientConfig> = {}) =>
+  createClient({
+    settings: parsed(settingsFile([campaign()])),
+    transport: { send },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    logLevel: 'silent',
+    ...extra,
+  });
+
 /** The transport faults of the issue; each `send` fails its attempt in its own way. */
 const FAULTS: ReadonlyArray<readonly [name: string, send: Transport['send']]> = [
   [
@@ -192,12 +202,7 @@ describe('the cost of the deadlines', () => {
   it('1,000 requests in flight hold one deadline timer between them, not one each', async () => {
     vi.useFakeTimers();
     try {
-      const vwo = createClient({
-        settings: parsed(settingsFile([campaign()])),
-        transport: { send: hang },
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        logLevel: 'silent',
-      });
+      const vwo = silentClient(hang);
       for (let i = 0; i < 500; i++) await vwo.track('K', `u${i}`, 'CUSTOM');
       await vi.advanceTimersByTimeAsync(0);
       // Only the sweep is armed: no timer per request, and no other timer while nothing failed yet.
@@ -217,12 +222,7 @@ describe('the cost of the deadlines', () => {
     vi.useFakeTimers();
     try {
       const answers: Array<(response: { status: number }) => void> = [];
-      const vwo = createClient({
-        settings: parsed(settingsFile([campaign()])),
-        transport: { send: () => new Promise((resolve) => answers.push(resolve)) },
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        logLevel: 'silent',
-      });
+      const vwo = silentClient(() => new Promise((resolve) => answers.push(resolve)));
       for (let i = 0; i < 5; i++) await vwo.track('K', `u${i}`, 'CUSTOM');
       // The middle ones first, then the oldest: the in-flight list loses entries from everywhere.
       for (const i of [1, 3, 0]) answers[i]?.({ status: 200 });
@@ -258,12 +258,7 @@ describe('the cost of the deadlines', () => {
     async (api) => {
       vi.useFakeTimers();
       try {
-        const vwo = createClient({
-          settings: parsed(settingsFile([campaign()])),
-          transport: { send: hang },
-          requestTimeout: REQUEST_TIMEOUT_MS,
-          logLevel: 'silent',
-        });
+        const vwo = silentClient(hang);
         // The sent-at time the delivery is given is the record's `Date.now()`; a wrong origin would
         // move the expiry off the exact millisecond.
         expect(await eventsByApi[api](vwo)).toBeTruthy();
@@ -289,24 +284,21 @@ describe('the cost of the deadlines', () => {
     try {
       const wait = REQUEST_TIMEOUT_MS / 2;
       const sent: string[] = [];
-      const vwo = createClient({
-        settings: parsed(settingsFile([campaign()])),
-        transport: {
-          send: (request) => {
-            sent.push(request.url.includes('/track-goal') ? 'goal' : 'push');
-            return new Promise(() => undefined);
+      const vwo = silentClient(
+        (request) => {
+          sent.push(request.url.includes('/track-goal') ? 'goal' : 'push');
+          return hang();
+        },
+        {
+          // The stored user converts; the conversion's record is written after the decision, then
+          // the goal is stored: `wait` ms between the time stamp and the request.
+          userStorage: {
+            get: async () => ({ userId: 'Ashley', campaignKey: 'K', variationName: 'Control' }),
+            set: () => new Promise<void>((resolve) => setTimeout(resolve, wait)),
           },
+          retry: { baseDelayMs: 100, jitter: 0 },
         },
-        // The stored user converts; the conversion's record is written after the decision, then
-        // the goal is stored: `wait` ms between the time stamp and the request.
-        userStorage: {
-          get: async () => ({ userId: 'Ashley', campaignKey: 'K', variationName: 'Control' }),
-          set: () => new Promise<void>((resolve) => setTimeout(resolve, wait)),
-        },
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        retry: { baseDelayMs: 100, jitter: 0 },
-        logLevel: 'silent',
-      });
+      );
       // A request in flight from the start arms the sweep for REQUEST_TIMEOUT_MS from now (t0).
       expect(await vwo.push('browser', 'chrome', 'Ashley')).toEqual({ browser: true });
       const tracked = vwo.track('K', 'Ashley', 'CUSTOM');
@@ -335,18 +327,13 @@ describe('the cost of the deadlines', () => {
     try {
       const answers: Array<(response: { status: number }) => void> = [];
       const sent: string[] = [];
-      const vwo = createClient({
-        settings: parsed(settingsFile([campaign()])),
-        transport: {
-          send: (request) => {
-            sent.push(request.url);
-            return new Promise((resolve) => answers.push(resolve));
-          },
+      const vwo = silentClient(
+        (request) => {
+          sent.push(request.url);
+          return new Promise((resolve) => answers.push(resolve));
         },
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        retry: { baseDelayMs: 100, jitter: 0 },
-        logLevel: 'silent',
-      });
+        { retry: { baseDelayMs: 100, jitter: 0 } },
+      );
       expect(await vwo.activate('K', 'Ashley')).not.toBeNull();
       // The clock jumps past the deadline without any timer running, as after a blocked loop;
       // the answer's callback then runs before the sweep's.
@@ -367,12 +354,7 @@ describe('the cost of the deadlines', () => {
   it('once flushEvents() resolved with nothing in flight, no timer is left (an edge isolate sees none)', async () => {
     vi.useFakeTimers();
     try {
-      const vwo = createClient({
-        settings: parsed(settingsFile([campaign()])),
-        transport: { send: () => Promise.resolve({ status: 200 }) },
-        requestTimeout: REQUEST_TIMEOUT_MS,
-        logLevel: 'silent',
-      });
+      const vwo = silentClient(() => Promise.resolve({ status: 200 }));
       await impressionAndConversion(vwo);
       expect(vi.getTimerCount()).toBe(1); // the sweep, armed by the first request
       expect(await vwo.flushEvents()).toMatchObject({ sent: 0, pending: 0 }); // both answered before the call
