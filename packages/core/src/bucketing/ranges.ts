@@ -35,11 +35,17 @@ export function allocateRanges(weights: readonly unknown[]): Range[] {
 
 /** Index of the first range that holds `bucket`, or -1. */
 export function findRange(ranges: readonly Range[], bucket: number): number {
-  const item = itemInRange(ranges, bucket);
-  return item === undefined ? -1 : ranges.indexOf(item);
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i] as Range;
+    if (bucket >= range.start && bucket <= range.end) return i;
+  }
+  return -1;
 }
 
-/** The first item whose range holds `bucket`, or `undefined`: {@link findRange} without reading the list a second time. */
+/**
+ * The first item whose range holds `bucket`, or `undefined`: for a caller that wants the item,
+ * {@link findRange} and an indexed read would read a frozen list twice (a slow path on Node 20).
+ */
 export function itemInRange<T extends Range>(ranges: readonly T[], bucket: number): T | undefined {
   for (let i = 0; i < ranges.length; i++) {
     const range = ranges[i] as T;
