@@ -13,11 +13,9 @@ import {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
-import { createBeaconTransport } from '@vwo/transport-beacon';
-import { createFetchTransport } from '@vwo/transport-fetch';
 import { localStorageOutbox, pageLocalStorage } from './outbox.js';
 import { watchPage } from './page-lifecycle.js';
-import { pageAwareTransport } from './page-transport.js';
+import { pageSender } from './page-sender.js';
 
 /** Everything `launch` takes: the client's options, where the settings come from, and the page's defaults. */
 export interface LaunchConfig
@@ -89,7 +87,7 @@ function pageParts(config: LaunchConfig): PageParts {
   // The page may never come back once hidden: send what is queued, and retries due later, while it still can.
   const parts: { -readonly [K in keyof PageParts]: PageParts[K] } = {} as PageParts;
   parts.watch = watchPage(() => void parts.client?.flushEvents({ retryWaiting: true }));
-  parts.transport = given ?? pageAwareTransport(createFetchTransport({ timeoutMs: requestTimeout }), createBeaconTransport(), parts.watch);
+  parts.transport = given ?? pageSender(parts.watch, requestTimeout);
   parts.fetcher = settingsFetcher(parts.transport, config.collectorUrl, requestTimeout);
   return parts;
 }
