@@ -95,34 +95,25 @@ function pageParts(config: LaunchConfig): PageParts {
 function startClient(config: LaunchConfig, page: PageParts, file: unknown): VWOClient {
   // Whatever fails from here on leaves no listener behind.
   try {
-    const {
-      settingsFile,
-      accountId,
-      sdkKey,
-      pollingInterval,
-      requestTimeout,
-      transport: given,
-      persistEvents,
-      storageNamespace,
-      ...clientOptions
-    } = config;
+    const { pollingInterval, storageNamespace } = config;
     const log = safeLogger(config.logger, config.logLevel);
     const settings: Settings = settingsForLaunch(file, log);
 
     let eventOutbox: ClientConfig['eventOutbox'];
-    if (persistEvents !== false && config.isDevelopmentMode !== true) {
+    if (config.persistEvents !== false && config.isDevelopmentMode !== true) {
       const storage = pageLocalStorage();
       if (storage === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
       else eventOutbox = localStorageOutbox(storage, `${storageNamespace ?? 'vwo'}:outbox:`);
     }
 
     let stopPolling: (() => void) | undefined;
+    // The launch-only options (the settings source, polling, the outbox's) mean nothing to the
+    // client, which reads only the options it knows: the config goes in as it is.
     const client = createClient({
-      ...clientOptions,
+      ...config,
       settings,
       transport: page.transport,
       eventOutbox,
-      requestTimeout,
       fetchSettings: page.fetcher.refresh,
       onClose: () => {
         stopPolling?.();
