@@ -2,7 +2,7 @@ import type { EventRequest, Transport, TransportResponse } from '@vwo/core';
 import { BEACON_MAX_BYTES } from '@vwo/transport-beacon';
 import { DEFAULT_TIMEOUT_MS, requestFailed } from '@vwo/transport-fetch';
 import type { PageWatch } from './page-lifecycle.js';
-import { pageAwareTransport } from './page-transport.js';
+import { pageAware } from './page-transport.js';
 
 /**
  * `launch`'s default transport: the requests, answers and errors of
@@ -15,12 +15,8 @@ import { pageAwareTransport } from './page-transport.js';
  */
 export function pageSender(page: Pick<PageWatch, 'hidden' | 'leaving'>, timeoutMs = DEFAULT_TIMEOUT_MS): Transport {
   const visibleWait = Math.ceil(timeoutMs);
-  return pageAwareTransport(
-    { send: (request) => sendFromPage(request, false, visibleWait) },
-    // createBeaconTransport() as launch made it: its fetches keep their own default time-out.
-    { send: (request) => sendFromPage(request, true, DEFAULT_TIMEOUT_MS) },
-    page,
-  );
+  // createBeaconTransport() as launch made it: its fetches keep their own default time-out.
+  return pageAware((request, hidden) => sendFromPage(request, hidden, hidden ? DEFAULT_TIMEOUT_MS : visibleWait), page);
 }
 
 /**
