@@ -601,6 +601,41 @@ describe('flushCallback', () => {
   });
 });
 
+describe('a first attempt delivered (the unbatched steady state)', () => {
+  it('ends its job as sent: outbox entry removed, counted once, seen by a flush waiting for it, close() not kept waiting', async () => {
+    const saved = new Map<string, unknown>();
+    const removed: string[] = [];
+    const outbox = {
+      restore: () => [],
+      save: (key: string, entry: unknown) => void saved.set(key, entry),
+      remove: (key: string) => void removed.push(key),
+    };
+    const { transport, log, delivery } = setup({ answers: ['hang', 204, 'hang'], outbox });
+    delivery.send(getRequest('a'), 1);
+    delivery.send(getRequest('b'), 2);
+    delivery.send(getRequest('c'), 1);
+    const flushed = delivery.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    // Only b's attempt has its answer: its entry alone leaves the outbox.
+    expect(removed).toEqual([[...saved.keys()][1]]);
+    expect(delivery.stats()).toEqual({ enqueued: 4, sent: 2, retried: 0, failed: 0, dropped: 0, pending: 2 });
+    transport.release(200);
+    expect(await flushed).toEqual({
+      status: false,
+      message: 'No batchEvents config present in launch API',
+      sent: 4,
+      failed: 0,
+      pending: 0,
+    });
+    expect(removed).toHaveLength(3);
+    expect(new Set(removed)).toEqual(new Set(saved.keys()));
+    await delivery.close(1000);
+    expect(delivery.stats()).toEqual({ enqueued: 4, sent: 4, retried: 0, failed: 0, dropped: 0, pending: 0 });
+    expect(transport.calls).toHaveLength(3);
+    expect(log.problems()).toEqual([]);
+  });
+});
+
 describe('development mode', () => {
   it('never calls the transport; the queue still empties at its size; nothing counts as sent', async () => {
     const flushCallback = vi.fn();
