@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { visitorUuid } from '../src/events/index.js';
 import { packBytes, paddedWordCount, padWords, sha1 } from '../src/events/sha1.js';
 import { sha1Words as compactRounds } from '../src/events/sha1-rounds.compact.js';
@@ -181,9 +181,12 @@ describe('visitor UUID packing (four code units a step) against node:crypto', ()
       fc.string({ unit: 'binary', maxLength: 200 }),
       fc.nat(3).map((n) => ['', 'x', 'é'.repeat(5000), 'a'.repeat(17_000)][n] as string),
     );
+    // Ids of one account in a row find its namespace in the block already; another account's
+    // id, or a UTF-8 one, writes its own.
+    const anyAccount = fc.constantFrom(888888, 123456, 'account');
     fc.assert(
-      fc.property(fc.array(anyId, { minLength: 2, maxLength: 8 }), (userIds) => {
-        for (const userId of userIds) expect(visitorUuid(888888, userId)).toBe(cryptoVisitorUuid(888888, userId));
+      fc.property(fc.array(fc.tuple(anyAccount, anyId), { minLength: 2, maxLength: 8 }), (ids) => {
+        for (const [accountId, userId] of ids) expect(visitorUuid(accountId, userId)).toBe(cryptoVisitorUuid(accountId, userId));
       }),
       { numRuns: 500 },
     );
@@ -203,6 +206,14 @@ describe('visitor UUID packing (four code units a step) against node:crypto', ()
           }
         }
       }
+    }
+  });
+
+  it('writes the namespace again into a block grown for a long ASCII id', async () => {
+    vi.resetModules();
+    const fresh = await import('../src/events/uuid.js'); // a block of 64 words, not yet grown
+    for (const userId of ['short', 'x'.repeat(300), 'short', 'y'.repeat(2000)]) {
+      expect(fresh.visitorUuid(888888, userId)).toBe(cryptoVisitorUuid(888888, userId));
     }
   });
 
