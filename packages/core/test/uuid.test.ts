@@ -285,7 +285,10 @@ describe('sha1()', () => {
 
 describe('SHA-1 rounds from an opening (the unrolled rounds)', () => {
   // The visitor ids of an account share their first four words (the namespace): the first
-  // hash keeps the state after round 3 in the opening, later hashes start from it.
+  // hash keeps the state after round 3 in the opening, later hashes start from it. Under
+  // vitest.browser-build.config.ts the import is the compact loop, which takes no opening
+  // (three parameters) and must give the same digests without touching it.
+  const takesOpening = unrolledRounds.length === 4;
   it('equals node:crypto for messages that share their first 16 bytes, one block or several', () => {
     fc.assert(
       fc.property(
@@ -305,7 +308,7 @@ describe('SHA-1 rounds from an opening (the unrolled rounds)', () => {
             unrolledRounds(words, padWords(words, bytes.length), state, opening);
             const hex = Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
             expect(hex).toBe(createHash('sha1').update(bytes).digest('hex'));
-            expect(opening[9]).toBe(1);
+            expect(opening[9]).toBe(takesOpening ? 1 : 0);
           }
         },
       ),
