@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { visitorUuid } from '../src/events/index.js';
 import { packBytes, paddedWordCount, padWords, sha1 } from '../src/events/sha1.js';
 import { sha1Words as compactRounds } from '../src/events/sha1-rounds.compact.js';
@@ -173,6 +173,50 @@ describe('visitor UUID packing (four code units a step) against node:crypto', ()
     );
   });
 
+  // The block is reused and only the words an earlier, longer name left behind are cleared:
+  // a short id right after a long, a multi-block, a UTF-8 or a huge one must not read them.
+  it('equals node:crypto for any sequence of ids, whatever the ids before each left in the block', () => {
+    const anyId = fc.oneof(
+      ascii,
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.nat(3).map((n) => ['', 'x', 'é'.repeat(5000), 'a'.repeat(17_000)][n] as string),
+    );
+    // Ids of one account in a row find its namespace in the block already; another account's
+    // id, or a UTF-8 one, writes its own.
+    const anyAccount = fc.constantFrom(888888, 123456, 'account');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyAccount, anyId), { minLength: 2, maxLength: 8 }), (ids) => {
+        for (const [accountId, userId] of ids) expect(visitorUuid(accountId, userId)).toBe(cryptoVisitorUuid(accountId, userId));
+      }),
+      { numRuns: 500 },
+    );
+    // Every order of a long, a short and a middling ASCII id: the middling one spans words the
+    // long one wrote and the short one did not reach.
+    const lengths = [1, 3, 13, 39, 40, 55, 56, 100, 119, 120, 250];
+    for (const first of lengths) {
+      for (const second of lengths) {
+        for (const third of lengths) {
+          for (const [n, fill] of [
+            [first, 'q'],
+            [second, 'r'],
+            [third, 's'],
+          ] as const) {
+            const userId = fill.repeat(n);
+            expect(visitorUuid(888888, userId)).toBe(cryptoVisitorUuid(888888, userId));
+          }
+        }
+      }
+    }
+  });
+
+  it('writes the namespace again into a block grown for a long ASCII id', async () => {
+    vi.resetModules();
+    const fresh = await import('../src/events/uuid.js'); // a block of 64 words, not yet grown
+    for (const userId of ['short', 'x'.repeat(300), 'short', 'y'.repeat(2000)]) {
+      expect(fresh.visitorUuid(888888, userId)).toBe(cryptoVisitorUuid(888888, userId));
+    }
+  });
+
   it('switches to UTF-8 wherever the first wide code unit sits in a group of four', () => {
     fc.assert(
       fc.property(ascii, wide, fc.nat(), (base, code, at) => {
@@ -236,5 +280,39 @@ describe('sha1()', () => {
   it('is the digest of the rounds the source build uses', () => {
     const bytes = Uint8Array.from('abc', (c) => c.charCodeAt(0));
     expect(Buffer.from(sha1(bytes)).toString('hex')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+  });
+});
+
+describe('SHA-1 rounds from an opening (the unrolled rounds)', () => {
+  // The visitor ids of an account share their first four words (the namespace): the first
+  // hash keeps the state after round 3 in the opening, later hashes start from it. Under
+  // vitest.browser-build.config.ts the import is the compact loop, which takes no opening
+  // (three parameters) and must give the same digests without touching it.
+  const takesOpening = unrolledRounds.length === 4;
+  it('equals node:crypto for messages that share their first 16 bytes, one block or several', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.array(fc.uint8Array({ maxLength: 200 }), { minLength: 1, maxLength: 6 }),
+        (head, tails) => {
+          const opening = new Int32Array(10);
+          const view = new DataView(head.buffer, head.byteOffset, 16);
+          for (let i = 0; i < 4; i++) opening[i] = view.getInt32(i * 4);
+          for (const tail of tails) {
+            const bytes = new Uint8Array(16 + tail.length);
+            bytes.set(head);
+            bytes.set(tail, 16);
+            const words = new Int32Array(paddedWordCount(bytes.length));
+            packBytes(bytes, bytes.length, words);
+            const state = new Int32Array(5);
+            unrolledRounds(words, padWords(words, bytes.length), state, opening);
+            const hex = Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+            expect(hex).toBe(createHash('sha1').update(bytes).digest('hex'));
+            expect(opening[9]).toBe(takesOpening ? 1 : 0);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
