@@ -1,7 +1,7 @@
 import { compareStepByStep } from './compare-steps.js';
 import { canonical, isNormalisable, normalisedText } from './normalise.js';
 import type { OperandKind, ParsedOperand } from './operand.js';
-import { CONTAINS, ENDS_WITH, EQUALS, GT, GTE, LOWER, LT, LTE, NORMALISED, REGEX, STARTS_WITH, Step, THROWS } from './program.js';
+import { CONTAINS, ENDS_WITH, EQUALS, GT, GTE, LOWER, LT, LTE, MISMATCH, NORMALISED, REGEX, STARTS_WITH, Step, THROWS } from './program.js';
 
 const CODES: Readonly<Record<OperandKind, number>> = {
   equals: EQUALS,
@@ -35,7 +35,9 @@ export function conditionStep({ kind, value }: ParsedOperand, slot: number): Ste
     step.error = error;
     return step;
   }
-  const step = new Step(CODES[kind]);
+  // No string tag equals an operand that is not a string (its normalised number still may).
+  const text = typeof value === 'string' ? value : undefined;
+  const step = new Step(text === undefined ? MISMATCH : CODES[kind]);
   step.slot = slot;
   step.kind = kind;
   step.value = value;
@@ -43,14 +45,13 @@ export function conditionStep({ kind, value }: ParsedOperand, slot: number): Ste
   // A tag that reads as a number is compared by its normalised number (or text) when the operand
   // does too (neither 0 nor NaN); any other tag as text.
   const normalises = isNormalisable(operandNumber);
-  if (normalises) step.numberCode = step.code + NORMALISED;
+  if (normalises) step.numberCode = CODES[kind] + NORMALISED;
   step.operand = canonical(operandNumber);
   step.operandText = normalises ? normalisedText(operandNumber) : '';
-  const text = value as string;
   // Normalised texts spell numbers; lower-casing changes only "NaN", on both sides alike.
-  step.text = kind === 'lower' ? text.toLowerCase() : text;
+  if (text !== undefined) step.text = kind === 'lower' ? text.toLowerCase() : text;
   if (kind === 'regex') {
-    step.pattern = compilePattern(text);
+    step.pattern = compilePattern(step.text);
     // The pattern itself is normalised when it reads as a number (`regex(1.50)` looks for "1.5").
     step.normalisedPattern = normalises ? compilePattern(step.operandText) : step.pattern;
   }

@@ -27,21 +27,23 @@ export const GT = 6;
 export const GTE = 7;
 export const LT = 8;
 export const LTE = 9;
+/** An equality with an operand that is not a string: no string tag equals it as text. */
+export const MISMATCH = 10;
 /** An operand that cannot be stringified: throws on every evaluation that finds the variable. */
-export const THROWS = 10;
+export const THROWS = 11;
 /** Added to a condition's code when its operand normalises (see {@link Step.numberCode}). */
 export const NORMALISED = 16;
 // Everything else.
 /** Whether `_vwoUserId` is one of `ids`. */
-export const USER = 11;
+export const USER = 32;
 /** Closes a combinator: whether all its children hold. */
-export const AND = 12;
+export const AND = 33;
 /** Closes a combinator: whether any of its children holds. */
-export const OR = 13;
+export const OR = 34;
 /** Closes a combinator whose outcome is `outcome` (a constant child of `and`/`or` decided it). */
-export const ALL = 14;
+export const ALL = 35;
 /** Opens a combinator, closed by `AND`, `OR` or `ALL` after its children. */
-export const OPEN = 15;
+export const OPEN = 36;
 
 /**
  * One step of a program. Every step has this one shape, whatever its code, so that the loop
@@ -65,7 +67,7 @@ export class Step {
   operand = Number.NaN;
   /** The operand's normalised text, when it normalises. */
   operandText = '';
-  /** The operand's text, lower-cased for `lower`. */
+  /** The operand's text, lower-cased for `lower` (empty for an operand that is not a string). */
   text = '';
   /** `regex`'s pattern (null when invalid, which makes the test false), and the normalised one. */
   pattern: RegExp | null = null;
@@ -114,19 +116,19 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
     const step = program[i];
     const code = step.code;
     let outcome: boolean;
-    if (code > 10 /* THROWS */) {
-      if (code === 15 /* OPEN */) {
+    if (code >= 32 /* USER */) {
+      if (code === 36 /* OPEN */) {
         saved[depth++] = all;
         saved[depth++] = any;
         all = true;
         any = false;
         continue;
       }
-      if (code === 11 /* USER */) {
+      if (code === 32 /* USER */) {
         const userId = readings.userId;
         outcome = typeof userId === 'string' && (step.ids as ReadonlySet<string>).has(userId);
       } else {
-        outcome = code === 12 /* AND */ ? all : code === 13 /* OR */ ? any : step.outcome;
+        outcome = code === 33 /* AND */ ? all : code === 34 /* OR */ ? any : step.outcome;
         any = saved[--depth];
         all = saved[--depth];
       }
@@ -146,9 +148,9 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
       // text) because the operand normalises too. Below: the tag compared as text, or a number
       // that is not normalisable (0, NaN) with the operand's own number, which differs from its
       // normalised one from 1e21 up (`gt(1e21)`'s text normalises to "1").
-      switch (isNormalisable(numbers[slot]) ? step.numberCode : code) {
+      switch (step.numberCode !== code && isNormalisable(numbers[slot]) ? step.numberCode : code) {
         case 0: // EQUALS
-          outcome = tag === step.value;
+          outcome = tag === step.text;
           break;
         case 1: // LOWER
           outcome = equalsLowered(tag, step.text);
@@ -205,6 +207,9 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
         case 25: // LTE, normalised
           outcome = step.operand >= canonicalOf(numbers[slot]);
           break;
+        case 10: // MISMATCH
+          outcome = false;
+          break;
         default:
           throw step.error;
       }
@@ -228,7 +233,7 @@ function canonicalOf(parsed: number): number {
  */
 function otherOutcome(step: Step, tag: Reading): SegmentOutcome {
   if (tag === MISSING) return false;
-  if (step.code === 10 /* THROWS */) throw step.error;
+  if (step.code === 11 /* THROWS */) throw step.error;
   if (tag === null) return step.whenNull;
   return compareStepByStep(step.kind, step.value, step.operandNumber, (tag as OtherTag).tag);
 }
