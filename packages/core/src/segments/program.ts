@@ -8,7 +8,7 @@
  * variables (whether all hold, whether any holds) instead of a stack.
  */
 import { compareStepByStep } from './compare-steps.js';
-import { canonical, isNormalisable, normalisedText, sameText } from './normalise.js';
+import { canonical, sameText } from './normalise.js';
 import type { OperandKind } from './operand.js';
 import { MISSING, type OtherTag, type Reading, type Readings } from './readings.js';
 import { equalsLowered } from './text.js';
@@ -148,7 +148,19 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
       // text) because the operand normalises too. Below: the tag compared as text, or a number
       // that is not normalisable (0, NaN) with the operand's own number, which differs from its
       // normalised one from 1e21 up (`gt(1e21)`'s text normalises to "1").
-      switch (step.numberCode !== code && isNormalisable(numbers[slot]) ? step.numberCode : code) {
+      let select = code;
+      // The normalised number of the tag, read only when the operand normalises.
+      let number = Number.NaN;
+      if (step.numberCode !== code) {
+        const parsed = numbers[slot];
+        // isNormalisable(), inline: a module's function is a variable its caller checks on every call.
+        if (parsed !== 0 && !Number.isNaN(parsed)) {
+          select = step.numberCode;
+          // canonical() differs from the number only from 1e21 up.
+          number = parsed < 1e21 && parsed > -1e21 ? parsed : canonical(parsed);
+        }
+      }
+      switch (select) {
         case 0: // EQUALS
           outcome = tag === step.text;
           break;
@@ -181,31 +193,32 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
           break;
         case 16: // EQUALS, normalised
         case 17: // LOWER, normalised
-          outcome = sameText(step.operand, canonicalOf(numbers[slot]));
+          outcome = sameText(step.operand, number);
           break;
+        // `number` is canonical, so its text is the normalised text (normalise.ts).
         case 18: // CONTAINS, normalised
-          outcome = normalisedText(numbers[slot]).includes(step.operandText);
+          outcome = String(number).includes(step.operandText);
           break;
         case 19: // STARTS_WITH, normalised
-          outcome = normalisedText(numbers[slot]).startsWith(step.operandText);
+          outcome = String(number).startsWith(step.operandText);
           break;
         case 20: // ENDS_WITH, normalised
-          outcome = normalisedText(numbers[slot]).endsWith(step.operandText);
+          outcome = String(number).endsWith(step.operandText);
           break;
         case 21: // REGEX, normalised
-          outcome = step.normalisedPattern?.test(normalisedText(numbers[slot])) === true;
+          outcome = step.normalisedPattern?.test(String(number)) === true;
           break;
         case 22: // GT, normalised
-          outcome = step.operand < canonicalOf(numbers[slot]);
+          outcome = step.operand < number;
           break;
         case 23: // GTE, normalised
-          outcome = step.operand <= canonicalOf(numbers[slot]);
+          outcome = step.operand <= number;
           break;
         case 24: // LT, normalised
-          outcome = step.operand > canonicalOf(numbers[slot]);
+          outcome = step.operand > number;
           break;
         case 25: // LTE, normalised
-          outcome = step.operand >= canonicalOf(numbers[slot]);
+          outcome = step.operand >= number;
           break;
         case 10: // MISMATCH
           outcome = false;
@@ -219,11 +232,6 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
   }
   // The root's outcome is the only one merged at the outermost level.
   return any;
-}
-
-/** {@link canonical}, which differs from the number only from 1e21 up, without its call below. */
-function canonicalOf(parsed: number): number {
-  return parsed < 1e21 && parsed > -1e21 ? parsed : canonical(parsed);
 }
 
 /**
