@@ -6,8 +6,9 @@ import { Readings, readVariables, VariableTable } from './readings.js';
 import type { SegmentOutcome, SegmentVariables } from './types.js';
 
 /**
- * The tree of a segment DSL, folded where constant (the server build; nodes.compact.ts in the
- * browser build evaluates the same tree without folding). How 1.73.0 evaluates, and why the compiled tree may look different:
+ * A segment DSL compiled into a program of steps (program.ts runs it), folded where constant (the
+ * server build; nodes.compact.ts in the browser build evaluates the same tree without folding).
+ * How 1.73.0 evaluates, and why the compiled program may look different from the tree:
  * - every node of the tree is evaluated (`and`/`or` run all their children before combining),
  *   and any exception anywhere makes the whole evaluation false. So a node that always throws
  *   (`{}` nested, `{"and":null}`, `{"user":5}` …) makes the segment constant false, whatever
@@ -36,9 +37,9 @@ export function compileNode(node: unknown): Compiled {
   const saved = Array.from({ length: depth }, () => false);
   let running = false;
   return (variables: SegmentVariables) => {
-    // One evaluation's readings are kept for the next, so that an evaluation allocates nothing.
-    // A getter or `toString` among the variables could evaluate this segment again meanwhile:
-    // that nested evaluation reads into readings of its own.
+    // One evaluation's readings and saved outcomes are kept for the next, so that an evaluation
+    // allocates nothing. A getter or `toString` among the variables could evaluate this segment
+    // again meanwhile: that nested evaluation gets readings and saved outcomes of its own.
     if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), new Array(depth));
     running = true;
     try {

@@ -16,7 +16,7 @@ import type { SegmentOutcome } from './types.js';
 
 // The codes of the steps. `run` spells them as literals: a bundler turns a module's
 // `const` into a `var`, which optimised code reloads and checks at every `case` it compares.
-// Conditions: push the outcome of comparing the variable in `slot` with the operand.
+// Conditions: the outcome of comparing the variable in `slot` with the operand.
 export const EQUALS = 0;
 export const LOWER = 1;
 export const CONTAINS = 2;
