@@ -13,11 +13,9 @@ import {
   type VWOClient,
   VWOConfigError,
 } from '@vwo/core';
-import { createBeaconTransport } from '@vwo/transport-beacon';
-import { createFetchTransport } from '@vwo/transport-fetch';
 import { localStorageOutbox, pageLocalStorage } from './outbox.js';
 import { watchPage } from './page-lifecycle.js';
-import { pageAwareTransport } from './page-transport.js';
+import { pageSender } from './page-sender.js';
 
 /** Everything `launch` takes: the client's options, where the settings come from, and the page's defaults. */
 export interface LaunchConfig
@@ -89,7 +87,7 @@ function pageParts(config: LaunchConfig): PageParts {
   // The page may never come back once hidden: send what is queued, and retries due later, while it still can.
   const parts: { -readonly [K in keyof PageParts]: PageParts[K] } = {} as PageParts;
   parts.watch = watchPage(() => void parts.client?.flushEvents({ retryWaiting: true }));
-  parts.transport = given ?? pageAwareTransport(createFetchTransport({ timeoutMs: requestTimeout }), createBeaconTransport(), parts.watch);
+  parts.transport = given ?? pageSender(parts.watch, requestTimeout);
   parts.fetcher = settingsFetcher(parts.transport, config.collectorUrl, requestTimeout);
   return parts;
 }
@@ -97,34 +95,25 @@ function pageParts(config: LaunchConfig): PageParts {
 function startClient(config: LaunchConfig, page: PageParts, file: unknown): VWOClient {
   // Whatever fails from here on leaves no listener behind.
   try {
-    const {
-      settingsFile,
-      accountId,
-      sdkKey,
-      pollingInterval,
-      requestTimeout,
-      transport: given,
-      persistEvents,
-      storageNamespace,
-      ...clientOptions
-    } = config;
+    const { pollingInterval, storageNamespace } = config;
     const log = safeLogger(config.logger, config.logLevel);
     const settings: Settings = settingsForLaunch(file, log);
 
     let eventOutbox: ClientConfig['eventOutbox'];
-    if (persistEvents !== false && config.isDevelopmentMode !== true) {
+    if (config.persistEvents !== false && config.isDevelopmentMode !== true) {
       const storage = pageLocalStorage();
       if (storage === undefined) log.warn('localStorage is unavailable: unsent events will not survive a reload');
       else eventOutbox = localStorageOutbox(storage, `${storageNamespace ?? 'vwo'}:outbox:`);
     }
 
     let stopPolling: (() => void) | undefined;
+    // The launch-only options (the settings source, polling, the outbox's) mean nothing to the
+    // client, which reads only the options it knows: the config goes in as it is.
     const client = createClient({
-      ...clientOptions,
+      ...config,
       settings,
       transport: page.transport,
       eventOutbox,
-      requestTimeout,
       fetchSettings: page.fetcher.refresh,
       onClose: () => {
         stopPolling?.();

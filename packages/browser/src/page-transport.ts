@@ -21,24 +21,35 @@ const HANDED_OVER: TransportResponse = { status: 202 };
  * const transport = pageAwareTransport(createFetchTransport(), createBeaconTransport(), page);
  */
 export function pageAwareTransport(visible: Transport, hidden: Transport, page: Pick<PageWatch, 'hidden' | 'leaving'>): Transport {
+  return pageAware((request, isHidden) => (isHidden ? hidden : visible).send(request), page);
+}
+
+/**
+ * {@link pageAwareTransport}'s rules over one function that sends `request` the visible way, or
+ * (`hidden`) the way that outlives the page: `launch`'s page sender is such a function.
+ *
+ * @internal
+ */
+export function pageAware(
+  send: (request: EventRequest, hidden: boolean) => Promise<TransportResponse>,
+  page: Pick<PageWatch, 'hidden' | 'leaving'>,
+): Transport {
   // Retries resend the very request object, so identity tells a retry from a first attempt.
   const failed = new WeakSet<EventRequest>();
-  const watch = (request: EventRequest, sent: Promise<TransportResponse>): Promise<TransportResponse> =>
-    sent.then(
-      (response) => {
-        if (!(response.status >= 200 && response.status < 300)) failed.add(request);
-        return response;
-      },
-      (error: unknown) => {
-        failed.add(request);
-        throw error;
-      },
-    );
   return {
     send(request) {
-      if (!page.hidden()) return watch(request, visible.send(request));
-      const sent = watch(request, hidden.send(request));
-      if (!page.leaving() || failed.has(request)) return sent;
+      const hidden = page.hidden();
+      const sent = send(request, hidden).then(
+        (response) => {
+          if (!(response.status >= 200 && response.status < 300)) failed.add(request);
+          return response;
+        },
+        (error: unknown) => {
+          failed.add(request);
+          throw error;
+        },
+      );
+      if (!hidden || !page.leaving() || failed.has(request)) return sent;
       sent.catch(() => undefined);
       return Promise.resolve(HANDED_OVER);
     },

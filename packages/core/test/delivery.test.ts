@@ -601,6 +601,80 @@ describe('flushCallback', () => {
   });
 });
 
+describe('a first attempt delivered (the unbatched steady state)', () => {
+  it('ends its job as sent: outbox entry removed, counted once, seen by a flush waiting for it, close() not kept waiting', async () => {
+    const saved = new Map<string, unknown>();
+    const removed: string[] = [];
+    const outbox = {
+      restore: () => [],
+      save: (key: string, entry: unknown) => void saved.set(key, entry),
+      remove: (key: string) => void removed.push(key),
+    };
+    const { transport, log, delivery } = setup({ answers: ['hang', 204, 'hang'], outbox });
+    delivery.send(getRequest('a'), 1);
+    delivery.send(getRequest('b'), 2);
+    delivery.send(getRequest('c'), 1);
+    const flushed = delivery.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    // Only b's attempt has its answer: its entry alone leaves the outbox.
+    expect(removed).toEqual([[...saved.keys()][1]]);
+    expect(delivery.stats()).toEqual({ enqueued: 4, sent: 2, retried: 0, failed: 0, dropped: 0, pending: 2 });
+    transport.release(200);
+    expect(await flushed).toEqual({
+      status: false,
+      message: 'No batchEvents config present in launch API',
+      sent: 4,
+      failed: 0,
+      pending: 0,
+    });
+    expect(removed).toHaveLength(3);
+    expect(new Set(removed)).toEqual(new Set(saved.keys()));
+    await delivery.close(1000);
+    expect(delivery.stats()).toEqual({ enqueued: 4, sent: 4, retried: 0, failed: 0, dropped: 0, pending: 0 });
+    expect(transport.calls).toHaveLength(3);
+    expect(log.problems()).toEqual([]);
+  });
+});
+
+describe('many attempts in flight at once', () => {
+  it('150 answered out of order, 10 expiring at their deadline and retried: each ends once, flush and stats agree', async () => {
+    const answers: Array<(response: TransportResponse) => void> = [];
+    const transport = {
+      // The first 150 attempts wait for the test; every later one (the retries) is delivered at once.
+      send: (_request: EventRequest): Promise<TransportResponse> =>
+        answers.length < 150 ? new Promise((resolve) => answers.push(resolve)) : Promise.resolve({ status: 200 }),
+    };
+    const log = recordingLogger();
+    const delivery = createDelivery({ transport, context: () => ctx, logger: log.logger, requestTimeout: 5000, random: () => 0 });
+    for (let i = 0; i < 150; i++) delivery.send(getRequest(`user-${i}`), 1);
+    const flushed = delivery.flush();
+    // Every attempt but the first ten is answered, in an order far from the order they started.
+    for (let k = 0; k < 150; k++) {
+      const i = (k * 7) % 150;
+      if (i >= 10) answers[i]?.({ status: 200 });
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivery.stats()).toEqual({ enqueued: 150, sent: 140, retried: 0, failed: 0, dropped: 0, pending: 10 });
+    // The first ten expire at their deadline, are retried a second later and delivered.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await flushed).toEqual({
+      status: false,
+      message: 'No batchEvents config present in launch API',
+      sent: 140,
+      failed: 0,
+      pending: 10,
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(delivery.stats()).toEqual({ enqueued: 150, sent: 150, retried: 10, failed: 0, dropped: 0, pending: 0 });
+    // Their late answers end nothing.
+    for (let i = 0; i < 10; i++) answers[i]?.({ status: 500 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivery.stats()).toEqual({ enqueued: 150, sent: 150, retried: 10, failed: 0, dropped: 0, pending: 0 });
+    expect(log.problems()).toEqual([]);
+    await delivery.close(1000);
+  });
+});
+
 describe('development mode', () => {
   it('never calls the transport; the queue still empties at its size; nothing counts as sent', async () => {
     const flushCallback = vi.fn();

@@ -74,15 +74,31 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
         const text = await response.text();
         return { status: response.status, statusText: response.statusText, body: text, headers: headerRecord(response.headers) };
       } catch (error) {
-        const where = safeUrl(url);
-        // Some runtimes quote the whole URL in their message (Node: `Failed to parse URL from …`).
-        const cause = timer.signal.aborted ? `timed out after ${wait} ms` : `network error (${describe(error).split(url).join(where)})`;
-        throw new Error(`${method} ${where} failed: ${cause}`, { cause: error });
+        throw requestFailed(method, url, error, timer.signal.aborted ? wait : undefined);
       } finally {
         timer.clear();
       }
     },
   };
+}
+
+/**
+ * The error a fetch transport rejects with when no answer came: `GET https://host/path failed:
+ * timed out after 5000 ms` when `timedOutAfterMs` is given, else `… failed: network error
+ * (<the innermost reasons of error>)`. It names the method and the URL's origin and path, never
+ * the query string (it carries the SDK key) or user info; `error` is its `cause`. Exported for
+ * `@vwo/browser`'s page sender, which fetches itself and must fail with the same texts.
+ *
+ * @example
+ * requestFailed('GET', 'https://h.example/p?i=key', new TypeError('Failed to fetch')).message;
+ * // 'GET https://h.example/p failed: network error (Failed to fetch)'
+ */
+export function requestFailed(method: string, url: string, error: unknown, timedOutAfterMs?: number): Error {
+  const where = safeUrl(url);
+  // Some runtimes quote the whole URL in their message (Node: `Failed to parse URL from …`).
+  const cause =
+    timedOutAfterMs === undefined ? `network error (${describe(error).split(url).join(where)})` : `timed out after ${timedOutAfterMs} ms`;
+  return new Error(`${method} ${where} failed: ${cause}`, { cause: error });
 }
 
 interface Timer {

@@ -102,29 +102,45 @@ export class ClientCore {
    */
   decide(request: DecideRequest): MaybePromise<Decision> {
     const { storage } = this;
-    if (!storage) return this.#decideWith(request, undefined);
-    return chain(storage.snapshot(request.userId, request.campaign, request.options.userStorageData), (snapshot) => {
-      const decision = decide(request.settings, request.campaign, request.userId, this.#decideOptions(request, snapshot));
-      if (decision.outcome === 'error') throw new DecisionFailure(`${request.campaign.key}: ${decision.error}`);
+    const { settings, campaign, userId, options, source, isTrackUser, goalIdentifier } = request;
+    if (!storage) return this.#decideWith(settings, campaign, userId, options, source, isTrackUser, goalIdentifier);
+    return chain(storage.snapshot(userId, campaign, options.userStorageData), (snapshot) => {
+      const decision = decide(settings, campaign, userId, decideOptions(options, isTrackUser, snapshot));
+      if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
       const stored =
         decision.store && decision.campaign
-          ? storage.set(
-              assignmentRecord(
-                request.userId,
-                decision.variationName as string,
-                decision.campaign.key,
-                request.goalIdentifier,
-                request.options.metaData,
-              ),
-            )
+          ? storage.set(assignmentRecord(userId, decision.variationName as string, decision.campaign.key, goalIdentifier, options.metaData))
           : undefined;
-      return chain(stored, () => this.#notify(request, decision));
+      return chain(stored, () => this.#notify(campaign, userId, options, source, goalIdentifier, decision));
     });
   }
 
-  #decideWith(request: DecideRequest, snapshot: undefined): Decision {
-    const { settings, campaign, userId } = request;
-    const options = this.#decideOptions(request, snapshot);
+  /**
+   * {@link decide} for `activate` and `isFeatureEnabled`, the APIs that bucket users without a
+   * stored record, with its fields as arguments: without storage, the hot path of both, no
+   * request object is made.
+   */
+  decideBucketing(
+    settings: Settings,
+    campaign: Campaign,
+    userId: string,
+    options: ApiOptions,
+    source: 'activate' | 'isFeatureEnabled',
+  ): MaybePromise<Decision> {
+    if (this.storage) return this.decide({ settings, campaign, userId, options, source, isTrackUser: true });
+    return this.#decideWith(settings, campaign, userId, options, source, true, undefined);
+  }
+
+  #decideWith(
+    settings: Settings,
+    campaign: Campaign,
+    userId: string,
+    apiOptions: ApiOptions,
+    source: CallbackSource,
+    isTrackUser: boolean,
+    goalIdentifier: string | undefined,
+  ): Decision {
+    const options = decideOptions(apiOptions, isTrackUser, undefined);
     if (
       SPEED_PATHS &&
       options === NOT_TRACK_USER &&
@@ -132,7 +148,7 @@ export class ClientCore {
       userId === this.#lastUserId &&
       settings === this.#lastSettings
     ) {
-      return this.#notify(request, this.#lastDecision as Decision);
+      return this.#notify(campaign, userId, apiOptions, source, goalIdentifier, this.#lastDecision as Decision);
     }
     const decision = decide(settings, campaign, userId, options);
     if (decision.outcome === 'error') throw new DecisionFailure(`${campaign.key}: ${decision.error}`);
@@ -142,28 +158,25 @@ export class ClientCore {
       this.#lastUserId = userId;
       this.#lastDecision = decision;
     }
-    return this.#notify(request, decision);
+    return this.#notify(campaign, userId, apiOptions, source, goalIdentifier, decision);
   }
 
-  #decideOptions(request: DecideRequest, snapshot: StorageSnapshot | undefined): DecideOptions {
-    const { options, isTrackUser } = request;
-    const { customVariables, variationTargetingVariables } = options;
-    // Most calls pass no variables and the client has no storage: one shared options object.
-    if (SPEED_PATHS && customVariables === undefined && variationTargetingVariables === undefined && snapshot === undefined) {
-      return isTrackUser ? TRACK_USER : NOT_TRACK_USER;
-    }
-    return { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot };
-  }
-
-  #notify(request: DecideRequest, decision: Decision): Decision {
+  #notify(
+    campaign: Campaign,
+    userId: string,
+    options: ApiOptions,
+    source: CallbackSource,
+    goalIdentifier: string | undefined,
+    decision: Decision,
+  ): Decision {
     const callback = this.config.integrations?.callback;
     if (callback && decision.notifies) {
-      notifyDecision(callback, this.log, request.campaign, decision, {
-        userId: request.userId,
-        vwoUserId: visitorUuidOf(this.#context, request.userId),
-        source: request.source,
-        options: request.options,
-        goalIdentifier: request.goalIdentifier,
+      notifyDecision(callback, this.log, campaign, decision, {
+        userId,
+        vwoUserId: visitorUuidOf(this.#context, userId),
+        source,
+        options,
+        goalIdentifier,
       });
     }
     return decision;
@@ -209,6 +222,15 @@ export class ClientCore {
  */
 export function sentAtOf(ctx: EventContext, time: number | undefined): number | undefined {
   return SPEED_PATHS && ctx.now === Date.now ? time : undefined;
+}
+
+/** The options `decide` gets; most calls pass no variables and the client has no storage: one shared object. */
+function decideOptions(options: ApiOptions, isTrackUser: boolean, snapshot: StorageSnapshot | undefined): DecideOptions {
+  const { customVariables, variationTargetingVariables } = options;
+  if (SPEED_PATHS && customVariables === undefined && variationTargetingVariables === undefined && snapshot === undefined) {
+    return isTrackUser ? TRACK_USER : NOT_TRACK_USER;
+  }
+  return { customVariables, variationTargetingVariables, isTrackUser, storage: snapshot };
 }
 
 const TRACK_USER: DecideOptions = Object.freeze({ isTrackUser: true });

@@ -1,4 +1,4 @@
-import { apiGate, bucketsUnstoredUsers, type CampaignApi } from '../decision/api-rules.js';
+import { apiGate, bucketsUnstoredUsers, type CampaignApi, featureEnabled } from '../decision/api-rules.js';
 import { decide } from '../decision/decide.js';
 import type { Decision } from '../decision/types.js';
 import { createDelivery } from '../delivery/index.js';
@@ -130,7 +130,7 @@ class Client implements VWOClient {
     const campaign = this.#campaignFor('activate', settings, campaignKey, userId, options);
     if (!campaign) return null;
     const opts = checkedOptions(options);
-    const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'activate', isTrackUser: true });
+    const decided = this.#core.decideBucketing(settings, campaign, userId, opts, 'activate');
     // No closure unless the storage made the decision wait: this is the hot path.
     if (SPEED_PATHS && !isPromiseLike(decided))
       return this.#impressed(settings, campaign, userId, opts, decided) ? decided.variationName : null;
@@ -149,11 +149,12 @@ class Client implements VWOClient {
     return true;
   }
 
-  /** `isFeatureEnabled`'s answer; sends its impression. */
+  /**
+   * `isFeatureEnabled`'s answer; sends its impression. For a decision with a variation,
+   * `answerOf`'s answer is `featureEnabled`'s: called directly, as `answerOf` is too large to inline.
+   */
   #featureEnabled(settings: Settings, campaign: Campaign, userId: string, opts: ApiOptions, decision: Decision): boolean {
-    return (
-      this.#impressed(settings, campaign, userId, opts, decision) && answerOf('isFeatureEnabled', campaign, decision, '', null) === true
-    );
+    return this.#impressed(settings, campaign, userId, opts, decision) && featureEnabled(campaign, decision);
   }
 
   getVariationName(campaignKey: string, userId: string, options?: ApiOptions): Promise<string | null> {
@@ -183,7 +184,7 @@ class Client implements VWOClient {
     if (!campaign) return false;
     const opts = checkedOptions(options);
     // An impression goes out whether the feature is on or off for the user (1.73.0).
-    const decided = this.#core.decide({ settings, campaign, userId, options: opts, source: 'isFeatureEnabled', isTrackUser: true });
+    const decided = this.#core.decideBucketing(settings, campaign, userId, opts, 'isFeatureEnabled');
     // No closure unless the storage made the decision wait: this is the hot path.
     if (SPEED_PATHS && !isPromiseLike(decided)) return this.#featureEnabled(settings, campaign, userId, opts, decided);
     return chain(decided, (decision) => this.#featureEnabled(settings, campaign, userId, opts, decision));

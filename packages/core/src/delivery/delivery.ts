@@ -223,6 +223,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // An answer whose fields throw when read is no answer.
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
     }
+    if (result.kind === 'sent' && job.failures === 0 && job.payload === undefined) {
+      // The steady state of an unbatched client: a first attempt delivered. Its job ends as
+      // `afterAttempt` and `finish` end it, without their calls and branches for failures.
+      outbox?.remove(job.outboxKey);
+      job.outcome = 'sent';
+      liveJobs -= 1;
+      jobEvents -= job.events;
+      counts.sent += job.events;
+      if (liveJobs === 0 && onIdle !== undefined) onIdle();
+      if (flushWatches.size > 0) noteForFlushes(job, 'sent');
+      return;
+    }
     if (result.kind !== 'sent') {
       job.lastFailure = {
         problem: result.problem,

@@ -1,9 +1,10 @@
 /**
  * uuid.ts for the browser build: the same visitor ids, derived plainly (fresh arrays for each
- * id, no namespace cache, the message padded in place, hex by `toString`). uuid.ts documents the
- * ids; a page derives a few.
+ * id, no namespace cache, the name's UTF-8 read from `encodeURIComponent`'s escapes and packed
+ * into the block with its padding, hex by `toString`). uuid.ts documents the ids; a page derives
+ * a few.
  */
-import { maxUtf8Length, writeUtf8 } from './encoding.js';
+import { encodeComponent } from './encoding.js';
 import { sha1Words } from './sha1-rounds.js';
 import type { EventContext } from './types.js';
 
@@ -26,13 +27,13 @@ export function uuidV5Bytes(name: string, namespace: Uint8Array): Uint8Array {
 
 /** SHA-1 of the namespace then UTF-8(name), version 5 and the RFC 4122 variant set, into `state`. */
 function uuidV5(name: string, namespace: Int32Array): void {
-  const bytes = new Uint8Array(maxUtf8Length(name) + 1);
-  const length = writeUtf8(name, bytes, 0);
-  // SHA-1's padding: 0x80 after the message, zeros, then its length in bits as 64 bits.
-  bytes[length] = 0x80;
+  // The UTF-8 bytes as char codes (encoding.compact.ts), then SHA-1's 0x80 after the message.
+  const bytes = `${unescape(encodeComponent(name))}\x80`;
+  const length = bytes.length - 1;
   const words = new Int32Array((((length + 24) >>> 6) + 1) * 16);
   words.set(namespace);
-  for (let i = 0; i <= length; i++) words[4 + (i >>> 2)] |= (bytes[i] as number) << (24 - ((i & 3) << 3));
+  for (let i = 0; i <= length; i++) words[4 + (i >>> 2)] |= bytes.charCodeAt(i) << (24 - ((i & 3) << 3));
+  // Zeros, then the message's length in bits as 64 bits.
   words[words.length - 2] = (16 + length) / 2 ** 29;
   words[words.length - 1] = (16 + length) * 8;
   sha1Words(words, words.length, state);
