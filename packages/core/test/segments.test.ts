@@ -212,6 +212,80 @@ describe('a compiled predicate', () => {
 });
 
 /**
+ * How the server build combines outcomes (segments/program.ts runs the tree as a flat list of
+ * steps, `not` folded into the step it negates, the open combinators' outcomes saved level by
+ * level): the raw outcome, nesting, and constant children, each against 1.73.0.
+ */
+describe('combining the conditions', () => {
+  const agrees = (dsl: unknown, variables: unknown) => expect(evaluateSegmentRaw(dsl, variables)).toBe(reference(dsl, variables));
+
+  it("keeps a condition's undefined only at the root: not and the combinators answer booleans", () => {
+    const leaf = cv('a', 'lower(x)');
+    const shapes = [leaf, { not: leaf }, { not: { not: leaf } }, { not: { not: { not: leaf } } }, { and: [leaf] }, { or: [leaf] }];
+    for (const dsl of shapes) for (const a of [null, 'X', 'y']) agrees(dsl, { a });
+    expect(evaluateSegmentRaw(leaf, { a: null })).toBeUndefined();
+    expect(evaluateSegmentRaw({ not: { not: leaf } }, { a: null })).toBe(false);
+  });
+
+  it('gives 1.73.0 answers for and/or/not nested hundreds of levels deep', () => {
+    // A fixed pseudo-random tree: each level an and or an or of a condition, the level below
+    // (negated every third level) and another condition.
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const operands = ['x', 'lower(X)', 'gt(3)', 'lte(5)', 'wildcard(*y*)', 'regex(^[xy])'];
+    const leaf = () => cv(`v${next() % 4}`, operands[next() % operands.length]);
+    let dsl: unknown = leaf();
+    for (let level = 0; level < 300; level++) {
+      const inner = level % 3 === 0 ? { not: dsl } : dsl;
+      dsl = { [next() % 2 === 0 ? 'and' : 'or']: [leaf(), inner, leaf()] };
+    }
+    const values = ['x', 'X', 'y', '4', '5', '6', 'zy', null];
+    for (let round = 0; round < 40; round++) {
+      const variables = Object.fromEntries(
+        [0, 1, 2, 3].filter(() => next() % 5 !== 0).map((i) => [`v${i}`, values[next() % values.length]]),
+      );
+      agrees(dsl, variables);
+    }
+  });
+
+  it('a constant child decides and/or while the other children still run, and may still fail it', () => {
+    const throwing = { a: { toString: null } };
+    for (const dsl of [
+      { or: [{ and: [] }, cv('a', 'x')] },
+      { and: [{ or: [] }, cv('a', 'x')] },
+      { not: { or: [{ not: { and: [] } }, cv('a', 'x'), { not: cv('a', 'y') }] } },
+    ]) {
+      for (const variables of [{ a: 'x' }, { a: 'y' }, {}, throwing]) agrees(dsl, variables);
+    }
+    expect(evaluateSegmentRaw({ or: [{ and: [] }, cv('a', 'x')] }, { a: 'y' })).toBe(true);
+    expect(evaluateSegmentRaw({ or: [{ and: [] }, cv('a', 'x')] }, throwing)).toBe(false);
+  });
+
+  it('reads a segment of more variables than the walk keeps track of by name, each once', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    const dsl = { and: names.map((name, i) => cv(name, i % 2 === 0 ? `gte(${i})` : `wildcard(*${i})`)) };
+    const matching = Object.fromEntries(names.map((name, i) => [name, i % 2 === 0 ? i + 1 : `n${i}`]));
+    agrees(dsl, matching);
+    expect(evaluateSegmentRaw(dsl, matching)).toBe(true);
+    agrees(dsl, { ...matching, k7: 'n8' });
+    let reads = 0;
+    const counted = { ...matching };
+    Object.defineProperty(counted, 'k39', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return 'n39';
+      },
+    });
+    expect(compileSegmentRaw({ and: [dsl, cv('k39', 'wildcard(n*)')] })(counted)).toBe(true);
+    expect(reads).toBe(process.env.VWO_CORE_BUILD === 'browser' ? 2 : 1);
+  });
+});
+
+/**
  * How the server build reads variables (segments/readings.ts): each once per evaluation, by a
  * walk over the object's own keys with the previous walk's key order remembered, and by name
  * for what the walk does not meet. Every answer is checked against 1.73.0.

@@ -1,12 +1,14 @@
-import { compileCondition } from './compare.js';
+import { conditionStep } from './compare.js';
 import { ALWAYS_THROWS, type Compiled, firstEntry, userIdsOf } from './leaves.js';
 import { parseOperand } from './operand.js';
+import { ALL, AND, nesting, OPEN, OR, run, Step, USER } from './program.js';
 import { Readings, readVariables, VariableTable } from './readings.js';
 import type { SegmentOutcome, SegmentVariables } from './types.js';
 
 /**
- * The tree of a segment DSL, folded where constant (the server build; nodes.compact.ts in the
- * browser build evaluates the same tree without folding). How 1.73.0 evaluates, and why the compiled tree may look different:
+ * A segment DSL compiled into a program of steps (program.ts runs it), folded where constant (the
+ * server build; nodes.compact.ts in the browser build evaluates the same tree without folding).
+ * How 1.73.0 evaluates, and why the compiled program may look different from the tree:
  * - every node of the tree is evaluated (`and`/`or` run all their children before combining),
  *   and any exception anywhere makes the whole evaluation false. So a node that always throws
  *   (`{}` nested, `{"and":null}`, `{"user":5}` …) makes the segment constant false, whatever
@@ -17,50 +19,63 @@ import type { SegmentOutcome, SegmentVariables } from './types.js';
  *   leaves free of try/catch and of result codes.
  */
 
-type Evaluate = (readings: Readings) => SegmentOutcome;
-type Node = SegmentOutcome | Evaluate;
+/** A node compiled: its constant outcome, or {@link EMITTED} once its steps are in the program. */
+type Node = SegmentOutcome | typeof EMITTED;
+
+const EMITTED: unique symbol = Symbol('steps emitted');
 
 /** Compiles a DSL's root node; throws {@link ALWAYS_THROWS} for a tree that throws on every evaluation. */
 export function compileNode(node: unknown): Compiled {
   const table = new VariableTable();
-  const tree = compileTree(node, table);
-  if (typeof tree !== 'function') return tree;
+  const program: Step[] = [];
+  const root = compileTree(node, table, program);
+  if (root !== EMITTED) return root;
+  // Only a condition at the root answers 1.73.0's raw outcome; `not` and the combinators answer booleans.
+  if (firstEntry(node).key === 'custom_variable') program[0].root = true;
+  const depth = 2 * nesting(program);
   const scratch = new Readings(table.names.length);
-  let reading = false;
+  const saved = Array.from({ length: depth }, () => false);
+  let running = false;
   return (variables: SegmentVariables) => {
-    // One evaluation's readings are kept for the next, so that an evaluation allocates nothing.
-    // A getter or `toString` among the variables could evaluate this segment again meanwhile:
-    // that nested evaluation reads into readings of its own.
-    if (reading) return tree(readVariables(table, variables, new Readings(table.names.length)));
-    reading = true;
+    // One evaluation's readings and saved outcomes are kept for the next, so that an evaluation
+    // allocates nothing. A getter or `toString` among the variables could evaluate this segment
+    // again meanwhile: that nested evaluation gets readings and saved outcomes of its own.
+    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), new Array(depth));
+    running = true;
     try {
-      return tree(readVariables(table, variables, scratch));
+      return run(program, readVariables(table, variables, scratch), saved);
     } finally {
-      reading = false;
+      running = false;
     }
   };
 }
 
-function compileTree(node: unknown, table: VariableTable): Node {
+/** Compiles a node, appending its steps (if it has any) to `program`. */
+function compileTree(node: unknown, table: VariableTable, program: Step[]): Node {
   const entry = firstEntry(node);
   switch (entry.key) {
-    case 'not':
-      return negation(compileTree(entry.value, table));
+    case 'not': {
+      const child = compileTree(entry.value, table, program);
+      if (child !== EMITTED) return !child;
+      // The child's outcome is its last step's: negated there.
+      const last = program[program.length - 1];
+      last.negated = !last.negated;
+      return EMITTED;
+    }
     case 'and':
-      return conjunction(compileList(entry.value, table));
     case 'or':
-      return disjunction(compileList(entry.value, table));
+      return combination(entry.key, entry.value, table, program);
     case 'custom_variable': {
       const { key: name, value } = firstEntry(entry.value);
-      return compileCondition(parseOperand(value), table.slotOf(name));
+      program.push(conditionStep(parseOperand(value), table.slotOf(name)));
+      return EMITTED;
     }
     case 'user': {
-      const ids = userIdsOf(entry.value);
+      const step = new Step(USER);
+      step.ids = userIdsOf(entry.value);
       table.readsUserId = true;
-      return (readings) => {
-        const userId = readings.userId;
-        return typeof userId === 'string' && ids.has(userId);
-      };
+      program.push(step);
+      return EMITTED;
     }
     default:
       return undefined;
@@ -68,64 +83,35 @@ function compileTree(node: unknown, table: VariableTable): Node {
 }
 
 /**
- * The children of `and`/`or`, walked as 1.73.0 walks them: by index up to `.length`. A plain
+ * An `and`/`or`: its children walked as 1.73.0 walks them, by index up to `.length`. A plain
  * object or a number has no length (an empty list), a string lists its characters, and only
  * `null`/`undefined` throw. A missing index is `undefined`, which throws, so the walk ends.
+ * Constant children are folded; the others run between an `OPEN` and the step that combines
+ * their outcomes.
  */
-function compileList(list: unknown, table: VariableTable): Node[] {
+function combination(key: 'and' | 'or', list: unknown, table: VariableTable, program: Step[]): Node {
   if (list === null || list === undefined) throw ALWAYS_THROWS;
   const items = list as ArrayLike<unknown>;
-  const children: Node[] = [];
-  for (let i = 0; i < (items.length as unknown as number); i++) children.push(compileTree(items[i], table));
-  return children;
-}
-
-function negation(child: Node): Node {
-  if (typeof child !== 'function') return !child;
-  return (readings) => !child(readings);
-}
-
-function conjunction(children: readonly Node[]): Node {
-  const dynamic = children.filter(isDynamic);
-  const constantsHold = children.every((child) => isDynamic(child) || !!child);
-  if (dynamic.length === 0) return constantsHold;
-  // A falsy constant decides the result, yet the other children still run: one of them
-  // throwing must still fail the evaluation, as it does in 1.73.0.
-  if (!constantsHold) return runAll(dynamic, false);
-  if (dynamic.length === 1) {
-    const only = dynamic[0];
-    return (readings) => !!only(readings);
+  const open = program.length;
+  program.push(new Step(OPEN));
+  let dynamic = 0;
+  let allConstantsHold = true;
+  let anyConstantHolds = false;
+  for (let i = 0; i < (items.length as unknown as number); i++) {
+    const child = compileTree(items[i], table, program);
+    if (child === EMITTED) dynamic++;
+    else if (child) anyConstantHolds = true;
+    else allConstantsHold = false;
   }
-  return (readings) => {
-    let all = true;
-    for (let i = 0; i < dynamic.length; i++) if (!dynamic[i](readings)) all = false;
-    return all;
-  };
-}
-
-function disjunction(children: readonly Node[]): Node {
-  const dynamic = children.filter(isDynamic);
-  const constantHolds = children.some((child) => !isDynamic(child) && !!child);
-  if (dynamic.length === 0) return constantHolds;
-  if (constantHolds) return runAll(dynamic, true);
-  if (dynamic.length === 1) {
-    const only = dynamic[0];
-    return (readings) => !!only(readings);
+  if (dynamic === 0) {
+    program.length = open;
+    return key === 'and' ? allConstantsHold : anyConstantHolds;
   }
-  return (readings) => {
-    let any = false;
-    for (let i = 0; i < dynamic.length; i++) if (dynamic[i](readings)) any = true;
-    return any;
-  };
-}
-
-function runAll(children: readonly Evaluate[], outcome: boolean): Evaluate {
-  return (readings) => {
-    for (let i = 0; i < children.length; i++) children[i](readings);
-    return outcome;
-  };
-}
-
-function isDynamic(child: Node): child is Evaluate {
-  return typeof child === 'function';
+  // A constant that decides the result leaves the other children to run: one of them throwing
+  // must still fail the evaluation, as it does in 1.73.0.
+  const decided = key === 'and' ? !allConstantsHold : anyConstantHolds;
+  const close = new Step(decided ? ALL : key === 'and' ? AND : OR);
+  close.outcome = key === 'or';
+  program.push(close);
+  return EMITTED;
 }

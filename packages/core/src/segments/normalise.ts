@@ -67,7 +67,8 @@ export function parseNumber(text: string): number {
   }
   // Anything else (white space or a sign first, an exponent, long digit strings, no digit at
   // all) is parseFloat's.
-  const next = text.charCodeAt(i);
+  // (Read within the text: past its end, charCodeAt leaves optimised code for a builtin call.)
+  const next = i < text.length ? text.charCodeAt(i) : 0;
   if (digits === 0 || digits > 15 || next === 0x65 || next === 0x45) return Number.parseFloat(text);
   return fractionDigits > 0 ? mantissa / EXACT_POWERS_OF_TEN[fractionDigits] : mantissa;
 }

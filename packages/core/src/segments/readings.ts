@@ -23,9 +23,6 @@ export type Reading = string | null | OtherTag | typeof MISSING;
 export class Readings {
   readonly tags: Reading[] = [];
   readonly numbers: number[] = [];
-  /** The evaluation that read each slot (a count of evaluations). */
-  readonly stamps: number[] = [];
-  stamp = 0;
   userId: unknown = undefined;
 
   constructor(size: number) {
@@ -33,7 +30,6 @@ export class Readings {
     for (let slot = 0; slot < size; slot++) {
       this.tags.push(MISSING);
       this.numbers.push(Number.NaN);
-      this.stamps.push(0);
     }
   }
 }
@@ -47,11 +43,12 @@ export class VariableTable {
   readonly names: string[] = [];
   readsUserId = false;
   private readonly slots = new Map<string, number>();
-  // The key met at each position of the last walk over a variables object, and its slot (-1:
-  // not a variable of the segment). Objects of one shape list their keys in one order, so a key
-  // is found here without a lookup in `slots`.
-  private readonly lastKeys: string[] = [];
-  private readonly lastSlots: number[] = [];
+  /**
+   * The last walk over a variables object: the key met at each position, then its slot (-1: not
+   * a variable of the segment), one after the other. Objects of one shape list their keys in one
+   * order, so a key is found here without a lookup in `slots`.
+   */
+  readonly lastWalk: Array<string | number> = [];
 
   slotOf(name: string): number {
     let slot = this.slots.get(name);
@@ -63,12 +60,11 @@ export class VariableTable {
     return slot;
   }
 
-  /** The slot of the key at position `at` of a walk over the variables' keys, or -1. */
-  slotAt(key: string, at: number): number {
-    if (this.lastKeys[at] === key) return this.lastSlots[at];
+  /** The slot of `key`, met at position `at` of a walk, remembered for the next walk. */
+  remember(key: string, at: number): number {
     const slot = this.slots.get(key) ?? -1;
-    this.lastKeys[at] = key;
-    this.lastSlots[at] = slot;
+    this.lastWalk[2 * at] = key;
+    this.lastWalk[2 * at + 1] = slot;
     return slot;
   }
 }
@@ -82,38 +78,46 @@ const objectHasOwnProperty = Object.prototype.hasOwnProperty;
  */
 export function readVariables(table: VariableTable, variables: SegmentVariables, into: Readings): Readings {
   const { names } = table;
-  const { tags } = into;
   const count = names.length;
-  // Slots read by this evaluation carry its stamp, so that nothing is reset between evaluations.
-  const stamp = ++into.stamp;
-  const { stamps } = into;
   let unread = count;
-  if (count > 0 && typeof variables === 'object' && variables !== null && variables.hasOwnProperty === objectHasOwnProperty) {
+  // The slots the walk below read, one bit each: segments of more variables than bits look every
+  // variable up by name.
+  let met = 0;
+  if (
+    count > 0 &&
+    count <= 32 &&
+    typeof variables === 'object' &&
+    variables !== null &&
+    variables.hasOwnProperty === objectHasOwnProperty
+  ) {
     // Own enumerable keys walked as V8 walks them fastest: its enum cache makes the key, the
     // own-property test and the load a few instructions each, where `hasOwnProperty(name)` and
     // `variables[name]` search the object's descriptors, twice per variable.
+    const walk = table.lastWalk;
+    const keys = count + SPARE_KEYS;
     let at = 0;
     for (const key in variables) {
-      if (at === count + SPARE_KEYS) break;
+      if (at === keys) break;
       // biome-ignore lint/suspicious/noPrototypeBuiltins: the form V8 recognises in a for-in over the object
       if (!variables.hasOwnProperty(key)) continue;
-      const slot = table.slotAt(key, at++);
+      const slot = walk[2 * at] === key ? (walk[2 * at + 1] as number) : table.remember(key, at);
+      at++;
       if (slot < 0) continue;
       readValue(variables[key], slot, into);
-      stamps[slot] = stamp;
+      met |= 1 << slot;
       if (--unread === 0) break;
     }
   }
   // Variables not met above (missing, not enumerable, past the spare keys): looked up by name.
   if (unread > 0) {
     for (let slot = 0; slot < count; slot++) {
-      if (stamps[slot] === stamp) continue;
+      if (((met >>> slot) & 1) === 1) continue;
       const name = names[slot];
       // Called through the variables, as 1.73.0 does, so a null prototype or an own
       // `hasOwnProperty` key throws exactly where it throws there.
       // biome-ignore lint/suspicious/noPrototypeBuiltins: the lookup itself is the compatible behaviour
       if (variables.hasOwnProperty(name)) readValue(variables[name], slot, into);
-      else tags[slot] = MISSING;
+      else into.tags[slot] = MISSING;
     }
   }
   // The `user` operand reads `_vwoUserId` as a plain property, inherited ones included.
@@ -158,7 +162,8 @@ const SMALL_INTEGER_TEXTS: Array<string | undefined> = new Array(SMALL_INTEGERS)
  * cache look-up (~150 instructions). `-0` reads as "0" in both.
  */
 function numberText(value: number): string {
-  if (value >= 0 && value < SMALL_INTEGERS && (value | 0) === value) {
+  // 1024 is SMALL_INTEGERS, spelt out: a bundler makes the constant a variable, loaded and checked per call.
+  if (value >= 0 && value < 1024 && (value | 0) === value) {
     let text = SMALL_INTEGER_TEXTS[value];
     if (text === undefined) {
       text = String(value);
