@@ -10,8 +10,8 @@ import { build } from 'esbuild';
 const KIB = 1024;
 /** Issue 17: at most 15 KiB min+gzip for an app importing `launch`, below GrowthBook's 15.5 KB. */
 const GOAL_BYTES = 15 * KIB;
-/** Today's size (20,637 B, 20.15 KiB: the browser client, decision, settings and delivery rounds of issue 17, then the URL path parsed only for a log line) and a few bytes of room; lower it whenever the bundle shrinks, down to the goal. */
-const CEILING_BYTES = 20_700;
+/** Today's size (20,048 B, 19.6 KiB: the browser client, decision, settings and delivery rounds of issue 17, then launch's own page sender) and a few bytes of room; lower it whenever the bundle shrinks, down to the goal. */
+const CEILING_BYTES = 20_100;
 
 export async function measure(contents, resolveDir) {
   const result = await build({
