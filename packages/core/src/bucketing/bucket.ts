@@ -7,7 +7,6 @@ export const MAX_TRAFFIC_PERCENT = 100;
 /** Variation, whitelisting and group buckets run 1…10000. */
 export const MAX_TRAFFIC_VALUE = 10000;
 
-
 /**
  * Scales a 32-bit hash into a bucket: `floor((maxValue * hash / 2^32 + 1) * multiplier)`,
  * in doubles and in exactly this order, because 1.73.0 does so and rounding differences
