@@ -178,6 +178,32 @@ describe('the GET writer', () => {
     );
   });
 
+  it('trusts the parts of a frozen context and still rewrites those of one whose settings change in place', () => {
+    fc.assert(
+      fc.property(
+        contextFields,
+        contextFields,
+        fc.array(fc.tuple(fc.nat(1), recordSpec), { minLength: 2, maxLength: 12 }),
+        (a, b, steps) => {
+          const pinned = { random: 0, now: 1_800_000_000_000 };
+          // Frozen with its settings, as a client makes it: its parts are kept without comparing fields.
+          const frozenSettings = Object.freeze({ ...contextOf(a, pinned).settings });
+          const frozen = Object.freeze({ ...contextOf(a, pinned), settings: frozenSettings }) as MutableContext;
+          // Frozen itself, but its settings are not: a change of the SDK key in place must show.
+          const half = Object.freeze(contextOf(b, pinned));
+          expect(Object.isFrozen(frozen) && Object.isFrozen(frozen.settings) && !Object.isFrozen(half.settings)).toBe(true);
+          for (const [which, spec] of steps) {
+            const ctx = which === 0 ? frozen : half;
+            if (ctx === half && spec.changeSdkKey !== undefined) half.settings.sdkKey = spec.changeSdkKey;
+            pinned.now = spec.time;
+            expectSameRequest(ctx, recordOf(ctx, spec), pinned, spec.random);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('reuses the campaign and goal pieces of a context across many campaigns, variations and goals', () => {
     const pinned = { random: 0.25, now: 1_800_000_000_000 };
     const ctx = contextOf({ accountId: 888888, sdkKey: 'key', eventIds: true } as ContextFields, pinned);

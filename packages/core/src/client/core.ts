@@ -78,22 +78,24 @@ export class ClientCore {
     return this.#context;
   }
 
+  // Frozen, with its settings: a settings update makes a new context, and the GET writer trusts
+  // the parts it wrote for a frozen context without comparing their fields on every event.
   #contextFor(settings: Settings): EventContext {
     const { config } = this;
-    return {
-      settings: {
+    return Object.freeze({
+      settings: Object.freeze({
         accountId: settings.accountId,
         sdkKey: settings.sdkKey,
         isEventArchEnabled: settings.isEventArchEnabled,
         collectionPrefix: this.#collectionPrefix,
-      },
+      }),
       collectorUrl: config.collectorUrl,
       usageStats: this.#usageStats,
       visitorUuid: recentVisitorUuids(settings.accountId),
       now: config.now ?? Date.now,
       random: config.random ?? Math.random,
       eventId: this.#eventId,
-    };
+    });
   }
 
   /**
