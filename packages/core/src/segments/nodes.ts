@@ -1,7 +1,7 @@
 import { conditionStep } from './compare.js';
 import { ALWAYS_THROWS, type Compiled, firstEntry, userIdsOf } from './leaves.js';
 import { parseOperand } from './operand.js';
-import { ALL, AND, nesting, OPEN, OR, run, Step, USER } from './program.js';
+import { ALL, AND, nesting, OPEN, OR, readsNumber, run, Step, USER } from './program.js';
 import { Readings, readVariables, VariableTable } from './readings.js';
 import type { SegmentOutcome, SegmentVariables } from './types.js';
 
@@ -67,7 +67,9 @@ function compileTree(node: unknown, table: VariableTable, program: Step[]): Node
       return combination(entry.key, entry.value, table, program);
     case 'custom_variable': {
       const { key: name, value } = firstEntry(entry.value);
-      program.push(conditionStep(parseOperand(value), table.slotOf(name)));
+      const step = conditionStep(parseOperand(value), table.slotOf(name));
+      if (readsNumber(step)) table.readsNumber(step.slot);
+      program.push(step);
       return EMITTED;
     }
     case 'user': {

@@ -11,7 +11,7 @@ import { compareStepByStep } from './compare-steps.js';
 import { canonical, sameText } from './normalise.js';
 import type { OperandKind } from './operand.js';
 import { MISSING, type OtherTag, type Reading, type Readings } from './readings.js';
-import { equalsLowered } from './text.js';
+import { equalsLowered, includesText } from './text.js';
 import type { SegmentOutcome } from './types.js';
 
 // The codes of the steps. `run` spells them as literals: a bundler turns a module's
@@ -90,6 +90,14 @@ export class Step {
   }
 }
 
+/**
+ * Whether `run` reads the number of a condition's variable: an order test on a tag as text, or
+ * a tag that reads as a number when the operand normalises. Other conditions compare the text.
+ */
+export function readsNumber(step: Step): boolean {
+  return step.numberCode !== step.code || (step.code >= GT && step.code <= LTE);
+}
+
 /** How deep a program's combinators nest: {@link run} saves two outcomes for each level. */
 export function nesting(program: readonly Step[]): number {
   let depth = 0;
@@ -112,7 +120,9 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
   let all = true;
   let any = false;
   let depth = 0;
-  for (let i = 0; i < program.length; i++) {
+  // Read once: optimised code reloads and re-checks an array's length after every builtin call.
+  const count = program.length;
+  for (let i = 0; i < count; i++) {
     const step = program[i];
     const code = step.code;
     let outcome: boolean;
@@ -168,7 +178,7 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
           outcome = equalsLowered(tag, step.text);
           break;
         case 2: // CONTAINS
-          outcome = tag.includes(step.text);
+          outcome = includesText(tag, step.text);
           break;
         case 3: // STARTS_WITH
           outcome = tag.startsWith(step.text);
