@@ -32,6 +32,12 @@ export function compileNode(node: unknown): Compiled {
   if (root !== EMITTED) return root;
   // Only a condition at the root answers 1.73.0's raw outcome; `not` and the combinators answer booleans.
   if (firstEntry(node).key === 'custom_variable') program[0].root = true;
+  // A root combinator is combined after the loop rather than opened and closed in it.
+  let close: Step | undefined;
+  if (program[0].code === OPEN) {
+    close = program.pop();
+    program.shift();
+  }
   const depth = 2 * nesting(program);
   const scratch = new Readings(table.names.length);
   const saved = Array.from({ length: depth }, () => false);
@@ -40,10 +46,10 @@ export function compileNode(node: unknown): Compiled {
     // One evaluation's readings and saved outcomes are kept for the next, so that an evaluation
     // allocates nothing. A getter or `toString` among the variables could evaluate this segment
     // again meanwhile: that nested evaluation gets readings and saved outcomes of its own.
-    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), new Array(depth));
+    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), new Array(depth), close);
     running = true;
     try {
-      return run(program, readVariables(table, variables, scratch), saved);
+      return run(program, readVariables(table, variables, scratch), saved, close);
     } finally {
       running = false;
     }

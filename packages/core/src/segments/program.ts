@@ -112,9 +112,11 @@ export function nesting(program: readonly Step[]): number {
 /**
  * Runs a program on one evaluation's readings and returns its root's outcome: 1.73.0's raw
  * outcome when the root is a condition, its truthiness otherwise. `saved` holds the outcomes of
- * the open combinators around the innermost one, two per level ({@link nesting}).
+ * the open combinators around the innermost one, two per level ({@link nesting}). `close`, when
+ * given, is the step that closes a root combinator whose `OPEN` and close the program leaves
+ * out (two turns of the loop fewer): its children are the program's outermost steps.
  */
-export function run(program: readonly Step[], readings: Readings, saved: boolean[]): SegmentOutcome {
+export function run(program: readonly Step[], readings: Readings, saved: boolean[], close?: Step): SegmentOutcome {
   const { tags, numbers } = readings;
   // The outcomes met so far among the children of the innermost open combinator (or the root).
   let all = true;
@@ -239,6 +241,11 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
     }
     if (outcome !== step.negated) any = true;
     else all = false;
+  }
+  if (close !== undefined) {
+    const code = close.code;
+    const outcome = code === 33 /* AND */ ? all : code === 34 /* OR */ ? any : close.outcome;
+    return outcome !== close.negated;
   }
   // The root's outcome is the only one merged at the outermost level.
   return any;
