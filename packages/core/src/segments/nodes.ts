@@ -40,13 +40,13 @@ export function compileNode(node: unknown): Compiled {
   }
   const depth = 2 * nesting(program);
   const scratch = new Readings(table.names.length);
-  const saved = Array.from({ length: depth }, () => false);
+  const saved = outcomeStack(depth);
   let running = false;
   return (variables: SegmentVariables) => {
     // One evaluation's readings and saved outcomes are kept for the next, so that an evaluation
     // allocates nothing. A getter or `toString` among the variables could evaluate this segment
     // again meanwhile: that nested evaluation gets readings and saved outcomes of its own.
-    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), new Array(depth), close);
+    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), outcomeStack(depth), close);
     running = true;
     try {
       return run(program, readVariables(table, variables, scratch), saved, close);
@@ -54,6 +54,11 @@ export function compileNode(node: unknown): Compiled {
       running = false;
     }
   };
+}
+
+/** Room for the saved outcomes of `run`: an array of small integers (0). */
+function outcomeStack(size: number): number[] {
+  return Array.from({ length: size }, () => 0);
 }
 
 /** Compiles a node, appending its steps (if it has any) to `program`. */

@@ -112,11 +112,14 @@ export function nesting(program: readonly Step[]): number {
 /**
  * Runs a program on one evaluation's readings and returns its root's outcome: 1.73.0's raw
  * outcome when the root is a condition, its truthiness otherwise. `saved` holds the outcomes of
- * the open combinators around the innermost one, two per level ({@link nesting}). `close`, when
+ * the open combinators around the innermost one, two per level ({@link nesting}), as 1 and 0:
+ * small integers are stored without a write barrier and read back as numbers, where booleans
+ * read from an array are of any type to the compiler, and comparing one with `negated` costs a
+ * generic equality call. `close`, when
  * given, is the step that closes a root combinator whose `OPEN` and close the program leaves
  * out (two turns of the loop fewer): its children are the program's outermost steps.
  */
-export function run(program: readonly Step[], readings: Readings, saved: boolean[], close?: Step): SegmentOutcome {
+export function run(program: readonly Step[], readings: Readings, saved: number[], close?: Step): SegmentOutcome {
   const { tags, numbers } = readings;
   // The outcomes met so far among the children of the innermost open combinator (or the root).
   let all = true;
@@ -130,8 +133,8 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
     let outcome: boolean;
     if (code >= 32 /* USER */) {
       if (code === 36 /* OPEN */) {
-        saved[depth++] = all;
-        saved[depth++] = any;
+        saved[depth++] = all ? 1 : 0;
+        saved[depth++] = any ? 1 : 0;
         all = true;
         any = false;
         continue;
@@ -141,8 +144,8 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
         outcome = typeof userId === 'string' && (step.ids as ReadonlySet<string>).has(userId);
       } else {
         outcome = code === 33 /* AND */ ? all : code === 34 /* OR */ ? any : step.outcome;
-        any = saved[--depth];
-        all = saved[--depth];
+        any = saved[--depth] === 1;
+        all = saved[--depth] === 1;
       }
       if (outcome !== step.negated) any = true;
       else all = false;
