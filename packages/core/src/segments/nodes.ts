@@ -1,7 +1,7 @@
 import { conditionStep } from './compare.js';
 import { ALWAYS_THROWS, type Compiled, firstEntry, userIdsOf } from './leaves.js';
 import { parseOperand } from './operand.js';
-import { ALL, AND, nesting, OPEN, OR, run, Step, USER } from './program.js';
+import { ALL, AND, nesting, OPEN, OR, readsNumber, run, Step, USER } from './program.js';
 import { Readings, readVariables, VariableTable } from './readings.js';
 import type { SegmentOutcome, SegmentVariables } from './types.js';
 
@@ -32,22 +32,33 @@ export function compileNode(node: unknown): Compiled {
   if (root !== EMITTED) return root;
   // Only a condition at the root answers 1.73.0's raw outcome; `not` and the combinators answer booleans.
   if (firstEntry(node).key === 'custom_variable') program[0].root = true;
+  // A root combinator is combined after the loop rather than opened and closed in it.
+  let close: Step | undefined;
+  if (program[0].code === OPEN) {
+    close = program.pop();
+    program.shift();
+  }
   const depth = 2 * nesting(program);
   const scratch = new Readings(table.names.length);
-  const saved = Array.from({ length: depth }, () => false);
+  const saved = outcomeStack(depth);
   let running = false;
   return (variables: SegmentVariables) => {
     // One evaluation's readings and saved outcomes are kept for the next, so that an evaluation
     // allocates nothing. A getter or `toString` among the variables could evaluate this segment
     // again meanwhile: that nested evaluation gets readings and saved outcomes of its own.
-    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), new Array(depth));
+    if (running) return run(program, readVariables(table, variables, new Readings(table.names.length)), outcomeStack(depth), close);
     running = true;
     try {
-      return run(program, readVariables(table, variables, scratch), saved);
+      return run(program, readVariables(table, variables, scratch), saved, close);
     } finally {
       running = false;
     }
   };
+}
+
+/** Room for the saved outcomes of `run`: an array of small integers (0). */
+function outcomeStack(size: number): number[] {
+  return Array.from({ length: size }, () => 0);
 }
 
 /** Compiles a node, appending its steps (if it has any) to `program`. */
@@ -67,7 +78,9 @@ function compileTree(node: unknown, table: VariableTable, program: Step[]): Node
       return combination(entry.key, entry.value, table, program);
     case 'custom_variable': {
       const { key: name, value } = firstEntry(entry.value);
-      program.push(conditionStep(parseOperand(value), table.slotOf(name)));
+      const step = conditionStep(parseOperand(value), table.slotOf(name));
+      if (readsNumber(step)) table.readsNumber(step.slot);
+      program.push(step);
       return EMITTED;
     }
     case 'user': {

@@ -11,7 +11,7 @@ import { compareStepByStep } from './compare-steps.js';
 import { canonical, sameText } from './normalise.js';
 import type { OperandKind } from './operand.js';
 import { MISSING, type OtherTag, type Reading, type Readings } from './readings.js';
-import { equalsLowered } from './text.js';
+import { equalsLowered, includesText } from './text.js';
 import type { SegmentOutcome } from './types.js';
 
 // The codes of the steps. `run` spells them as literals: a bundler turns a module's
@@ -90,6 +90,14 @@ export class Step {
   }
 }
 
+/**
+ * Whether `run` reads the number of a condition's variable: an order test on a tag as text, or
+ * a tag that reads as a number when the operand normalises. Other conditions compare the text.
+ */
+export function readsNumber(step: Step): boolean {
+  return step.numberCode !== step.code || (step.code >= GT && step.code <= LTE);
+}
+
 /** How deep a program's combinators nest: {@link run} saves two outcomes for each level. */
 export function nesting(program: readonly Step[]): number {
   let depth = 0;
@@ -104,22 +112,29 @@ export function nesting(program: readonly Step[]): number {
 /**
  * Runs a program on one evaluation's readings and returns its root's outcome: 1.73.0's raw
  * outcome when the root is a condition, its truthiness otherwise. `saved` holds the outcomes of
- * the open combinators around the innermost one, two per level ({@link nesting}).
+ * the open combinators around the innermost one, two per level ({@link nesting}), as 1 and 0:
+ * small integers are stored without a write barrier and read back as numbers, where booleans
+ * read from an array are of any type to the compiler, and comparing one with `negated` costs a
+ * generic equality call. `close`, when
+ * given, is the step that closes a root combinator whose `OPEN` and close the program leaves
+ * out (two turns of the loop fewer): its children are the program's outermost steps.
  */
-export function run(program: readonly Step[], readings: Readings, saved: boolean[]): SegmentOutcome {
+export function run(program: readonly Step[], readings: Readings, saved: number[], close?: Step): SegmentOutcome {
   const { tags, numbers } = readings;
   // The outcomes met so far among the children of the innermost open combinator (or the root).
   let all = true;
   let any = false;
   let depth = 0;
-  for (let i = 0; i < program.length; i++) {
+  // Read once: optimised code reloads and re-checks an array's length after every builtin call.
+  const count = program.length;
+  for (let i = 0; i < count; i++) {
     const step = program[i];
     const code = step.code;
     let outcome: boolean;
     if (code >= 32 /* USER */) {
       if (code === 36 /* OPEN */) {
-        saved[depth++] = all;
-        saved[depth++] = any;
+        saved[depth++] = all ? 1 : 0;
+        saved[depth++] = any ? 1 : 0;
         all = true;
         any = false;
         continue;
@@ -129,8 +144,8 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
         outcome = typeof userId === 'string' && (step.ids as ReadonlySet<string>).has(userId);
       } else {
         outcome = code === 33 /* AND */ ? all : code === 34 /* OR */ ? any : step.outcome;
-        any = saved[--depth];
-        all = saved[--depth];
+        any = saved[--depth] === 1;
+        all = saved[--depth] === 1;
       }
       if (outcome !== step.negated) any = true;
       else all = false;
@@ -168,7 +183,7 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
           outcome = equalsLowered(tag, step.text);
           break;
         case 2: // CONTAINS
-          outcome = tag.includes(step.text);
+          outcome = includesText(tag, step.text);
           break;
         case 3: // STARTS_WITH
           outcome = tag.startsWith(step.text);
@@ -229,6 +244,11 @@ export function run(program: readonly Step[], readings: Readings, saved: boolean
     }
     if (outcome !== step.negated) any = true;
     else all = false;
+  }
+  if (close !== undefined) {
+    const code = close.code;
+    const outcome = code === 33 /* AND */ ? all : code === 34 /* OR */ ? any : close.outcome;
+    return outcome !== close.negated;
   }
   // The root's outcome is the only one merged at the outermost level.
   return any;

@@ -42,6 +42,12 @@ const SPARE_KEYS = 8;
 export class VariableTable {
   readonly names: string[] = [];
   readsUserId = false;
+  /**
+   * The slots whose number some condition reads (an order test, or an operand that
+   * normalises), one bit each; slots from 32 up always have theirs read. `parseFloat` of any
+   * other variable's text would never be looked at.
+   */
+  numberSlots = 0;
   private readonly slots = new Map<string, number>();
   /**
    * The last walk over a variables object: the key met at each position, then its slot (-1: not
@@ -49,6 +55,11 @@ export class VariableTable {
    * order, so a key is found here without a lookup in `slots`.
    */
   readonly lastWalk: Array<string | number> = [];
+
+  /** Marks the number of the variable in `slot` as read by a condition. */
+  readsNumber(slot: number): void {
+    if (slot < 32) this.numberSlots |= 1 << slot;
+  }
 
   slotOf(name: string): number {
     let slot = this.slots.get(name);
@@ -78,7 +89,10 @@ const objectHasOwnProperty = Object.prototype.hasOwnProperty;
  */
 export function readVariables(table: VariableTable, variables: SegmentVariables, into: Readings): Readings {
   const { names } = table;
+  const { tags, numbers } = into;
   const count = names.length;
+  // Slots from 32 up read their number whatever the bit (the shift below would wrap).
+  const numberSlots = table.numberSlots;
   let unread = count;
   // The slots the walk below read, one bit each: segments of more variables than bits look every
   // variable up by name.
@@ -103,7 +117,7 @@ export function readVariables(table: VariableTable, variables: SegmentVariables,
       const slot = walk[2 * at] === key ? (walk[2 * at + 1] as number) : table.remember(key, at);
       at++;
       if (slot < 0) continue;
-      readValue(variables[key], slot, into);
+      readValue(variables[key], slot, tags, numbers, slot > 31 || ((numberSlots >>> slot) & 1) === 1);
       met |= 1 << slot;
       if (--unread === 0) break;
     }
@@ -116,8 +130,8 @@ export function readVariables(table: VariableTable, variables: SegmentVariables,
       // Called through the variables, as 1.73.0 does, so a null prototype or an own
       // `hasOwnProperty` key throws exactly where it throws there.
       // biome-ignore lint/suspicious/noPrototypeBuiltins: the lookup itself is the compatible behaviour
-      if (variables.hasOwnProperty(name)) readValue(variables[name], slot, into);
-      else into.tags[slot] = MISSING;
+      if (variables.hasOwnProperty(name)) readValue(variables[name], slot, tags, numbers, slot > 31 || ((numberSlots >>> slot) & 1) === 1);
+      else tags[slot] = MISSING;
     }
   }
   // The `user` operand reads `_vwoUserId` as a plain property, inherited ones included.
@@ -125,11 +139,13 @@ export function readVariables(table: VariableTable, variables: SegmentVariables,
   return into;
 }
 
-function readValue(value: unknown, slot: number, into: Readings): void {
-  const { tags, numbers } = into;
+// The readings' arrays are passed rather than read from them per variable: optimised code
+// reloads and re-checks an object's fields after every call it cannot see into.
+// `numbered`: whether a condition reads the slot's number; a text's is parsed only then.
+function readValue(value: unknown, slot: number, tags: Reading[], numbers: number[], numbered: boolean): void {
   if (typeof value === 'string') {
     tags[slot] = value;
-    numbers[slot] = parseNumber(value);
+    if (numbered) numbers[slot] = parseNumber(value);
   } else if (typeof value === 'number') {
     // parseFloat(String(x)) is x for every number but -0, which reads as 0: neither normalises.
     tags[slot] = numberText(value);
@@ -142,7 +158,7 @@ function readValue(value: unknown, slot: number, into: Readings): void {
     const tag = tagOf(value);
     if (typeof tag === 'string') {
       tags[slot] = tag;
-      numbers[slot] = parseNumber(tag);
+      if (numbered) numbers[slot] = parseNumber(tag);
     } else {
       // parseFloat(null) is NaN; for any other tag the number is not read.
       tags[slot] = tag === null ? null : new OtherTag(tag);
