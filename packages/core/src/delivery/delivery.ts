@@ -224,14 +224,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       result = { kind: 'retry', problem: 'the transport resolved something unreadable', retryAfterMs: undefined };
     }
     if (result.kind === 'sent' && job.failures === 0 && job.payload === undefined) {
-      // The steady state of an unbatched client: a first attempt delivered. Its job ends as
-      // `afterAttempt` and `finish` end it, without their calls and branches for failures.
+      // The steady state of an unbatched client: a first attempt delivered. It ends as
+      // `attemptEnded` ends it, without the verdict's call and guard: `finish` calls no hook of
+      // the user's for a job that never failed and has no batch payload, so nothing can throw.
       outbox?.remove(job.outboxKey);
-      job.outcome = 'sent';
-      liveJobs -= 1;
-      jobEvents -= job.events;
-      counts.sent += job.events;
-      if (liveJobs === 0 && onIdle !== undefined) onIdle();
+      finish(job, 'sent', null);
       if (flushWatches.size > 0) noteForFlushes(job, 'sent');
       return;
     }
